@@ -1,0 +1,30 @@
+/**
+ * The saved-model file: versioned JSON holding everything scoring needs (feature list, encoder,
+ * the model's learnt state) and what training measured. No timings, no absolute paths, so the
+ * same data, config and seed give a byte-identical file.
+ */
+import type { ModelKind, ModelState } from './model.js';
+import type { EncoderState } from '../data/encoder.js';
+
+export const MODEL_FORMAT = 'churnscope-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface SavedModel {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  name: string; // e.g. "logistic", "random_forest", "cox"
+  kind: ModelKind;
+  features: string[]; // matrix column order
+  encoder: EncoderState; // raw columns -> matrix
+  scoring: ScoringSettings;
+  model: ModelState;
+  metrics: Record<string, number>; // test-split metrics measured at training
+}
+
+/** What the score command needs besides the model: ids, tiers, the survival horizon. */
+export interface ScoringSettings {
+  id: string | null; // id column; null = row number
+  tiers: { high: number; medium: number }; // churn probability thresholds
+  horizon_months: number; // survival models: churn_probability = P(churn within this horizon)
+  duration: string | null; // survival models: the tenure column scoring conditions on
+}
