@@ -18,8 +18,7 @@ export interface Contribution {
 /** The model's own state as JSON: parameters it was fitted with and what it learnt. */
 export interface ModelState {
   kind: ModelKind;
-  params: Record<string, unknown>;
-  [key: string]: unknown;
+  params: object;
 }
 
 export interface ChurnModel {

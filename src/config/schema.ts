@@ -1,0 +1,41 @@
+/**
+ * The customer-table config, validated with zod: one table per customer, its target, optional
+ * duration, the columns that carry the telecom signals (roles), and training settings.
+ */
+import { z } from 'zod';
+
+export const ROLE_NAMES = [
+  'tenure', 'out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'minutes', 'minutes_change',
+  'revenue', 'revenue_change', 'complaints', 'distinct_called', 'dropped_calls', 'contract',
+] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+const modelNames = z.enum(['logistic', 'random_forest', 'cox']);
+
+export const tableConfigSchema = z.strictObject({
+  source: z.string().min(1),
+  id: z.string().min(1).optional(),
+  target: z.strictObject({
+    column: z.string().min(1),
+    churned: z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)),
+  }),
+  duration: z.string().min(1).optional(),
+  roles: z.partialRecord(z.enum(ROLE_NAMES), z.string().min(1)).default({}),
+  drop: z.array(z.string()).default([]),
+  exclude_from_survival: z.array(z.string()).default([]),
+  seed: z.number().int().nonnegative().default(42),
+  split: z.strictObject({
+    test_fraction: z.number().gt(0).lt(1).default(0.2),
+    folds: z.number().int().min(0).max(20).default(0),
+  }).default({ test_fraction: 0.2, folds: 0 }),
+  models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'cox']),
+  model_params: z.partialRecord(modelNames, z.record(z.string(), z.unknown())).default({}),
+  champion_metric: z.enum(['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss']).default('auc'),
+  tiers: z.strictObject({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
+    .refine((t) => t.medium <= t.high, { message: 'tiers.medium must not exceed tiers.high' })
+    .default({ high: 0.5, medium: 0.25 }),
+  horizon_months: z.number().positive().default(12),
+  max_levels: z.number().int().min(1).max(1000).default(20),
+});
+
+export type TableConfig = z.output<typeof tableConfigSchema>;

@@ -1,0 +1,254 @@
+/**
+ * Reads a customer table (CSV or Parquet) through DuckDB into typed columns, checking it against
+ * the config: every problem a user can cause becomes an InputError naming file, row and column.
+ * CSV is read as text first so that a bad value is reported where it stands, not coerced.
+ */
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TableConfig } from '../config/schema.js';
+import { ConfigError, InputError } from '../errors.js';
+import { sqlIdent, sqlString, withDuckDB } from '../io/duckdb.js';
+import type { CustomerTable, RawColumn } from './table.js';
+
+const ROW = '__churnscope_row';
+
+/** Roles whose columns must be numeric. */
+const TEXT_ROLES = new Set(['contract']);
+
+function checkFile(file: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new InputError('the file does not exist or cannot be read', { file });
+  }
+  if (size === 0) throw new InputError('the file is empty (0 bytes): expected a header line and data rows', { file });
+}
+
+/** Loads the file into table `raw` (with a 1-based row number), text for CSV, typed for Parquet. */
+async function loadRaw(con: DuckDBConnection, file: string): Promise<void> {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.parquet') {
+    try {
+      await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM read_parquet(${sqlString(file)})`);
+    } catch (e) {
+      throw new InputError(`the Parquet file cannot be read (corrupt or not Parquet): ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+    }
+    return;
+  }
+  try {
+    await con.run(
+      `CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM read_csv(${sqlString(file)}, all_varchar = true, header = true, store_rejects = true)`,
+    );
+  } catch (e) {
+    throw new InputError(`the file cannot be read as CSV: ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+  }
+  const rejects = (await con.runAndReadAll(
+    'SELECT line::INTEGER, column_name, error_type, error_message FROM reject_errors ORDER BY line LIMIT 1',
+  )).getRowsJS();
+  if (rejects.length > 0) {
+    const [line, column, type, message] = rejects[0] as [number, string, string, string];
+    const what = String(type) === 'MISSING COLUMNS'
+      ? `the line has fewer fields than the header (${String(message)}): the file looks truncated or a row is cut short`
+      : `the line cannot be parsed (${String(type)}: ${String(message)})`;
+    throw new InputError(what, { file, row: Number(line) - 1, column: String(column) });
+  }
+}
+
+interface ColumnInfo { name: string; type: string }
+
+async function describe(con: DuckDBConnection): Promise<ColumnInfo[]> {
+  const rows = (await con.runAndReadAll('DESCRIBE raw')).getRowsJS();
+  return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) })).filter((c) => c.name !== ROW);
+}
+
+const isNumericType = (t: string): boolean => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/.test(t);
+
+/** The first value of a text column that is not a number, with its row, or null when all parse. */
+async function firstNonNumeric(con: DuckDBConnection, column: string): Promise<{ row: number; value: string } | null> {
+  const c = sqlIdent(column);
+  const rows = (await con.runAndReadAll(
+    `SELECT ${ROW}, ${c} FROM raw WHERE ${c} IS NOT NULL AND trim(${c}) <> '' AND TRY_CAST(trim(${c}) AS DOUBLE) IS NULL ORDER BY ${ROW} LIMIT 1`,
+  )).getRowsJS();
+  return rows.length === 0 ? null : { row: Number(rows[0][0]), value: String(rows[0][1]) };
+}
+
+async function numericValues(con: DuckDBConnection, column: string, rows: number): Promise<Float64Array> {
+  const c = sqlIdent(column);
+  const reader = await con.runAndReadAll(`SELECT TRY_CAST(trim(CAST(${c} AS VARCHAR)) AS DOUBLE) FROM raw ORDER BY ${ROW}`);
+  const values = reader.getColumnsJS()[0];
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = values[i];
+    out[i] = typeof v === 'number' ? v : Number.NaN;
+  }
+  return out;
+}
+
+async function textValues(con: DuckDBConnection, column: string): Promise<(string | null)[]> {
+  const c = sqlIdent(column);
+  const values = (await con.runAndReadAll(`SELECT CAST(${c} AS VARCHAR) FROM raw ORDER BY ${ROW}`)).getColumnsJS()[0];
+  return values.map((v) => (v === null || v === undefined ? null : String(v)));
+}
+
+export interface ReadSpec {
+  file: string;
+  id: string | null;
+  target?: { column: string; churned: string };
+  duration?: string;
+  roles: Record<string, string>;
+  drop: string[];
+  /** Columns that must be present (beyond id, target, duration and roles). */
+  required?: string[];
+  /** Keep only these feature columns (scoring); undefined keeps every column. */
+  keep?: string[];
+}
+
+/** Reads and validates a table; the shared engine behind training and scoring reads. */
+export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
+  const { file } = spec;
+  checkFile(file);
+  return withDuckDB(async (con) => {
+    await loadRaw(con, file);
+    const columns = await describe(con);
+    const names = new Set(columns.map((c) => c.name));
+    const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM raw')).getRowsJS()[0][0]);
+    if (rows === 0) throw new InputError('the file has a header but no data rows', { file });
+
+    const need = (column: string, key: string): void => {
+      if (!names.has(column)) {
+        throw new InputError(`the configured column "${column}" (${key}) is not in the file; it has: ${[...names].join(', ')}`, { file, column, key });
+      }
+    };
+    for (const column of spec.required ?? []) {
+      if (!names.has(column)) {
+        throw new InputError(`the model needs column "${column}", which the input lacks; it has: ${[...names].join(', ')}`, { file, column, key: 'model feature' });
+      }
+    }
+    if (spec.id !== null) need(spec.id, 'id');
+    if (spec.target !== undefined) need(spec.target.column, 'target.column');
+    if (spec.duration !== undefined) need(spec.duration, 'duration');
+    for (const [role, column] of Object.entries(spec.roles)) need(column, `roles.${role}`);
+    for (const column of spec.drop) need(column, 'drop');
+
+    const warnings: string[] = [];
+    // Ids: present, unique.
+    let ids: string[];
+    if (spec.id !== null) {
+      const c = sqlIdent(spec.id);
+      const blank = (await con.runAndReadAll(`SELECT ${ROW} FROM raw WHERE ${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '' ORDER BY ${ROW} LIMIT 1`)).getRowsJS();
+      if (blank.length > 0) throw new InputError('the id is blank', { file, row: Number(blank[0][0]), column: spec.id });
+      const dup = (await con.runAndReadAll(
+        `SELECT CAST(${c} AS VARCHAR) AS id, list(${ROW} ORDER BY ${ROW}) FROM raw GROUP BY 1 HAVING count(*) > 1 ORDER BY min(${ROW}) LIMIT 1`,
+      )).getRowsJS();
+      if (dup.length > 0) {
+        const at = (dup[0][1] as number[]).map(Number);
+        throw new InputError(`duplicate id "${String(dup[0][0])}" at rows ${at.join(' and ')}: each customer must appear once`, { file, row: at[1], column: spec.id });
+      }
+      ids = (await textValues(con, spec.id)).map((v) => v ?? '');
+    } else {
+      ids = Array.from({ length: rows }, (_, i) => String(i + 1));
+    }
+
+    // Target: exactly two values, one of which is the configured `churned` value.
+    let target: Uint8Array | undefined;
+    if (spec.target !== undefined) {
+      const col = spec.target.column;
+      const c = sqlIdent(col);
+      const blank = (await con.runAndReadAll(`SELECT ${ROW} FROM raw WHERE ${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '' ORDER BY ${ROW} LIMIT 1`)).getRowsJS();
+      if (blank.length > 0) throw new InputError('the target is blank', { file, row: Number(blank[0][0]), column: col });
+      const levels = (await con.runAndReadAll(
+        `SELECT lower(trim(CAST(${c} AS VARCHAR))) AS v, min(${ROW}) AS first FROM raw GROUP BY 1 ORDER BY first`,
+      )).getRowsJS().map((r) => ({ value: String(r[0]), row: Number(r[1]) }));
+      const churned = spec.target.churned.trim().toLowerCase();
+      if (!levels.some((l) => l.value === churned)) {
+        throw new InputError(`no row has the churned value "${spec.target.churned}"; the column holds ${levels.map((l) => `"${l.value}"`).join(', ')}`, { file, column: col, key: 'target.churned' });
+      }
+      if (levels.length > 2) {
+        const other = levels.find((l) => l.value !== churned);
+        const third = levels.filter((l) => l.value !== churned)[1];
+        throw new InputError(
+          `the target has a third value "${third.value}": expected only "${spec.target.churned}" (churned) and "${other?.value ?? ''}" (stayed)`,
+          { file, row: third.row, column: col },
+        );
+      }
+      const flags = (await con.runAndReadAll(`SELECT (lower(trim(CAST(${c} AS VARCHAR))) = ${sqlString(churned)})::INTEGER FROM raw ORDER BY ${ROW}`)).getColumnsJS()[0];
+      target = Uint8Array.from(flags, (v) => Number(v));
+    }
+
+    const numericRoleColumns = new Set(Object.entries(spec.roles).filter(([role]) => !TEXT_ROLES.has(role)).map(([, c]) => c));
+    const mustBeNumeric = (name: string): boolean => numericRoleColumns.has(name) || name === spec.duration;
+
+    const typeOf = new Map(columns.map((c) => [c.name, c.type]));
+    const readNumeric = async (name: string): Promise<Float64Array> => {
+      const type = typeOf.get(name) ?? 'VARCHAR';
+      if (!isNumericType(type)) {
+        const bad = await firstNonNumeric(con, name);
+        if (bad !== null) {
+          throw new InputError(`"${bad.value}" is not a number, and this column must be numeric`, { file, row: bad.row, column: name });
+        }
+      }
+      return numericValues(con, name, rows);
+    };
+
+    let duration: Float64Array | undefined;
+    if (spec.duration !== undefined) {
+      duration = await readNumeric(spec.duration);
+      const nan = duration.findIndex((v) => Number.isNaN(v));
+      if (nan >= 0) throw new InputError('the duration is blank; survival needs a time on network for every customer', { file, row: nan + 1, column: spec.duration });
+    }
+
+    const skip = new Set<string>([...(spec.id !== null ? [spec.id] : []), ...(spec.target !== undefined ? [spec.target.column] : []), ...spec.drop]);
+    const keep = spec.keep !== undefined ? new Set(spec.keep) : null;
+    const out: RawColumn[] = [];
+    for (const { name, type } of columns) {
+      if (skip.has(name) || (keep !== null && !keep.has(name))) continue;
+      let column: RawColumn;
+      if (mustBeNumeric(name) || isNumericType(type) || (await firstNonNumeric(con, name)) === null) {
+        column = { name, kind: 'numeric', values: await readNumeric(name) };
+      } else {
+        column = { name, kind: 'text', values: await textValues(con, name) };
+      }
+      if (keep === null && isConstant(column)) {
+        warnings.push(`column "${name}" has a single value in every row and was dropped (file ${file})`);
+        continue;
+      }
+      out.push(column);
+    }
+    return { source: file, rows, ids, columns: out, target, duration, warnings };
+  });
+}
+
+function isConstant(column: RawColumn): boolean {
+  const v = column.values;
+  if (v.length === 0) return true;
+  if (column.kind === 'numeric') {
+    const values = column.values;
+    const first = values[0];
+    for (let i = 1; i < values.length; i++) if (!Object.is(values[i], first)) return false;
+    return true;
+  }
+  const values = column.values;
+  return values.every((x) => x === values[0]);
+}
+
+export async function readCustomerTable(config: TableConfig): Promise<CustomerTable> {
+  if (config.duration !== undefined && config.duration === config.target.column) {
+    throw new ConfigError('the duration column cannot be the target column', { key: 'duration' });
+  }
+  return readTable({
+    file: config.source,
+    id: config.id ?? null,
+    target: config.target,
+    duration: config.duration,
+    roles: config.roles,
+    drop: config.drop,
+  });
+}
+
+/** Reads customers to score: no target; the model's raw columns must be there, extra ones are ignored. */
+export async function readScoringTable(file: string, spec: { id: string | null; roles: Record<string, string>; required: string[] }): Promise<CustomerTable> {
+  const roles = Object.fromEntries(Object.entries(spec.roles).filter(([, c]) => spec.required.includes(c)));
+  return readTable({ file, id: spec.id, roles, drop: [], required: spec.required, keep: spec.required });
+}

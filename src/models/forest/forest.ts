@@ -1,0 +1,223 @@
+/**
+ * Random forest classifier: pre-binned features, bootstrap with replacement, a fresh random
+ * feature subset at every split, probability = mean of leaf churn rates. Trees grow on all cores
+ * in worker threads over shared memory; the result does not depend on the number of workers.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FeatureMatrix, TrainingData } from '../../data/matrix.js';
+import { auc } from '../../evaluate/metrics.js';
+import { ModelError } from '../../errors.js';
+import type { Rng } from '../../rng.js';
+import type { ChurnModel, Explanation, ModelState } from '../model.js';
+import { binColumns, type Binned } from './binning.js';
+import { growTrees, leafOf, leafOfBinned, type GrowJob, type GrownEntry } from './grow.js';
+import type { Tree } from './tree.js';
+
+export interface ForestParams {
+  trees: number;
+  maxDepth: number;
+  minSamplesLeaf: number;
+  maxFeatures: 'sqrt' | number; // features tried per split
+  bins: number;
+  workers: number; // 0 = one per core (at most 2 here)
+}
+
+export const DEFAULT_FOREST_PARAMS: ForestParams = { trees: 300, maxDepth: 12, minSamplesLeaf: 3, maxFeatures: 'sqrt', bins: 255, workers: 0 };
+
+export interface ForestState extends ModelState {
+  kind: 'random_forest';
+  params: ForestParams;
+  features: string[];
+  trees: Tree[];
+  base_rate: number; // mean root value: the forest's prediction before any split
+  impurity_importance: number[]; // normalised to sum 1
+  oob_auc: number | null;
+}
+
+export class ForestModel implements ChurnModel {
+  readonly kind = 'random_forest' as const;
+  readonly features: readonly string[];
+
+  constructor(readonly state: ForestState) {
+    this.features = state.features;
+  }
+
+  static fromJSON(state: ModelState): ForestModel {
+    return new ForestModel(state as ForestState);
+  }
+
+  private compiled: CompiledTree[] | null = null;
+
+  predictProba(x: FeatureMatrix): Float64Array {
+    this.compiled ??= this.state.trees.map(compileTree);
+    return predictCompiled(this.compiled, x.columns, x.rows);
+  }
+
+  /** Saabas attribution: each split's change in node value goes to the split's feature. */
+  explain(x: FeatureMatrix, row: number): Explanation {
+    const parts = new Float64Array(this.features.length);
+    const trees = this.state.trees;
+    for (const tree of trees) {
+      let node = 0;
+      while (tree.feature[node] >= 0) {
+        const f = tree.feature[node];
+        const next = x.columns[f][row] > tree.threshold[node] ? tree.right[node] : tree.left[node];
+        parts[f] += tree.value[next] - tree.value[node];
+        node = next;
+      }
+    }
+    return {
+      scale: 'probability',
+      base: this.state.base_rate,
+      contributions: this.features.map((feature, j) => ({ feature, value: x.columns[j][row], contribution: parts[j] / trees.length })),
+    };
+  }
+
+  globalImportance(): Record<string, unknown> {
+    return {
+      impurity: this.features
+        .map((feature, j) => ({ feature, importance: this.state.impurity_importance[j] }))
+        .sort((a, b) => b.importance - a.importance),
+      oob_auc: this.state.oob_auc,
+    };
+  }
+
+  toJSON(): ForestState {
+    return this.state;
+  }
+}
+
+/** A tree on typed arrays, for the prediction loop. */
+export interface CompiledTree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
+export function compileTree(tree: Tree): CompiledTree {
+  return {
+    feature: Int32Array.from(tree.feature),
+    threshold: Float64Array.from(tree.threshold),
+    left: Int32Array.from(tree.left),
+    right: Int32Array.from(tree.right),
+    value: Float64Array.from(tree.value),
+  };
+}
+
+/** Mean leaf value over trees, tree by tree over the batch (cache-friendly on typed columns). */
+export function predictForestBatch(trees: readonly Tree[], columns: readonly Float64Array[], rows: number): Float64Array {
+  return predictCompiled(trees.map(compileTree), columns, rows);
+}
+
+export function predictCompiled(trees: readonly CompiledTree[], columns: readonly Float64Array[], rows: number): Float64Array {
+  // Row-major copy of the batch: one typed array keeps the traversal loop monomorphic and a
+  // row's features on neighbouring cache lines.
+  const p = columns.length;
+  const xr = new Float64Array(rows * p);
+  for (let f = 0; f < p; f++) {
+    const c = columns[f];
+    for (let i = 0; i < rows; i++) xr[i * p + f] = c[i];
+  }
+  const sum = new Float64Array(rows);
+  for (const { feature, threshold, left, right, value } of trees) {
+    for (let i = 0; i < rows; i++) {
+      const base = i * p;
+      let node = 0;
+      let f = feature[0];
+      while (f >= 0) {
+        node = xr[base + f] > threshold[node] ? right[node] : left[node];
+        f = feature[node];
+      }
+      sum[i] += value[node];
+    }
+  }
+  const t = trees.length;
+  for (let i = 0; i < rows; i++) sum[i] /= t;
+  return sum;
+}
+
+/** The compiled worker, or (running from TypeScript source, as under tests) the .ts one through tsx. */
+function startWorker(job: GrowJob): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+  // require.resolve finds the CommonJS build; the ESM one sits beside it.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true, workerData: job });
+}
+
+function runWorker(job: GrowJob): Promise<GrownEntry[]> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(job);
+    worker.once('message', (result: GrownEntry[]) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new ModelError(`a forest worker stopped with exit code ${code}`));
+    });
+  });
+}
+
+export async function fitForest(data: TrainingData, params: ForestParams, rng: Rng): Promise<ForestModel> {
+  const { x } = data;
+  if (x.rows === 0) throw new ModelError('cannot fit a forest on zero rows');
+  if (params.trees < 1) throw new ModelError('a forest needs at least one tree', { key: 'model_params.random_forest.trees' });
+  const p = x.features.length;
+  const mtry = params.maxFeatures === 'sqrt' ? Math.max(1, Math.round(Math.sqrt(p))) : Math.max(1, Math.min(p, Math.floor(params.maxFeatures)));
+  const workers = Math.max(1, Math.min(params.workers > 0 ? params.workers : availableParallelism(), params.trees, 8));
+  const binned: Binned = binColumns(x.columns, params.bins, workers > 1);
+  const y = workers > 1 ? new Uint8Array(new SharedArrayBuffer(x.rows)) : new Uint8Array(x.rows);
+  y.set(data.y);
+  const forestSeed = rng.nextUint32();
+  const treeParams = { maxDepth: params.maxDepth, minSamplesLeaf: params.minSamplesLeaf, mtry };
+  const shares: number[][] = Array.from({ length: workers }, () => []);
+  for (let t = 0; t < params.trees; t++) shares[t % workers].push(t);
+
+  const results = workers === 1
+    ? [growTrees({ binned, y, params: treeParams, forestSeed, treeIndices: shares[0] })]
+    : await Promise.all(shares.map((treeIndices) => runWorker({ binned, y, params: treeParams, forestSeed, treeIndices })));
+
+  // Combine in tree order, so sums are bit-identical whatever the worker count.
+  const grown = new Array<GrownEntry>(params.trees);
+  for (const entry of results.flat()) grown[entry.index] = entry;
+  const trees = grown.map((g) => g.tree);
+  const importance = new Float64Array(p);
+  const oobSum = new Float64Array(x.rows);
+  const oobCount = new Float64Array(x.rows);
+  for (const g of grown) {
+    for (let j = 0; j < p; j++) importance[j] += g.importance[j];
+    for (let i = 0; i < x.rows; i++) {
+      if (g.inBag[i] !== 0) continue;
+      oobSum[i] += g.tree.value[leafOfBinned(g.tree, binned, i)];
+      oobCount[i]++;
+    }
+  }
+
+  const oobRows: number[] = [];
+  for (let i = 0; i < x.rows; i++) if (oobCount[i] > 0) oobRows.push(i);
+  const oobAuc = oobRows.length > 0
+    ? auc(Uint8Array.from(oobRows, (i) => data.y[i]), Float64Array.from(oobRows, (i) => oobSum[i] / oobCount[i]))
+    : Number.NaN;
+  const totalImportance = importance.reduce((a, b) => a + b, 0);
+  let base = 0;
+  for (const tree of trees) base += tree.value[0];
+
+  return new ForestModel({
+    kind: 'random_forest',
+    params,
+    features: [...x.features],
+    trees,
+    base_rate: base / trees.length,
+    impurity_importance: Array.from(importance, (v) => (totalImportance > 0 ? Math.round((v / totalImportance) * 1e9) / 1e9 : 0)),
+    oob_auc: Number.isFinite(oobAuc) ? Math.round(oobAuc * 1e6) / 1e6 : null,
+  });
+}
+
+export { leafOf };

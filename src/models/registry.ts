@@ -1,0 +1,42 @@
+/**
+ * The models churnscope trains, by name: how to fit each and how to load it back from JSON.
+ */
+import type { TrainingData } from '../data/matrix.js';
+import { ModelError } from '../errors.js';
+import type { Rng } from '../rng.js';
+import { CoxModel, DEFAULT_COX_PARAMS, fitCox } from './cox.js';
+import { DEFAULT_FOREST_PARAMS, ForestModel, fitForest } from './forest/forest.js';
+import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.js';
+import type { ChurnModel, ModelKind, ModelState } from './model.js';
+
+export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'cox'];
+
+export function isModelKind(s: string): s is ModelKind {
+  return (MODEL_KINDS as readonly string[]).includes(s);
+}
+
+/** Fits one model; `params` overrides the model's defaults key by key. */
+export async function fitModel(kind: ModelKind, data: TrainingData, params: Record<string, unknown>, rng: Rng): Promise<ChurnModel> {
+  switch (kind) {
+    case 'logistic':
+      return fitLogistic(data, { ...DEFAULT_LOGISTIC_PARAMS, ...params }, rng);
+    case 'random_forest':
+      return await fitForest(data, { ...DEFAULT_FOREST_PARAMS, ...params }, rng);
+    case 'cox':
+      return fitCox(data, { ...DEFAULT_COX_PARAMS, ...params }, rng);
+  }
+}
+
+/** Rebuilds a fitted model from the state its `toJSON` wrote. */
+export function modelFromState(state: ModelState): ChurnModel {
+  switch (state.kind) {
+    case 'logistic':
+      return LogisticModel.fromJSON(state);
+    case 'random_forest':
+      return ForestModel.fromJSON(state);
+    case 'cox':
+      return CoxModel.fromJSON(state);
+    default:
+      throw new ModelError(`unknown model kind "${String((state as { kind: unknown }).kind)}"`);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What the report reads besides evaluation.json: curves per model on the test split, Kaplan–Meier
+ * curves by customer group, and global importance per model. Written into the run directory.
+ */
+import { join } from 'node:path';
+import type { TableConfig } from '../config/schema.js';
+import { takeRows, type FeatureMatrix } from '../data/matrix.js';
+import { calibrationTable } from '../evaluate/calibration.js';
+import { gainsCurve, liftCurve, prCurve, rocCurve } from '../evaluate/curves.js';
+import { permutationImportance } from '../evaluate/permutation.js';
+import { findColumn, type CustomerTable } from '../ingest/table.js';
+import { toStableJson, writeFileAtomic } from '../io/atomic.js';
+import { kaplanMeier } from '../models/kaplan-meier.js';
+import type { ChurnModel, ModelKind } from '../models/model.js';
+import { Rng } from '../rng.js';
+import type { PreparedData } from './train.js';
+
+const PERMUTATION_ROWS = 1000; // enough for a stable ranking; keeps big panels fast
+
+export interface RunArtifactsInput {
+  config: TableConfig;
+  prepared: PreparedData;
+  fitted: Map<ModelKind, { model: ChurnModel; features: string[] }>;
+  testScores: Map<ModelKind, Float64Array>;
+  excluded: Set<string>;
+  seed: number;
+}
+
+interface KmCurve { times: number[]; survival: number[] }
+
+function km(duration: Float64Array, event: Uint8Array, rows: number[]): KmCurve {
+  const d = Float64Array.from(rows, (i) => duration[i]);
+  const e = Uint8Array.from(rows, (i) => event[i]);
+  const fit = kaplanMeier(d, e);
+  return { times: Array.from(fit.times), survival: Array.from(fit.survival) };
+}
+
+function tenureBand(months: number): string {
+  if (months <= 6) return '0-6';
+  if (months <= 12) return '7-12';
+  if (months <= 24) return '13-24';
+  if (months <= 48) return '25-48';
+  return '49+';
+}
+
+/** Kaplan–Meier curves by tenure band, contract and complaint count, where the data has them. */
+export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Record<string, Record<string, KmCurve>> {
+  const out: Record<string, Record<string, KmCurve>> = {};
+  if (table.duration === undefined || table.target === undefined) return out;
+  const duration = table.duration;
+  const event = table.target;
+  const group = (name: string, levelOf: (i: number) => string | null): void => {
+    const rows = new Map<string, number[]>();
+    for (let i = 0; i < table.rows; i++) {
+      const level = levelOf(i);
+      if (level === null) continue;
+      let list = rows.get(level);
+      if (list === undefined) rows.set(level, (list = []));
+      list.push(i);
+    }
+    const curves: Record<string, KmCurve> = {};
+    for (const level of [...rows.keys()].sort()) curves[level] = km(duration, event, rows.get(level) ?? []);
+    if (Object.keys(curves).length > 1) out[name] = curves;
+  };
+  group('tenure_band', (i) => tenureBand(duration[i]));
+  const contract = config.roles.contract !== undefined ? findColumn(table, config.roles.contract) : undefined;
+  if (contract !== undefined) {
+    group('contract', (i) => (contract.kind === 'text' ? contract.values[i] : String(contract.values[i])));
+  }
+  const complaints = config.roles.complaints !== undefined ? findColumn(table, config.roles.complaints) : undefined;
+  if (complaints !== undefined && complaints.kind === 'numeric') {
+    group('complaints', (i) => {
+      const c = complaints.values[i];
+      return Number.isNaN(c) ? null : c >= 2 ? '2+' : String(c);
+    });
+  }
+  return out;
+}
+
+function view(x: FeatureMatrix, features: readonly string[]): FeatureMatrix {
+  const pos = new Map(x.features.map((f, j) => [f, j]));
+  return { rows: x.rows, features, columns: features.map((f) => x.columns[pos.get(f) ?? -1]) };
+}
+
+export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): Promise<void> {
+  const { prepared, fitted, testScores, seed } = input;
+  const y = prepared.test.y;
+  const curves: Record<string, unknown> = {};
+  for (const [kind, p] of testScores) {
+    curves[kind] = {
+      roc: rocCurve(y, p),
+      pr: prCurve(y, p),
+      gains: gainsCurve(y, p),
+      lift: liftCurve(y, p),
+      calibration: calibrationTable(y, p, 10),
+    };
+  }
+  curves.kaplan_meier = kaplanMeierGroups(prepared.table, input.config);
+  await writeFileAtomic(join(dir, 'curves.json'), toStableJson(curves));
+
+  // Permutation importance on a seeded subsample of the test split.
+  const rng = new Rng(seed ^ 0x5eed);
+  let rows: number[] = Array.from({ length: prepared.test.x.rows }, (_, i) => i);
+  if (rows.length > PERMUTATION_ROWS) rows = rng.shuffle(rows).slice(0, PERMUTATION_ROWS).sort((a, b) => a - b);
+  const xs = takeRows(prepared.test.x, rows);
+  const ys = Uint8Array.from(rows, (i) => y[i]);
+  const importance: Record<string, unknown> = {};
+  for (const [kind, f] of fitted) {
+    const x = view(xs, f.features);
+    importance[kind] = {
+      permutation: permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
+      ...modelImportance(f.model),
+    };
+  }
+  await writeFileAtomic(join(dir, 'importance.json'), toStableJson(importance));
+}
+
+/** The model's own view of importance: impurity, odds ratios or hazard ratios. */
+function modelImportance(model: ChurnModel): Record<string, unknown> {
+  const withGlobal = model as ChurnModel & { globalImportance?: () => Record<string, unknown> };
+  return typeof withGlobal.globalImportance === 'function' ? withGlobal.globalImportance() : {};
+}

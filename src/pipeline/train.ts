@@ -1,0 +1,237 @@
+/**
+ * The retrain pipeline on a customer table: ingest -> derived features -> split -> encode ->
+ * fit every configured model -> evaluate on the held-out split -> write the run directory
+ * (models, champion, evaluation, curves, importance) atomically.
+ */
+import { join } from 'node:path';
+import type { TableConfig } from '../config/schema.js';
+import { encode, fitEncoder } from '../data/encoder.js';
+import { selectFeatures, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
+import { stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
+import { binaryMetrics, auc } from '../evaluate/metrics.js';
+import { chooseChampion } from '../evaluate/champion.js';
+import { harrellC } from '../evaluate/concordance.js';
+import { ConfigError } from '../errors.js';
+import type { CustomerTable } from '../ingest/table.js';
+import { takeTableRows } from '../ingest/table.js';
+import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
+import { note, progress } from '../io/progress.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
+import type { CoxModel } from '../models/cox.js';
+import { durationLeaks } from '../models/duration-leak.js';
+import type { ChurnModel, ModelKind } from '../models/model.js';
+import { fitModel, isModelKind } from '../models/registry.js';
+import { Rng } from '../rng.js';
+import { buildRunArtifacts } from './run-artifacts.js';
+
+export interface TrainOptions {
+  seed?: number;
+  quiet?: boolean;
+}
+
+export interface ModelEvaluation {
+  auc: number;
+  pr_auc: number;
+  lift_at_10: number;
+  capture_at_20: number;
+  brier: number;
+  log_loss: number;
+  fit_seconds: number;
+  c_index?: number;
+  cv_auc_mean?: number;
+  cv_auc_sd?: number;
+}
+
+export interface Evaluation {
+  dataset: { source: string; rows: number; churn_rate: number; features: number };
+  split: { kind: Split['kind']; train_rows: number; test_rows: number; test_fraction?: number; test_period?: number };
+  models: Record<string, ModelEvaluation>;
+  champion: string;
+  champion_metric: string;
+  warnings: string[];
+  seed: number;
+}
+
+export interface TrainResult {
+  evaluation: Evaluation;
+  outDir: string;
+}
+
+/** Features the survival model may not use: the duration itself and what is computed from it. */
+function survivalExcluded(config: TableConfig, features: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const duration = config.duration;
+  const tenureIsDuration = duration !== undefined && config.roles.tenure === duration;
+  for (const f of features) {
+    const base = f.includes('=') ? f.slice(0, f.indexOf('=')) : f;
+    if (base === duration || config.exclude_from_survival.includes(base)) out.add(f);
+    if (tenureIsDuration && (base === 'tenure_band' || base === 'complaints_per_tenure_month')) out.add(f);
+  }
+  return out;
+}
+
+function churnRate(y: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i];
+  return y.length === 0 ? 0 : s / y.length;
+}
+
+/** A stable per-model seed, so adding a model does not change the others. */
+function modelSeed(seed: number, kind: ModelKind): number {
+  let h = seed >>> 0;
+  for (const ch of kind) h = (Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0);
+  return h;
+}
+
+export interface PreparedData {
+  table: CustomerTable;
+  split: Split;
+  train: TrainingData;
+  test: TrainingData;
+  testIds: string[];
+}
+
+function requireTarget(table: CustomerTable): Uint8Array {
+  if (table.target === undefined) throw new ConfigError('the training table has no target', { file: table.source });
+  return table.target;
+}
+
+/** Splits a labelled table and encodes both sides with an encoder fitted on the training side. */
+export function prepareTraining(config: TableConfig, table: CustomerTable): PreparedData & { encoder: ReturnType<typeof fitEncoder> } {
+  const y = requireTarget(table);
+  const split = table.period !== undefined
+    ? outOfTimeSplit(table.period, Math.max(...table.period))
+    : stratifiedSplit(y, config.split.test_fraction, config.seed);
+  const trainTable = takeTableRows(table, split.train);
+  const testTable = takeTableRows(table, split.test);
+  const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles });
+  const toData = (t: CustomerTable): TrainingData => ({ x: encode(encoder, t), y: requireTarget(t), duration: t.duration });
+  return { table, split, train: toData(trainTable), test: toData(testTable), testIds: testTable.ids, encoder };
+}
+
+function coxView(x: FeatureMatrix, excluded: Set<string>): FeatureMatrix {
+  return selectFeatures(x, x.features.filter((f) => !excluded.has(f)));
+}
+
+/** Trains, evaluates and writes the run directory for a customer table already read. */
+export async function trainTable(config: TableConfig, table: CustomerTable, outDir: string, options: TrainOptions = {}): Promise<TrainResult> {
+  const seed = options.seed ?? config.seed;
+  const cfg = { ...config, seed };
+  const warnings = [...table.warnings];
+  const prepared = prepareTraining(cfg, table);
+  const { train, test, split, encoder } = prepared;
+
+  const kinds = cfg.models.map((m) => {
+    if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected logistic, random_forest or cox`, { key: 'models' });
+    return m;
+  });
+  const excluded = survivalExcluded(cfg, train.x.features);
+
+  const fitted = new Map<ModelKind, { model: ChurnModel; features: string[]; seconds: number }>();
+  const evaluations: Record<string, ModelEvaluation> = {};
+  const testScores = new Map<ModelKind, Float64Array>();
+  const bar = progress('training models', kinds.length);
+  for (const kind of kinds) {
+    let trainData = train;
+    let testX = test.x;
+    if (kind === 'cox') {
+      if (train.duration === undefined || test.duration === undefined) {
+        warnings.push('cox skipped: the config declares no duration column');
+        bar.tick();
+        continue;
+      }
+      trainData = { ...train, x: coxView(train.x, excluded) };
+      testX = coxView(test.x, excluded);
+      for (const leak of durationLeaks(trainData.x, train.duration)) {
+        const msg = `survival covariate "${leak.feature}" is close to a function of the duration (correlation ${leak.correlation.toFixed(3)} with ${leak.via}); it leaks the outcome into the Cox model: list it in exclude_from_survival`;
+        warnings.push(msg);
+        note(`warning: ${msg}`);
+      }
+    }
+    const started = performance.now();
+    const model = await fitModel(kind, trainData, (cfg.model_params[kind] ?? {}) as Record<string, unknown>, new Rng(modelSeed(seed, kind)));
+    const seconds = (performance.now() - started) / 1000;
+    const p = model.predictProba(testX);
+    testScores.set(kind, p);
+    const m: ModelEvaluation = { ...binaryMetrics(test.y, p), fit_seconds: round(seconds, 3) };
+    if (kind === 'cox' && test.duration !== undefined) {
+      m.c_index = harrellC(test.duration, test.y, (model as CoxModel).linearPredictor(testX));
+    }
+    if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, trainData, seed));
+    evaluations[kind] = m;
+    fitted.set(kind, { model, features: [...trainData.x.features], seconds });
+    bar.tick();
+  }
+  bar.stop();
+  if (fitted.size === 0) throw new ConfigError('no model was trained', { key: 'models' });
+
+  const champion = chooseChampion(
+    Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, { ...v }])),
+    cfg.champion_metric,
+  );
+
+  const evaluation: Evaluation = {
+    dataset: { source: table.source, rows: table.rows, churn_rate: round(churnRate(requireTarget(table)), 6), features: train.x.features.length },
+    split: {
+      kind: split.kind,
+      train_rows: split.train.length,
+      test_rows: split.test.length,
+      ...(split.kind === 'out_of_time' && table.period !== undefined ? { test_period: Math.max(...table.period) } : { test_fraction: cfg.split.test_fraction }),
+    },
+    models: evaluations,
+    champion,
+    champion_metric: cfg.champion_metric,
+    warnings,
+    seed,
+  };
+
+  const saved = new Map<ModelKind, SavedModel>();
+  for (const [kind, f] of fitted) {
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(evaluations[kind])) if (k !== 'fit_seconds' && typeof v === 'number') metrics[k] = v;
+    saved.set(kind, {
+      format: MODEL_FORMAT,
+      version: MODEL_FORMAT_VERSION,
+      name: kind,
+      kind,
+      features: f.features,
+      encoder,
+      scoring: {
+        id: cfg.id ?? null,
+        tiers: cfg.tiers,
+        horizon_months: cfg.horizon_months,
+        duration: cfg.duration ?? null,
+      },
+      model: f.model.toJSON(),
+      metrics,
+    });
+  }
+
+  await withAtomicDir(outDir, async (dir) => {
+    for (const [kind, s] of saved) await writeFileAtomic(join(dir, 'models', `${kind}.json`), toCompactJson(s));
+    const championModel = saved.get(champion as ModelKind);
+    if (championModel !== undefined) await writeFileAtomic(join(dir, 'models', 'champion.json'), toCompactJson(championModel));
+    await writeFileAtomic(join(dir, 'evaluation.json'), toStableJson(evaluation));
+    await buildRunArtifacts(dir, { config: cfg, prepared, fitted, testScores, excluded, seed });
+  });
+  return { evaluation, outDir };
+}
+
+async function crossValidate(kind: ModelKind, cfg: TableConfig, data: TrainingData, seed: number): Promise<{ cv_auc_mean: number; cv_auc_sd: number }> {
+  const { takeTraining } = await import('../data/matrix.js');
+  const scores: number[] = [];
+  for (const fold of stratifiedFolds(data.y, cfg.split.folds, seed)) {
+    const tr = takeTraining(data, fold.train);
+    const te = takeTraining(data, fold.test);
+    const model = await fitModel(kind, tr, (cfg.model_params[kind] ?? {}) as Record<string, unknown>, new Rng(modelSeed(seed, kind)));
+    scores.push(auc(te.y, model.predictProba(te.x)));
+  }
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, scores.length - 1));
+  return { cv_auc_mean: round(mean, 6), cv_auc_sd: round(sd, 6) };
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+const DATA = resolve('data');
+
+function telcoConfig(name: string, extra: Record<string, unknown> = {}): string {
+  const base = JSON.parse(readFileSync(join(DATA, 'ibm-telco-churn.config.json'), 'utf8')) as Record<string, unknown>;
+  return tmp.write(name, JSON.stringify({ ...base, source: join(DATA, 'ibm-telco-churn.csv'), ...extra }));
+}
+
+async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(['node', 'churnscope', ...args]), stderr };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('churnscope train and score on IBM Telco', () => {
+  const config = telcoConfig('telco.json', { model_params: { random_forest: { trees: 100 } } });
+  const runA = join(tmp.dir, 'runA');
+  const runB = join(tmp.dir, 'runB');
+
+  it('trains three models above the quality floors and writes the run directory', async () => {
+    const { code, stderr } = await run('train', '--config', config, '--out', runA);
+    expect(stderr).toContain('champion:');
+    expect(code).toBe(0);
+    const ev = JSON.parse(readFileSync(join(runA, 'evaluation.json'), 'utf8'));
+    expect(ev.dataset).toMatchObject({ rows: 7043, churn_rate: 0.26537 });
+    expect(ev.split).toMatchObject({ kind: 'stratified', train_rows: 5634, test_rows: 1409 });
+    expect(ev.models.logistic.auc).toBeGreaterThanOrEqual(0.83);
+    expect(ev.models.random_forest.auc).toBeGreaterThanOrEqual(0.815);
+    expect(ev.models.cox.c_index).toBeGreaterThanOrEqual(0.84);
+    for (const m of Object.values(ev.models) as Record<string, number>[]) {
+      for (const k of ['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'fit_seconds']) expect(typeof m[k]).toBe('number');
+    }
+    expect(ev.champion).toBe('logistic');
+    expect(readdirSync(join(runA, 'models')).sort()).toEqual(['champion.json', 'cox.json', 'logistic.json', 'random_forest.json']);
+    expect(readFileSync(join(runA, 'models', 'champion.json'), 'utf8')).toBe(readFileSync(join(runA, 'models', 'logistic.json'), 'utf8'));
+    const cox = JSON.parse(readFileSync(join(runA, 'models', 'cox.json'), 'utf8'));
+    expect(cox.features).not.toContain('TotalCharges');
+    expect(cox.features).not.toContain('tenure');
+  });
+
+  it('warns when a survival covariate leaks the duration (TotalCharges kept in)', async () => {
+    const leaky = telcoConfig('leaky.json', { exclude_from_survival: [], models: ['cox'] });
+    const { code, stderr } = await run('train', '--config', leaky, '--out', join(tmp.dir, 'leaky'));
+    expect(code).toBe(0);
+    expect(stderr).toContain('survival covariate "TotalCharges" is close to a function of the duration');
+    const ev = JSON.parse(readFileSync(join(tmp.dir, 'leaky', 'evaluation.json'), 'utf8'));
+    expect(ev.warnings.some((w: string) => w.includes('TotalCharges'))).toBe(true);
+    expect(ev.models.cox.c_index).toBeGreaterThan(0.9);
+  });
+
+  it('is seeded: the same config gives byte-identical model files and lists', async () => {
+    expect((await run('train', '--config', config, '--out', runB)).code).toBe(0);
+    for (const f of ['logistic.json', 'random_forest.json', 'cox.json']) {
+      expect(readFileSync(join(runB, 'models', f), 'utf8')).toBe(readFileSync(join(runA, 'models', f), 'utf8'));
+    }
+    const outA = join(tmp.dir, 'listA.csv');
+    const outB = join(tmp.dir, 'listB.csv');
+    expect((await run('score', '--model', join(runA, 'models', 'random_forest.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', outA)).code).toBe(0);
+    expect((await run('score', '--model', join(runB, 'models', 'random_forest.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', outB)).code).toBe(0);
+    expect(readFileSync(outB, 'utf8')).toBe(readFileSync(outA, 'utf8'));
+  });
+
+  it('scores a ranked list, with conditional horizons for the survival model', async () => {
+    const out = join(tmp.dir, 'cox-list.csv');
+    expect((await run('score', '--model', join(runA, 'models', 'cox.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out)).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('rank,id,churn_probability,risk_tier,p_churn_3m,p_churn_6m,p_churn_12m');
+    expect(lines.length).toBe(7044);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const p = rows.map((r) => Number(r[2]));
+    for (let i = 1; i < p.length; i++) expect(p[i]).toBeLessThanOrEqual(p[i - 1]);
+    for (const r of rows.slice(0, 50)) {
+      expect(Number(r[4])).toBeLessThanOrEqual(Number(r[5]));
+      expect(Number(r[5])).toBeLessThanOrEqual(Number(r[6]));
+      expect(Number(r[2])).toBe(Number(r[6])); // default horizon: 12 months
+    }
+    expect(rows[0][0]).toBe('1');
+    expect(['high', 'medium', 'low']).toContain(rows[0][3]);
+  });
+
+  it('writes Parquet and Arrow when asked', async () => {
+    for (const ext of ['parquet', 'arrow']) {
+      const out = join(tmp.dir, `list.${ext}`);
+      expect((await run('score', '--model', join(runA, 'models', 'logistic.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out)).code).toBe(0);
+      expect(readFileSync(out).length).toBeGreaterThan(1000);
+    }
+  });
+
+  it('rejects a score input lacking a model feature, leaving no output', async () => {
+    const text = readFileSync(join(DATA, 'ibm-telco-churn.csv'), 'utf8').split('\n').slice(0, 20)
+      .map((l) => l.split(',').filter((_, j) => j !== 18).join(',')).join('\n');
+    const input = tmp.write('no-charges.csv', text);
+    const out = join(tmp.dir, 'never.csv');
+    const { code, stderr } = await run('score', '--model', join(runA, 'models', 'logistic.json'), '--input', input, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`input error (file ${input}, column "MonthlyCharges", key "model feature")`);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp.dir).some((f) => f.startsWith('.tmp-'))).toBe(false);
+  });
+
+  it('rejects a model file from another format version with a clear message', async () => {
+    const saved = JSON.parse(readFileSync(join(runA, 'models', 'logistic.json'), 'utf8'));
+    const old = tmp.write('old.json', JSON.stringify({ ...saved, version: 0 }));
+    const { code, stderr } = await run('score', '--model', old, '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', join(tmp.dir, 'x.csv'));
+    expect(code).toBe(1);
+    expect(stderr).toContain('model format version 0 is not supported by this churnscope (reads version 1)');
+  });
+
+  it('exits 2 on a usage error and 1 on a bad config, writing nothing', async () => {
+    expect((await run('train', '--out', join(tmp.dir, 'z'))).code).toBe(2);
+    const bad = tmp.write('bad.json', JSON.stringify({ source: 'x.csv', target: { column: 'Churn' } }));
+    const { code, stderr } = await run('train', '--config', bad, '--out', join(tmp.dir, 'z'));
+    expect(code).toBe(1);
+    expect(stderr).toContain('key "target.churned"');
+    expect(existsSync(join(tmp.dir, 'z'))).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { makeMatrix } from '../../src/data/matrix.js';
+import { ConvergenceError } from '../../src/errors.js';
+import { auc } from '../../src/evaluate/metrics.js';
+import { fitLogistic } from '../../src/models/logistic.js';
+import { Rng } from '../../src/rng.js';
+import { readReference, telcoDesign } from '../helpers/telco.js';
+
+interface LogisticReference {
+  terms: string[];
+  coef: Record<string, number>;
+  se: Record<string, number>;
+  log_likelihood: number;
+  in_sample_metrics: { auc: number };
+}
+
+describe('logistic regression (IRLS)', () => {
+  const ref = readReference<LogisticReference>('telco-logistic.json');
+  const covariates = ref.terms.filter((t) => t !== 'const');
+  const { x, y } = telcoDesign(covariates, true);
+  const model = fitLogistic({ x, y }, { l2: 0, maxIter: 100, tol: 1e-10 }, new Rng(1)) as ReturnType<typeof fitLogistic> & { state: { intercept: number; coef: number[]; se: number[]; se_intercept: number; log_likelihood: number } };
+
+  it('matches statsmodels Logit on Telco (coefficients, standard errors, log likelihood)', () => {
+    expect(x.rows).toBe(7032);
+    const s = model.state;
+    expect(s.intercept).toBeCloseTo(ref.coef.const, 6);
+    expect(Math.abs(s.se_intercept / ref.se.const - 1)).toBeLessThan(1e-4);
+    covariates.forEach((t, j) => {
+      expect(Math.abs(s.coef[j] / ref.coef[t] - 1)).toBeLessThan(1e-4);
+      expect(Math.abs(s.se[j] / ref.se[t] - 1)).toBeLessThan(1e-4);
+    });
+    expect(s.log_likelihood).toBeCloseTo(ref.log_likelihood, 6);
+    expect(auc(y, model.predictProba(x))).toBeCloseTo(ref.in_sample_metrics.auc, 9);
+  });
+
+  it('explains a row exactly: base + contributions = log-odds', () => {
+    const e = model.explain?.(x, 17);
+    const p = model.predictProba(x)[17];
+    const logit = (e?.base ?? 0) + (e?.contributions ?? []).reduce((a, c) => a + c.contribution, 0);
+    expect(1 / (1 + Math.exp(-logit))).toBeCloseTo(p, 12);
+  });
+
+  it('converges on separable data with a penalty, and says so when it cannot', () => {
+    const sep = makeMatrix(['v'], [Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7])]);
+    const ys = Uint8Array.from([0, 0, 0, 0, 1, 1, 1, 1]);
+    const m = fitLogistic({ x: sep, y: ys }, { l2: 1, maxIter: 100, tol: 1e-10 }, new Rng(1));
+    const p = m.predictProba(sep);
+    expect(p[0]).toBeLessThan(0.2);
+    expect(p[7]).toBeGreaterThan(0.8);
+    expect(() => fitLogistic({ x, y }, { l2: 0, maxIter: 1, tol: 1e-12 }, new Rng(1))).toThrow(ConvergenceError);
+  });
+});
