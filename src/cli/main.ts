@@ -3,6 +3,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isChurnscopeError } from '../errors.js';
+import { registerFeatures } from './features.js';
+import { registerGenerate } from './generate.js';
 import { registerScore } from './score.js';
 import { registerTrain } from './train.js';
 
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTrain(program);
   registerScore(program);
+  registerGenerate(program);
+  registerFeatures(program);
   return program;
 }
 

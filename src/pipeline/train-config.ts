@@ -1,13 +1,16 @@
 /**
- * Training from a config file: a customer table (issue: customer-table path) for now.
+ * Training from a config file: a customer table, or an operator panel trained out of time.
  */
-import { loadConfig } from '../config/load.js';
+import { loadAnyConfig } from '../config/any-config.js';
 import { addDerivedFeatures } from '../features/derived.js';
 import { readCustomerTable } from '../ingest/read-table.js';
+import { trainPanel } from './train-panel.js';
 import { trainTable, type TrainOptions, type TrainResult } from './train.js';
 
 export async function trainFromConfigFile(configPath: string, outDir: string, options: TrainOptions = {}): Promise<TrainResult> {
-  const config = loadConfig(configPath);
+  const loaded = loadAnyConfig(configPath);
+  if (loaded.kind === 'panel') return trainPanel(loaded.config, outDir, options);
+  const config = loaded.config;
   const table = addDerivedFeatures(await readCustomerTable(config), config.roles);
   return trainTable(config, table, outDir, options);
 }

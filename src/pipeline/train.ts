@@ -26,7 +26,8 @@ import { buildRunArtifacts } from './run-artifacts.js';
 
 export interface TrainOptions {
   seed?: number;
-  quiet?: boolean;
+  /** Extra sections for evaluation.json (e.g. the panel's per-month counts). */
+  extra?: Record<string, unknown>;
 }
 
 export interface ModelEvaluation {
@@ -50,6 +51,7 @@ export interface Evaluation {
   champion_metric: string;
   warnings: string[];
   seed: number;
+  [section: string]: unknown;
 }
 
 export interface TrainResult {
@@ -183,6 +185,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     champion_metric: cfg.champion_metric,
     warnings,
     seed,
+    ...options.extra,
   };
 
   const saved = new Map<ModelKind, SavedModel>();

@@ -1,0 +1,160 @@
+/**
+ * A snapshot at reference month T: the feature families joined per active customer, and (for
+ * training) the label and survival duration from the outcome window. Returned as the pipeline's
+ * CustomerTable, so the customer-table path trains and scores it unchanged.
+ */
+import { InputError } from '../../errors.js';
+import { dayIn, monthIndex, monthStart, yyyymm } from '../../generate/months.js';
+import type { Panel } from '../../ingest/panel/open-panel.js';
+import type { CustomerTable, RawColumn } from '../../ingest/table.js';
+import { labelQuery, type LabelSpec } from '../../labels/windows.js';
+import { registerCatalogue } from '../catalogue.js';
+import { accountFamily, activeAt, complaintFamily, NO_COMPLAINT_MONTHS, PANEL_CATALOGUE, usageFamily, ZERO_WHEN_ABSENT, type Window } from './families.js';
+
+registerCatalogue(PANEL_CATALOGUE);
+
+export interface SnapshotOptions {
+  window: number; // observation months
+  labels?: LabelSpec; // absent for scoring
+}
+
+export interface SnapshotCounts {
+  month: string;
+  active: number;
+  labelled: number;
+  churned: number;
+  excluded_involuntary: number;
+  excluded_left_in_gap: number;
+  excluded_other: number;
+}
+
+export interface Snapshot {
+  table: CustomerTable;
+  counts: SnapshotCounts;
+}
+
+const TEXT_FEATURES = new Set(['segment', 'plan']);
+
+export function windowAt(t: number, observation: number): Window {
+  return { tStart: monthStart(t), tEnd: monthStart(t + 1), windowStart: monthStart(t - observation + 1) };
+}
+
+export async function buildSnapshot(panel: Panel, month: string, options: SnapshotOptions): Promise<Snapshot> {
+  let t: number;
+  try {
+    t = monthIndex(month);
+  } catch {
+    throw new InputError(`the reference month "${month}" is not a month (YYYY-MM)`, { key: 'month' });
+  }
+  const first = monthIndex(panel.firstMonth);
+  const last = monthIndex(panel.lastMonth);
+  if (t < first || t > last) {
+    throw new InputError(`the reference month ${month} is outside the data, which runs from ${panel.firstMonth} to ${panel.lastMonth}`, { file: panel.files.usage ?? panel.files.customers, key: 'month' });
+  }
+  const labels = options.labels;
+  const windowStart = t + 1 + (labels?.gap ?? 0);
+  const windowEnd = t + (labels?.gap ?? 0) + (labels?.horizon ?? 0); // last month of the outcome window
+  if (labels !== undefined && windowEnd > last) {
+    throw new InputError(
+      `the outcome window of ${month} (${dayIn(windowStart, 1).slice(0, 7)} to ${dayIn(windowEnd, 1).slice(0, 7)}) ends after the data's last month ${panel.lastMonth}: pick an earlier reference month`,
+      { key: 'month' },
+    );
+  }
+  const w = windowAt(t, options.window);
+  const { con } = panel;
+  await con.run(`CREATE OR REPLACE TEMP TABLE base AS ${activeAt(w)}`);
+  const labelSql = labels === undefined ? null : labelQuery(w.tStart, w.tEnd, { start: monthStart(windowStart), end: monthStart(windowEnd + 1) }, labels);
+  const sql = `SELECT customer_id, a.* EXCLUDE (customer_id), u.* EXCLUDE (customer_id), c.* EXCLUDE (customer_id)${labelSql === null ? '' : ', l.label, l.excluded, l.duration AS __duration'}
+    FROM base
+    LEFT JOIN (${accountFamily(w)}) a USING (customer_id)
+    LEFT JOIN (${usageFamily(w)}) u USING (customer_id)
+    LEFT JOIN (${complaintFamily(w)}) c USING (customer_id)
+    ${labelSql === null ? '' : `LEFT JOIN (${labelSql}) l USING (customer_id)`}
+    ORDER BY customer_id`;
+  const reader = await con.runAndReadAll(sql);
+  const names = reader.columnNames();
+  const data = reader.getColumnsJS();
+  const col = (name: string): unknown[] => data[names.indexOf(name)];
+  const active = data[0].length;
+
+  let keep: number[] = Array.from({ length: active }, (_, i) => i);
+  const counts: SnapshotCounts = { month, active, labelled: active, churned: 0, excluded_involuntary: 0, excluded_left_in_gap: 0, excluded_other: 0 };
+  if (labels !== undefined) {
+    const label = col('label');
+    const excluded = col('excluded');
+    keep = keep.filter((i) => label[i] !== null && label[i] !== undefined);
+    for (let i = 0; i < active; i++) {
+      if (label[i] !== null && label[i] !== undefined) continue;
+      if (excluded[i] === 'involuntary') counts.excluded_involuntary++;
+      else if (excluded[i] === 'left_in_gap') counts.excluded_left_in_gap++;
+      else counts.excluded_other++;
+    }
+    counts.labelled = keep.length;
+    if (keep.length === 0) throw new InputError(`no customer can be labelled at ${month}: the outcome window is empty`, { key: 'month' });
+  }
+  const columns: RawColumn[] = [];
+  for (const name of names) {
+    if (name === 'customer_id' || name === 'label' || name === 'excluded' || name === '__duration') continue;
+    const values = col(name);
+    if (TEXT_FEATURES.has(name)) {
+      columns.push({ name, kind: 'text', values: keep.map((i) => (values[i] === null ? null : String(values[i]))) });
+      continue;
+    }
+    const fill = ZERO_WHEN_ABSENT.includes(name) ? 0 : name === 'months_since_complaint' ? NO_COMPLAINT_MONTHS : Number.NaN;
+    columns.push({ name, kind: 'numeric', values: Float64Array.from(keep, (i) => (typeof values[i] === 'number' ? (values[i] as number) : fill)) });
+  }
+  const ids = keep.map((i) => String(col('customer_id')[i]));
+  const table: CustomerTable = {
+    source: panel.files.usage ?? panel.files.customers,
+    rows: keep.length,
+    ids,
+    columns,
+    period: new Int32Array(keep.length).fill(yyyymm(t)),
+    warnings: [],
+  };
+  if (labels !== undefined) {
+    const label = col('label');
+    const duration = col('__duration');
+    table.target = Uint8Array.from(keep, (i) => Number(label[i]));
+    table.duration = Float64Array.from(keep, (i) => Number(duration[i]));
+    counts.churned = table.target.reduce((a, b) => a + b, 0);
+  }
+  return { table, counts };
+}
+
+/** Several reference months stacked into one table (rows keep their month in `period`). */
+export function stackSnapshots(snapshots: readonly Snapshot[]): CustomerTable {
+  const first = snapshots[0].table;
+  const columns: RawColumn[] = first.columns.map((c, j) =>
+    c.kind === 'numeric'
+      ? { name: c.name, kind: 'numeric', values: concatFloat(snapshots.map((s) => s.table.columns[j].values as Float64Array)) }
+      : { name: c.name, kind: 'text', values: snapshots.flatMap((s) => s.table.columns[j].values as (string | null)[]) },
+  );
+  const period = new Int32Array(snapshots.reduce((a, s) => a + s.table.rows, 0));
+  let off = 0;
+  for (const s of snapshots) {
+    period.set(s.table.period ?? [], off);
+    off += s.table.rows;
+  }
+  return {
+    source: first.source,
+    rows: period.length,
+    // The same customer appears once per month: ids carry the month to stay unique.
+    ids: snapshots.flatMap((s) => s.table.ids.map((id) => `${id}@${s.counts.month}`)),
+    columns,
+    target: first.target === undefined ? undefined : Uint8Array.from(snapshots.flatMap((s) => Array.from(s.table.target ?? []))),
+    duration: first.duration === undefined ? undefined : concatFloat(snapshots.map((s) => s.table.duration ?? new Float64Array())),
+    period,
+    warnings: snapshots.flatMap((s) => s.table.warnings),
+  };
+}
+
+function concatFloat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * Training on an operator panel: snapshots at several reference months train, a later unseen
+ * month tests (out of time), through the same training pipeline as a customer table.
+ */
+import type { PanelConfig } from '../config/panel-schema.js';
+import { PANEL_ROLES } from '../config/panel-schema.js';
+import type { TableConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { addDerivedFeatures } from '../features/derived.js';
+import { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from '../features/panel/snapshot.js';
+import { monthIndex, monthName } from '../generate/months.js';
+import { openPanel, type Panel } from '../ingest/panel/open-panel.js';
+import type { CustomerTable } from '../ingest/table.js';
+import { progress } from '../io/progress.js';
+import { trainTable, type TrainOptions, type TrainResult } from './train.js';
+
+/** The customer-table settings a panel trains with: its features' roles and survival columns. */
+export function panelTableConfig(config: PanelConfig): TableConfig {
+  return {
+    ...config,
+    source: '',
+    id: 'customer_id',
+    target: { column: 'label', churned: '1' },
+    duration: 'tenure_months',
+    roles: { ...PANEL_ROLES },
+    drop: config.drop,
+  };
+}
+
+/** Test month: configured, or the last one whose outcome window the data covers. */
+export function panelMonths(config: PanelConfig, panel: Panel): { train: string[]; test: string } {
+  const last = monthIndex(panel.lastMonth);
+  const first = monthIndex(panel.firstMonth);
+  const test = config.test_month !== undefined ? monthIndex(config.test_month) : last - config.gap - config.outcome_months;
+  // A training month's outcome window must close before the test month: no label from the test's future.
+  const latestTrain = test - config.gap - config.outcome_months;
+  const train: string[] = [];
+  for (let t = latestTrain; t > latestTrain - config.train_months && t >= first; t--) train.unshift(monthName(t));
+  if (train.length === 0) {
+    throw new ConfigError(`the data (${panel.firstMonth} to ${panel.lastMonth}) is too short to train before the test month ${monthName(test)} with gap ${config.gap} and outcome window ${config.outcome_months}`, { key: 'test_month' });
+  }
+  return { train, test: monthName(test) };
+}
+
+export interface PanelTraining {
+  table: CustomerTable;
+  counts: SnapshotCounts[];
+  months: { train: string[]; test: string };
+}
+
+export async function panelTrainingTable(config: PanelConfig, panel: Panel): Promise<PanelTraining> {
+  const months = panelMonths(config, panel);
+  const labels = { gap: config.gap, horizon: config.outcome_months, label: config.label, topBand: config.top_value_band };
+  const snapshots: Snapshot[] = [];
+  const all = [...months.train, months.test];
+  const bar = progress('building snapshots', all.length);
+  for (const month of all) {
+    snapshots.push(await buildSnapshot(panel, month, { window: config.window, labels }));
+    bar.tick();
+  }
+  bar.stop();
+  const table = addDerivedFeatures(stackSnapshots(snapshots), PANEL_ROLES);
+  table.warnings.push(...panel.warnings);
+  if (config.split_kind === 'stratified') table.period = undefined;
+  return { table, counts: snapshots.map((s) => s.counts), months };
+}
+
+export async function trainPanel(config: PanelConfig, outDir: string, options: TrainOptions = {}): Promise<TrainResult & { counts: SnapshotCounts[] }> {
+  const panel = await openPanel(config.tables);
+  try {
+    const { table, counts } = await panelTrainingTable(config, panel);
+    const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, extra: { panel: { months: counts } } });
+    return { ...result, counts };
+  } finally {
+    panel.close();
+  }
+}
