@@ -30,7 +30,8 @@ export function accountFamily(w: Window): string {
 
 export function usageFamily(w: Window): string {
   const last = (c: string): string => `coalesce(sum(${c}) FILTER (WHERE lag = 0), 0)`;
-  const prior3 = (c: string): string => `sum(${c}) FILTER (WHERE lag BETWEEN 1 AND 3) / 3`;
+  // Mean over the prior months present: a customer new to the data has fewer than three.
+  const prior3 = (c: string): string => `avg(${c}) FILTER (WHERE lag BETWEEN 1 AND 3)`;
   return `WITH u AS (
       SELECT um.*, out_minutes + in_minutes AS minutes, datediff('month', month, ${d(w.tStart)}) AS lag
       FROM usage_monthly um SEMI JOIN base USING (customer_id)
