@@ -12,6 +12,42 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 
 const modelNames = z.enum(['logistic', 'random_forest', 'cox']);
 
+/** How the retention list values customers, ranks them, flags early warnings and suggests actions. */
+export const retentionSchema = z.strictObject({
+  value_column: z.string().min(1).optional(), // default: the `revenue` role
+  value_months: z.number().positive().default(12), // value = monthly revenue × months
+  rank_by: z.enum(['value_at_risk', 'probability']).default('value_at_risk'),
+  segment_column: z.string().min(1).default('segment'),
+  early_warning: z.strictObject({
+    probability_rise: z.number().min(0).max(1).default(0.1),
+    traffic_drop: z.number().min(0).max(1).default(0.3),
+    call_ratio_drop: z.number().min(0).max(1).default(0.3),
+    complaints: z.number().int().min(1).default(1),
+  }).default({ probability_rise: 0.1, traffic_drop: 0.3, call_ratio_drop: 0.3, complaints: 1 }),
+  /** Feature name prefix -> suggested action; the longest matching prefix wins. */
+  actions: z.record(z.string(), z.string()).default({
+    dropped_call: 'open a network ticket for the customer’s area',
+    complaints_coverage: 'open a network ticket for the customer’s area',
+    complaints_billing: 'account review with billing',
+    complaints: 'call back and close the open complaint',
+    unresolved_complaints: 'escalate the unresolved complaint',
+    months_to_contract_end: 'renewal offer before the contract ends',
+    has_contract: 'offer a contract with a loyalty discount',
+    Contract: 'offer a longer contract with a loyalty discount',
+    tenure: 'welcome call and onboarding offer',
+    revenue: 'price review: a better-fitting plan',
+    MonthlyCharges: 'price review: a better-fitting plan',
+    plan: 'price review: a better-fitting plan',
+    call_ratio: 'usage offer: bundle of minutes to frequent contacts',
+    out_calls: 'usage offer: bundle of minutes to frequent contacts',
+    traffic: 'check service quality and offer a usage bundle',
+    minutes: 'check service quality and offer a usage bundle',
+    distinct_called: 'family and friends offer',
+  }),
+});
+
+export type RetentionSettings = z.output<typeof retentionSchema>;
+
 export const tableConfigSchema = z.strictObject({
   source: z.string().min(1),
   id: z.string().min(1).optional(),
@@ -36,6 +72,7 @@ export const tableConfigSchema = z.strictObject({
     .default({ high: 0.5, medium: 0.25 }),
   horizon_months: z.number().positive().default(12),
   max_levels: z.number().int().min(1).max(1000).default(20),
+  retention: retentionSchema.default(retentionSchema.parse({})),
 });
 
 export type TableConfig = z.output<typeof tableConfigSchema>;

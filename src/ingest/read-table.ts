@@ -247,8 +247,11 @@ export async function readCustomerTable(config: TableConfig): Promise<CustomerTa
   });
 }
 
-/** Reads customers to score: no target; the model's raw columns must be there, extra ones are ignored. */
-export async function readScoringTable(file: string, spec: { id: string | null; roles: Record<string, string>; required: string[] }): Promise<CustomerTable> {
+/**
+ * Reads customers to score: no target; the model's raw columns must be there, `optional` ones
+ * (value, segment) are kept when present, and any others are ignored.
+ */
+export async function readScoringTable(file: string, spec: { id: string | null; roles: Record<string, string>; required: string[]; optional?: string[] }): Promise<CustomerTable> {
   const roles = Object.fromEntries(Object.entries(spec.roles).filter(([, c]) => spec.required.includes(c)));
-  return readTable({ file, id: spec.id, roles, drop: [], required: spec.required, keep: spec.required });
+  return readTable({ file, id: spec.id, roles, drop: [], required: spec.required, keep: [...spec.required, ...(spec.optional ?? [])] });
 }

@@ -4,6 +4,7 @@
  * same data, config and seed give a byte-identical file.
  */
 import type { ModelKind, ModelState } from './model.js';
+import type { RetentionSettings } from '../config/schema.js';
 import type { EncoderState } from '../data/encoder.js';
 
 export const MODEL_FORMAT = 'churnscope-model';
@@ -27,4 +28,5 @@ export interface ScoringSettings {
   tiers: { high: number; medium: number }; // churn probability thresholds
   horizon_months: number; // survival models: churn_probability = P(churn within this horizon)
   duration: string | null; // survival models: the tenure column scoring conditions on
+  retention: RetentionSettings; // value, ranking, early warning and actions for the list
 }

@@ -2,23 +2,26 @@
  * The scoring pipeline: saved model + customer file -> ranked retention list (CSV/Parquet/Arrow).
  */
 import { encoderRawColumns } from '../data/encoder.js';
-import { addDerivedFeatures } from '../features/derived.js';
+import { addDerivedFeatures, derivedInputs } from '../features/derived.js';
 import { readScoringTable } from '../ingest/read-table.js';
 import type { CustomerTable } from '../ingest/table.js';
-import { writeTable, type OutColumn } from '../io/table-writer.js';
+import { sqlString, withDuckDB } from '../io/duckdb.js';
+import { writeTable } from '../io/table-writer.js';
+import { InputError } from '../errors.js';
 import { loadSavedModel, type LoadedModel } from '../score/load-model.js';
-import { rankOrder } from '../score/rank.js';
-import { scoreTable, type Scores } from '../score/score-table.js';
-import { riskTier } from '../score/tiers.js';
+import { retentionList, type ListOptions } from '../score/retention-list.js';
+import { valueColumn } from '../score/value.js';
 
-export interface ScoreOptions {
+export interface ScoreOptions extends Omit<ListOptions, 'previous'> {
   model: string;
   input: string;
   out: string;
+  previous?: string; // the previous run's list, for early warnings
 }
 
 export interface ScoreResult {
   rows: number;
+  listed: number;
   out: string;
   model: string;
 }
@@ -27,38 +30,31 @@ export async function readForModel(loaded: LoadedModel, input: string): Promise<
   const { saved } = loaded;
   const derived = new Set(saved.encoder.derived);
   const required = encoderRawColumns(saved.encoder).filter((c) => !derived.has(c));
+  for (const c of derivedInputs(saved.encoder.roles, saved.encoder.derived)) if (!required.includes(c)) required.push(c);
   if (saved.scoring.duration !== null && !required.includes(saved.scoring.duration)) required.push(saved.scoring.duration);
-  const table = await readScoringTable(input, { id: saved.scoring.id, roles: saved.encoder.roles, required });
+  const optional = [valueColumn(saved), saved.scoring.retention.segment_column].filter((c): c is string => c !== null);
+  const table = await readScoringTable(input, { id: saved.scoring.id, roles: saved.encoder.roles, required, optional });
   return addDerivedFeatures(table, saved.encoder.roles);
 }
 
-/** The ranked list's columns for a scored table. */
-export function rankedColumns(loaded: LoadedModel, table: CustomerTable, scores: Scores): OutColumn[] {
-  const order = rankOrder(scores.churn_probability);
-  const n = order.length;
-  const rank = Int32Array.from({ length: n }, (_, k) => k + 1);
-  const pick = (a: Float64Array): Float64Array => Float64Array.from(order, (i) => a[i]);
-  const p = pick(scores.churn_probability);
-  const columns: OutColumn[] = [
-    { name: 'rank', type: 'int', values: rank },
-    { name: 'id', type: 'text', values: Array.from(order, (i) => table.ids[i]) },
-    { name: 'churn_probability', type: 'double', values: p },
-    { name: 'risk_tier', type: 'text', values: Array.from(p, (v) => riskTier(v, loaded.saved.scoring.tiers)) },
-  ];
-  if (scores.within !== undefined) {
-    columns.push(
-      { name: 'p_churn_3m', type: 'double', values: pick(scores.within[3]) },
-      { name: 'p_churn_6m', type: 'double', values: pick(scores.within[6]) },
-      { name: 'p_churn_12m', type: 'double', values: pick(scores.within[12]) },
-    );
-  }
-  return columns;
+/** id -> churn_probability from an earlier list. */
+export async function readPreviousList(file: string): Promise<Map<string, number>> {
+  return withDuckDB(async (con) => {
+    let rows: unknown[][];
+    try {
+      rows = (await con.runAndReadAll(`SELECT CAST(id AS VARCHAR), CAST(churn_probability AS DOUBLE) FROM ${file.endsWith('.parquet') ? 'read_parquet' : 'read_csv'}(${sqlString(file)})`)).getRowsJS();
+    } catch (e) {
+      throw new InputError(`the previous list cannot be read (it needs columns id and churn_probability): ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+    }
+    return new Map(rows.map((r) => [String(r[0]), Number(r[1])]));
+  });
 }
 
 export async function scoreFile(options: ScoreOptions): Promise<ScoreResult> {
   const loaded = await loadSavedModel(options.model);
   const table = await readForModel(loaded, options.input);
-  const scores = scoreTable(loaded, table);
-  await writeTable(options.out, rankedColumns(loaded, table, scores));
-  return { rows: table.rows, out: options.out, model: loaded.saved.name };
+  const previous = options.previous === undefined ? null : await readPreviousList(options.previous);
+  const columns = retentionList(loaded, table, { ...options, previous });
+  await writeTable(options.out, columns);
+  return { rows: table.rows, listed: columns[0].values.length, out: options.out, model: loaded.saved.name };
 }

@@ -204,6 +204,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
         tiers: cfg.tiers,
         horizon_months: cfg.horizon_months,
         duration: cfg.duration ?? null,
+        retention: cfg.retention,
       },
       model: f.model.toJSON(),
       metrics,

@@ -3,7 +3,7 @@
  * survival models add the conditional churn probabilities at 3, 6 and 12 months.
  */
 import { encode } from '../data/encoder.js';
-import { selectFeatures } from '../data/matrix.js';
+import { selectFeatures, type FeatureMatrix } from '../data/matrix.js';
 import { InputError } from '../errors.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import type { CoxModel } from '../models/cox.js';
@@ -18,8 +18,12 @@ export interface Scores {
 }
 
 export function scoreTable(loaded: LoadedModel, table: CustomerTable): Scores {
+  return scoreMatrix(loaded, selectFeatures(encode(loaded.saved.encoder, table), loaded.saved.features), table);
+}
+
+/** Scores an encoded batch; the table supplies the current tenure for survival models. */
+export function scoreMatrix(loaded: LoadedModel, x: FeatureMatrix, table: CustomerTable): Scores {
   const { saved, model } = loaded;
-  const x = selectFeatures(encode(saved.encoder, table), saved.features);
   if (saved.kind !== 'cox') return { churn_probability: model.predictProba(x) };
 
   const cox = model as CoxModel;

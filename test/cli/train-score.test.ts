@@ -75,9 +75,9 @@ describe('churnscope train and score on IBM Telco', () => {
 
   it('scores a ranked list, with conditional horizons for the survival model', async () => {
     const out = join(tmp.dir, 'cox-list.csv');
-    expect((await run('score', '--model', join(runA, 'models', 'cox.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out)).code).toBe(0);
+    expect((await run('score', '--model', join(runA, 'models', 'cox.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out, '--rank-by', 'probability')).code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('rank,id,churn_probability,risk_tier,p_churn_3m,p_churn_6m,p_churn_12m');
+    expect(lines[0].startsWith('rank,id,churn_probability,risk_tier,p_churn_3m,p_churn_6m,p_churn_12m,value,value_at_risk,early_warning,warning_signals,reason_1,reason_1_feature,reason_1_contribution,reason_1_action,')).toBe(true);
     expect(lines.length).toBe(7044);
     const rows = lines.slice(1).map((l) => l.split(','));
     const p = rows.map((r) => Number(r[2]));

@@ -1,0 +1,75 @@
+/**
+ * Reasons: the factors that raise one customer's risk most, from the model's own faithful
+ * attribution, each said in words marketing can act on, with a suggested action.
+ */
+import { catalogueEntry, describeFeature } from '../features/catalogue.js';
+import type { Explanation } from '../models/model.js';
+
+export interface Reason {
+  feature: string;
+  contribution: number; // on the model's explanation scale
+  sentence: string;
+  action: string;
+}
+
+const pct = (v: number): string => `${Math.round(Math.abs(v) * 100)}%`;
+const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;
+const change = (what: string, v: number, against: string): string =>
+  `${what} ${v < 0 ? 'fell' : 'rose'} ${pct(v)} against ${against}`;
+
+/** Sentence templates by feature name; the catalogue's meaning covers the rest. */
+const TEMPLATES: Record<string, (v: number) => string> = {
+  out_calls_change_3m: (v) => change('outgoing calls', v, 'the previous 3 months'),
+  in_calls_change_3m: (v) => change('incoming calls', v, 'the previous 3 months'),
+  traffic_change_3m: (v) => change('total traffic', v, 'the previous 3 months'),
+  traffic_change: (v) => change('total traffic', v, 'the previous period'),
+  revenue_change_3m: (v) => change('revenue', v, 'the previous 3 months'),
+  distinct_called_change_3m: (v) => change('distinct numbers called', v, 'the previous 3 months'),
+  call_ratio_change: (v) => change('the outgoing/incoming call ratio', v, "the customer's own average"),
+  traffic_slope: (v) => `total traffic is ${v < 0 ? 'falling' : 'rising'} ${pct(v)} a month`,
+  revenue_trend: (v) => `revenue is ${v < 0 ? 'falling' : 'rising'} ${pct(v)} a month`,
+  distinct_called_trend: (v) => `the number of people called is ${v < 0 ? 'falling' : 'rising'} ${pct(v)} a month`,
+  call_ratio: (v) => `${num(v)} outgoing calls per incoming call`,
+  complaints_1m: (v) => `${plural(v, 'complaint')} in the last month`,
+  complaints_3m: (v) => `${plural(v, 'complaint')} in the last 3 months`,
+  complaints_6m: (v) => `${plural(v, 'complaint')} in the last 6 months`,
+  unresolved_complaints: (v) => `${plural(v, 'complaint')} still unresolved`,
+  months_since_complaint: (v) => (v === 0 ? 'complained this month' : `last complaint ${plural(v, 'month')} ago`),
+  months_to_contract_end: (v) => (v <= 0 ? 'contract ends this month' : `contract ends in ${plural(v, 'month')}`),
+  has_contract: (v) => (v === 1 ? 'under contract' : 'no contract'),
+  tenure_months: (v) => `${plural(v, 'month')} on the network`,
+  dropped_call_rate: (v) => `${(v * 100).toFixed(1)}% of calls dropped`,
+  complaints_per_tenure_month: (v) => `${num(v)} complaints per month on the network`,
+};
+
+export function reasonSentence(feature: string, value: number, roles: Record<string, string> = {}): string {
+  const eq = feature.indexOf('=');
+  if (eq >= 0) {
+    const base = feature.slice(0, eq);
+    const level = feature.slice(eq + 1);
+    const words = catalogueEntry(base)?.meaning ?? describeFeature(base, roles);
+    return value === 1 ? `${words}: ${level}` : `${words}: not ${level}`;
+  }
+  const template = TEMPLATES[feature];
+  if (template !== undefined) return template(value);
+  const category = /^complaints_(\w+)_6m$/.exec(feature);
+  if (category !== null) return `${plural(value, `${category[1]} complaint`)} in the last 6 months`;
+  return `${describeFeature(feature, roles)}: ${num(Math.round(value * 100) / 100)}`;
+}
+
+/** The action for a feature: the configured entry with the longest prefix of its name. */
+export function actionFor(feature: string, actions: Record<string, string>): string {
+  let best = '';
+  for (const prefix of Object.keys(actions)) if (feature.startsWith(prefix) && prefix.length > best.length) best = prefix;
+  return best === '' ? 'personal retention call' : actions[best];
+}
+
+/** The k factors that raise the risk most (positive contributions only), largest first. */
+export function topReasons(explanation: Explanation, k: number, actions: Record<string, string>, roles: Record<string, string> = {}): Reason[] {
+  return explanation.contributions
+    .filter((c) => c.contribution > 0)
+    .sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1))
+    .slice(0, k)
+    .map((c) => ({ feature: c.feature, contribution: c.contribution, sentence: reasonSentence(c.feature, c.value, roles), action: actionFor(c.feature, actions) }));
+}
