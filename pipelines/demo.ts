@@ -47,7 +47,7 @@ const snapshot = await writePanelFeatures(configPath, undefined, features);
 const list = join(out, 'retention-list.csv');
 await scoreFile({ model: join(run, 'models', 'champion.json'), input: features, out: list });
 const scoreSeconds = seconds(t);
-const report = await writeDemoReport(run, join(out, 'report'));
+const report = await writeDemoReport(run, join(out, 'report'), list);
 
 const lines = [
   '',
@@ -63,7 +63,7 @@ const lines = [
   `  ${data}            the generated tables and drivers.json (the true churn drivers)`,
   `  ${run}             evaluation.json, models/, curves.json, importance.json`,
   `  ${list}  the ranked retention list`,
-  ...(report === null ? [] : [`  ${report}  the factor report`]),
+  `  ${report}  the factor report (also .md and .json)`,
   '',
   `done in ${seconds(t0)} s`,
 ];

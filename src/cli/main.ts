@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { isChurnscopeError } from '../errors.js';
 import { registerFeatures } from './features.js';
 import { registerGenerate } from './generate.js';
+import { registerReport } from './report.js';
 import { registerScore } from './score.js';
 import { registerTrain } from './train.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerScore(program);
   registerGenerate(program);
   registerFeatures(program);
+  registerReport(program);
   return program;
 }
 

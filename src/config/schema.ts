@@ -66,7 +66,7 @@ export const tableConfigSchema = z.strictObject({
   }).default({ test_fraction: 0.2, folds: 0 }),
   models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'cox']),
   model_params: z.partialRecord(modelNames, z.record(z.string(), z.unknown())).default({}),
-  champion_metric: z.enum(['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss']).default('auc'),
+  champion_metric: z.enum(['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc']).default('auc'),
   tiers: z.strictObject({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
     .refine((t) => t.medium <= t.high, { message: 'tiers.medium must not exceed tiers.high' })
     .default({ high: 0.5, medium: 0.25 }),

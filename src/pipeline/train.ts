@@ -10,6 +10,7 @@ import { selectFeatures, type FeatureMatrix, type TrainingData } from '../data/m
 import { stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
 import { binaryMetrics, auc } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
+import { empc } from '../evaluate/empc.js';
 import { harrellC } from '../evaluate/concordance.js';
 import { ConfigError } from '../errors.js';
 import type { CustomerTable } from '../ingest/table.js';
@@ -38,6 +39,8 @@ export interface ModelEvaluation {
   brier: number;
   log_loss: number;
   fit_seconds: number;
+  empc: number;
+  empc_fraction: number;
   c_index?: number;
   cv_auc_mean?: number;
   cv_auc_sd?: number;
@@ -155,7 +158,8 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const seconds = (performance.now() - started) / 1000;
     const p = model.predictProba(testX);
     testScores.set(kind, p);
-    const m: ModelEvaluation = { ...binaryMetrics(test.y, p), fit_seconds: round(seconds, 3) };
+    const profit = empc(test.y, p);
+    const m: ModelEvaluation = { ...binaryMetrics(test.y, p), empc: round(profit.empc, 6), empc_fraction: round(profit.fraction, 6), fit_seconds: round(seconds, 3) };
     if (kind === 'cox' && test.duration !== undefined) {
       m.c_index = harrellC(test.duration, test.y, (model as CoxModel).linearPredictor(testX));
     }

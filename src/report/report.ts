@@ -1,0 +1,197 @@
+/**
+ * The factor-importance report: one self-contained HTML file (inline SVG charts, inline styles,
+ * nothing fetched), and the same content as Markdown and JSON, written atomically into a folder.
+ */
+import { join } from 'node:path';
+import { describeFeature } from '../features/catalogue.js';
+import { toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
+import { barChart, calibrationChart, importanceChart, kaplanMeierChart, overlayChart, ratioChart } from './charts.js';
+import { economics, type Campaign, type Economics } from './economics.js';
+import { consolidatedRanking, factorMatrix, type FactorRow, type RankedDriver } from './factors.js';
+import type { ReportInput } from './input.js';
+import { renderSvg, type ChartSpec } from './render-svg.js';
+
+const METRICS = ['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc', 'c_index', 'fit_seconds'] as const;
+const TOP = 15;
+
+export interface ReportDocument {
+  title: string;
+  run: string;
+  dataset: ReportInput['evaluation']['dataset'];
+  split: ReportInput['evaluation']['split'];
+  champion: string;
+  champion_metric: string;
+  comparison: Record<string, Record<string, number | null>>;
+  warnings: string[];
+  consolidated: (RankedDriver & { meaning: string })[];
+  factors: FactorRow[];
+  economics: Economics | null;
+  importance: ReportInput['importance'];
+}
+
+interface Figure { id: string; section: string; caption: string; spec: ChartSpec }
+
+function figures(input: ReportInput, doc: ReportDocument): Figure[] {
+  const models = Object.keys(input.curves);
+  const pick = (k: 'roc' | 'pr' | 'gains' | 'lift'): Record<string, { x: number; y: number }[]> => Object.fromEntries(models.map((m) => [m, input.curves[m][k]]));
+  const out: Figure[] = [
+    { id: 'roc', section: 'curves', caption: 'ROC curve on the test split: churners found (true positive rate) against stayers disturbed.', spec: overlayChart('ROC', 'false positive rate', 'true positive rate', pick('roc'), [{ x: 0, y: 0 }, { x: 1, y: 1 }]) },
+    { id: 'pr', section: 'curves', caption: 'Precision–recall: how pure the contacted group stays as more churners are found.', spec: overlayChart('Precision–recall', 'recall', 'precision', pick('pr')) },
+    { id: 'gains', section: 'curves', caption: 'Cumulative gains: share of all churners reached by contacting the top share of customers.', spec: overlayChart('Cumulative gains', 'share of customers contacted', 'share of churners reached', pick('gains'), [{ x: 0, y: 0 }, { x: 1, y: 1 }]) },
+    { id: 'lift', section: 'curves', caption: 'Lift: churn rate among those contacted, relative to the base rate.', spec: overlayChart('Lift', 'share of customers contacted', 'lift', pick('lift'), [{ x: 0, y: 1 }, { x: 1, y: 1 }]) },
+    { id: 'calibration', section: 'curves', caption: 'Calibration: a well-calibrated model lies on the diagonal.', spec: calibrationChart(models.flatMap((m) => input.curves[m].calibration.map((c) => ({ ...c, model: m })))) },
+  ];
+  for (const [grouping, curves] of Object.entries(input.kaplanMeier)) {
+    out.push({ id: `km-${grouping}`, section: 'survival', caption: `Share of customers still with the operator by months on the network, by ${grouping.replaceAll('_', ' ')}.`, spec: kaplanMeierChart(grouping, curves) });
+  }
+  for (const [model, imp] of Object.entries(input.importance)) {
+    out.push({ id: `perm-${model}`, section: 'importance', caption: `${model}: drop in test AUC when the feature is shuffled (mean ± sd over 5 repeats).`, spec: importanceChart(`Permutation importance: ${model}`, imp.permutation.slice(0, TOP).map((p) => ({ feature: p.feature, value: p.mean, sd: p.sd })), 'drop in AUC') });
+    if (imp.impurity !== undefined) out.push({ id: `impurity-${model}`, section: 'importance', caption: `${model}: mean decrease in Gini impurity (share of total).`, spec: importanceChart(`Impurity importance: ${model}`, imp.impurity.slice(0, TOP).map((p) => ({ feature: p.feature, value: p.importance })), 'share of impurity decrease') });
+    const ratios = imp.odds_ratios?.map((r) => ({ feature: r.feature, ratio: r.odds_ratio, lo: r.ci_low, hi: r.ci_high }))
+      ?? imp.hazard_ratios?.map((r) => ({ feature: r.feature, ratio: r.hazard_ratio, lo: r.ci_low, hi: r.ci_high }));
+    if (ratios !== undefined) {
+      const kind = imp.odds_ratios !== undefined ? 'Odds' : 'Hazard';
+      const top = ratios.filter((r) => Number.isFinite(r.lo) && Number.isFinite(r.hi) && r.lo > 0).sort((a, b) => Math.abs(Math.log(b.ratio)) - Math.abs(Math.log(a.ratio))).slice(0, TOP);
+      out.push({ id: `ratios-${model}`, section: 'importance', caption: `${model}: ${kind.toLowerCase()} ratio per unit of each feature with 95% interval (log scale; 1 = no effect).`, spec: ratioChart(`${kind} ratios: ${model}`, top, `${kind.toLowerCase()} ratio`) });
+    }
+  }
+  out.push({ id: 'consolidated', section: 'consolidated', caption: 'Drivers ranked across all models (mean share of permutation importance).', spec: importanceChart('Consolidated driver ranking', doc.consolidated.slice(0, TOP).map((d) => ({ feature: d.driver, value: d.score })), 'share of importance') });
+  if (doc.economics !== null) {
+    out.push({ id: 'risk-tier', section: 'economics', caption: 'Revenue at risk (value × churn probability) by risk tier.', spec: barChart('Revenue at risk by tier', doc.economics.by_tier.map((r) => ({ label: r.group, value: r.revenue_at_risk })), 'revenue at risk', 'tier') });
+    if (doc.economics.by_segment.length > 0) out.push({ id: 'risk-segment', section: 'economics', caption: 'Revenue at risk by segment.', spec: barChart('Revenue at risk by segment', doc.economics.by_segment.map((r) => ({ label: r.group, value: r.revenue_at_risk })), 'revenue at risk', 'segment') });
+  }
+  return out;
+}
+
+export async function buildReport(input: ReportInput, campaign?: Campaign): Promise<{ doc: ReportDocument; svgs: Map<string, string>; figs: Figure[] }> {
+  const ev = input.evaluation;
+  const ranking = consolidatedRanking(input.importance);
+  const eco = input.list === null ? null : await economics(input.list, campaign);
+  const describe = (d: string): string => describeFeature(d, input.roles);
+  const doc: ReportDocument = {
+    title: `churnscope report: ${ev.dataset.source.split('/').pop() ?? ev.dataset.source}`,
+    run: input.runDir,
+    dataset: ev.dataset,
+    split: ev.split,
+    champion: ev.champion,
+    champion_metric: ev.champion_metric,
+    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries(METRICS.map((k) => [k, typeof v[k] === 'number' ? v[k] : null]))])),
+    warnings: ev.warnings,
+    consolidated: ranking.map((r) => ({ ...r, meaning: describe(r.driver) })),
+    factors: factorMatrix(ranking, eco?.driver_share_high_risk ?? null, describe),
+    economics: eco,
+    importance: input.importance,
+  };
+  const figs = figures(input, doc);
+  const svgs = new Map<string, string>();
+  for (const f of figs) svgs.set(f.id, await renderSvg(f.spec));
+  return { doc, svgs, figs };
+}
+
+const esc = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(digits));
+const money = (v: number): string => Math.round(v).toLocaleString('en');
+
+interface Table { head: string[]; rows: string[][] }
+
+function tables(doc: ReportDocument): Record<string, Table> {
+  const t: Record<string, Table> = {
+    comparison: {
+      head: ['model', ...METRICS],
+      rows: Object.entries(doc.comparison).map(([m, v]) => [m === doc.champion ? `${m} (champion)` : m, ...METRICS.map((k) => fmt(v[k]))]),
+    },
+    consolidated: { head: ['rank', 'driver', 'meaning', 'score'], rows: doc.consolidated.slice(0, TOP).map((d) => [String(d.rank), d.driver, d.meaning, fmt(d.score)]) },
+    factors: {
+      head: ['driver', 'meaning', 'importance', 'share of at-risk customers affected', 'improvability', 'priority'],
+      rows: doc.factors.map((f) => [f.driver, f.meaning, fmt(f.importance, 2), f.share_at_risk_affected === null ? 'n/a (no list)' : `${Math.round(f.share_at_risk_affected * 100)}%`, fmt(f.improvability, 2), fmt(f.priority, 3)]),
+    },
+  };
+  if (doc.economics !== null) {
+    const e = doc.economics;
+    const group = (rows: typeof e.by_tier): Table => ({ head: ['group', 'customers', 'mean churn probability', 'revenue at risk'], rows: rows.map((r) => [r.group, fmt(r.customers), fmt(r.mean_probability), money(r.revenue_at_risk)]) });
+    t.tiers = group(e.by_tier);
+    if (e.by_segment.length > 0) t.segments = group(e.by_segment);
+    t.campaign = {
+      head: ['contacted (top N)', 'offer cost', 'success rate', 'revenue at risk reached', 'expected saving', 'cost', 'net'],
+      rows: [[fmt(e.campaign.contacted), money(e.campaign.offer_cost), `${Math.round(e.campaign.success_rate * 100)}%`, money(e.campaign.revenue_at_risk), money(e.campaign.expected_saving), money(e.campaign.cost), money(e.campaign.net)]],
+    };
+    t.empc = { head: ['model', 'EMPC (profit per customer)', 'share to contact'], rows: Object.entries(doc.comparison).map(([m, v]) => [m, fmt(v.empc, 2), v.empc_fraction === undefined ? '–' : fmt(v.empc_fraction)]) };
+  }
+  return t;
+}
+
+function htmlTable(t: Table): string {
+  return `<table><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+function mdTable(t: Table): string {
+  return [`| ${t.head.join(' | ')} |`, `|${t.head.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
+}
+
+const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[] = [
+  { id: 'models', title: 'Model comparison', intro: 'Every model on the held-out test split; the champion is the best on the configured metric.', tables: ['comparison'] },
+  { id: 'factors', title: 'Factor matrix: what to fix first', intro: 'Drivers ranked by priority = importance × share of high-risk customers for whom it is a top reason × how easily the operator can improve it.', tables: ['factors'] },
+  { id: 'economics', title: 'Churn economics', intro: 'Customers and revenue at risk from the scored list, and what a campaign on the top of the list is expected to save.', tables: ['tiers', 'segments', 'campaign', 'empc'] },
+  { id: 'segments-detail', title: 'Segments', intro: 'The most frequent reasons among high-risk customers in each segment.', tables: [] },
+  { id: 'consolidated', title: 'Consolidated driver ranking', intro: 'Permutation importance of each driver, averaged over models.', tables: ['consolidated'] },
+  { id: 'importance', title: 'Importance per model', intro: 'Permutation importance on the test split, forest impurity importance, logistic odds ratios and Cox hazard ratios.', tables: [] },
+  { id: 'curves', title: 'Discrimination and calibration', intro: 'All models overlaid on the test split.', tables: [] },
+  { id: 'survival', title: 'Survival', intro: 'Kaplan–Meier curves by customer group.', tables: [] },
+];
+
+const CSS = `body{font-family:Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45}
+h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
+table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.3rem .55rem;text-align:left}
+th{background:#f4f6f8}figure{display:inline-block;margin:.6rem 1rem .6rem 0;vertical-align:top;max-width:520px}
+figcaption{font-size:.85rem;color:#555}.warn{background:#fff4e5;border-left:4px solid #f0a030;padding:.5rem .8rem}
+nav ul{columns:2}.meta{color:#555}`;
+
+export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, string>): string {
+  const t = tables(doc);
+  const sections = SECTIONS.map((s) => {
+    const tabs = s.tables.filter((k) => t[k] !== undefined).map((k) => htmlTable(t[k])).join('\n');
+    const charts = figs.filter((f) => f.section === s.id).map((f) => `<figure id="fig-${f.id}" class="chart">${svgs.get(f.id) ?? ''}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n');
+    let extra = '';
+    if (s.id === 'economics' && doc.economics === null) extra = '<p>No scored list was given: run <code>churnscope report --list &lt;retention list&gt;</code> to see revenue at risk and campaign economics.</p>';
+    if (s.id === 'segments-detail') {
+      const segs = Object.entries(doc.economics?.top_reasons_by_segment ?? {});
+      extra = segs.length === 0 ? '<p>No segments in the scored list.</p>' : segs.map(([seg, rs]) => `<h3>${esc(seg)}</h3>${htmlTable({ head: ['driver', 'meaning', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, describeFeature(r.driver), `${Math.round(r.share * 100)}%`]) })}`).join('\n');
+    }
+    return `<section id="${s.id}"><h2>${esc(s.title)}</h2><p>${esc(s.intro)}</p>${tabs}${extra}${charts}</section>`;
+  }).join('\n');
+  const warnings = doc.warnings.length === 0 ? '' : `<div class="warn"><strong>Warnings</strong><ul>${doc.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(doc.title)}</title><style>${CSS}</style></head>
+<body><h1>${esc(doc.title)}</h1>
+<p class="meta">${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${esc(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: <strong>${esc(doc.champion)}</strong> (by ${esc(doc.champion_metric)}).</p>
+${warnings}
+<nav><strong>Contents</strong><ul>${SECTIONS.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('')}</ul></nav>
+${sections}
+</body></html>
+`;
+}
+
+export function toMarkdown(doc: ReportDocument): string {
+  const t = tables(doc);
+  const parts = [`# ${doc.title}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${doc.split.kind.replaceAll('_', ' ')} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${doc.champion}** (by ${doc.champion_metric}).`, ''];
+  if (doc.warnings.length > 0) parts.push('**Warnings**', '', ...doc.warnings.map((w) => `- ${w}`), '');
+  for (const s of SECTIONS) {
+    parts.push(`## ${s.title}`, '', s.intro, '');
+    for (const k of s.tables) if (t[k] !== undefined) parts.push(mdTable(t[k]), '');
+    if (s.id === 'segments-detail') {
+      for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${seg}`, '', mdTable({ head: ['driver', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, `${Math.round(r.share * 100)}%`]) }), '');
+    }
+    if (['importance', 'curves', 'survival'].includes(s.id)) parts.push('Charts: see report.html.', '');
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+export async function writeReport(input: ReportInput, outDir: string, campaign?: Campaign): Promise<{ html: string; markdown: string; json: string }> {
+  const { doc, svgs, figs } = await buildReport(input, campaign);
+  await withAtomicDir(outDir, async (dir) => {
+    await writeFileAtomic(join(dir, 'report.html'), toHtml(doc, figs, svgs));
+    await writeFileAtomic(join(dir, 'report.md'), toMarkdown(doc));
+    await writeFileAtomic(join(dir, 'report.json'), toStableJson(doc));
+  });
+  return { html: join(outDir, 'report.html'), markdown: join(outDir, 'report.md'), json: join(outDir, 'report.json') };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { empc } from '../../src/evaluate/empc.js';
+
+describe('EMPC', () => {
+  it('for a perfect classifier equals CLV·π₀·E[max(γ(1−δ) − φ, 0)]', () => {
+    const y = Uint8Array.from({ length: 100 }, (_, i) => (i < 20 ? 1 : 0));
+    const s = Float64Array.from({ length: 100 }, (_, i) => (i < 20 ? 1 : 0));
+    // Closed form with Beta(6, 14): E[γ; γ > c] and P(γ > c), c = φ/(1−δ) = (1/200)/(1−10/200) ≈ 0.00526:
+    // below c the Beta(6,14) mass is ~1e-10, so E[max(.)] ≈ (1−δ)·E[γ] − φ = 0.95·0.3 − 0.005 = 0.28.
+    const r = empc(y, s);
+    expect(r.empc).toBeCloseTo(200 * 0.2 * 0.28, 3);
+    expect(r.fraction).toBeCloseTo(0.2, 6); // contacts exactly the churners
+  });
+
+  it('for an uninformative classifier is E[max(0, profit of contacting everyone)]', () => {
+    const y = Uint8Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const s = new Float64Array(1000).fill(0.5);
+    // Independent Simpson integration with the exact Beta(6, 14) constant B = 5!·13!/19!.
+    const fact = (n: number): number => (n <= 1 ? 1 : n * fact(n - 1));
+    const B = (fact(5) * fact(13)) / fact(19);
+    const n = 20000;
+    let integral = 0;
+    for (let k = 0; k <= n; k++) {
+      const g = k / n;
+      const f = (g ** 5 * (1 - g) ** 13 / B) * Math.max(0, 200 * (0.2 * (0.95 * g - 0.005) - 0.8 * 0.055));
+      integral += (k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2) * f;
+    }
+    integral /= 3 * n;
+    const r = empc(y, s);
+    expect(r.empc).toBeCloseTo(integral, 4);
+    expect(r.empc).toBeLessThan(empc(y, Float64Array.from(y)).empc);
+  });
+});
