@@ -105,7 +105,7 @@ function requireTarget(table: CustomerTable): Uint8Array {
 export function prepareTraining(config: TableConfig, table: CustomerTable): PreparedData & { encoder: ReturnType<typeof fitEncoder> } {
   const y = requireTarget(table);
   const split = table.period !== undefined
-    ? outOfTimeSplit(table.period, Math.max(...table.period))
+    ? outOfTimeSplit(table.period, latestPeriod(table.period))
     : stratifiedSplit(y, config.split.test_fraction, config.seed);
   const trainTable = takeTableRows(table, split.train);
   const testTable = takeTableRows(table, split.test);
@@ -182,7 +182,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       kind: split.kind,
       train_rows: split.train.length,
       test_rows: split.test.length,
-      ...(split.kind === 'out_of_time' && table.period !== undefined ? { test_period: Math.max(...table.period) } : { test_fraction: cfg.split.test_fraction }),
+      ...(split.kind === 'out_of_time' && table.period !== undefined ? { test_period: latestPeriod(table.period) } : { test_fraction: cfg.split.test_fraction }),
     },
     models: evaluations,
     champion,
@@ -237,6 +237,13 @@ async function crossValidate(kind: ModelKind, cfg: TableConfig, data: TrainingDa
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, scores.length - 1));
   return { cv_auc_mean: round(mean, 6), cv_auc_sd: round(sd, 6) };
+}
+
+/** The latest period (a loop: spreading a million-row array into Math.max overflows the stack). */
+function latestPeriod(period: Int32Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < period.length; i++) if (period[i] > max) max = period[i];
+  return max;
 }
 
 export function round(x: number, digits: number): number {

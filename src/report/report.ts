@@ -75,7 +75,7 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
     split: ev.split,
     champion: ev.champion,
     champion_metric: ev.champion_metric,
-    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries(METRICS.map((k) => [k, typeof v[k] === 'number' ? v[k] : null]))])),
+    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries([...METRICS, 'empc_fraction'].map((k) => [k, typeof v[k] === 'number' ? v[k] : null]))])),
     warnings: ev.warnings,
     consolidated: ranking.map((r) => ({ ...r, meaning: describe(r.driver) })),
     factors: factorMatrix(ranking, eco?.driver_share_high_risk ?? null, describe),
@@ -115,7 +115,7 @@ function tables(doc: ReportDocument): Record<string, Table> {
       head: ['contacted (top N)', 'offer cost', 'success rate', 'revenue at risk reached', 'expected saving', 'cost', 'net'],
       rows: [[fmt(e.campaign.contacted), money(e.campaign.offer_cost), `${Math.round(e.campaign.success_rate * 100)}%`, money(e.campaign.revenue_at_risk), money(e.campaign.expected_saving), money(e.campaign.cost), money(e.campaign.net)]],
     };
-    t.empc = { head: ['model', 'EMPC (profit per customer)', 'share to contact'], rows: Object.entries(doc.comparison).map(([m, v]) => [m, fmt(v.empc, 2), v.empc_fraction === undefined ? '–' : fmt(v.empc_fraction)]) };
+    t.empc = { head: ['model', 'EMPC (profit per customer)', 'share to contact'], rows: Object.entries(doc.comparison).map(([m, v]) => [m, fmt(v.empc, 2), fmt(v.empc_fraction)]) };
   }
   return t;
 }
