@@ -34,7 +34,7 @@ export const retentionSchema = z.strictObject({
     months_to_contract_end: 'renewal offer before the contract ends',
     has_contract: 'offer a contract with a loyalty discount',
     Contract: 'offer a longer contract with a loyalty discount',
-    tenure: 'welcome call and onboarding offer',
+    tenure: 'tenure offer: welcome call if new, loyalty reward if long-standing',
     revenue: 'price review: a better-fitting plan',
     MonthlyCharges: 'price review: a better-fitting plan',
     plan: 'price review: a better-fitting plan',

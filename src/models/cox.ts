@@ -180,7 +180,7 @@ export class CoxModel implements ChurnModel {
   }
 }
 
-export const fitCox: Fit<CoxParams> = (data: TrainingData, params: CoxParams): CoxModel => {
+export const fitCox: Fit<CoxParams, CoxModel> = (data: TrainingData, params: CoxParams): CoxModel => {
   const { x, y, duration } = data;
   if (duration === undefined) throw new ModelError('the Cox model needs a duration (time on network) for every row', { key: 'duration' });
   const n = x.rows;

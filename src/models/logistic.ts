@@ -88,7 +88,7 @@ export class LogisticModel implements ChurnModel {
   }
 }
 
-export const fitLogistic: Fit<LogisticParams> = (data: TrainingData, params: LogisticParams): LogisticModel => {
+export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingData, params: LogisticParams): LogisticModel => {
   const { x, y } = data;
   const n = x.rows;
   const p = x.features.length;

@@ -41,4 +41,4 @@ export interface Explanation {
   contributions: Contribution[];
 }
 
-export type Fit<P> = (data: TrainingData, params: P, rng: Rng) => ChurnModel;
+export type Fit<P, M extends ChurnModel = ChurnModel> = (data: TrainingData, params: P, rng: Rng) => M;

@@ -1,0 +1,54 @@
+/**
+ * churnscope's public library API: the same functions the CLI runs, for notebooks and programs.
+ */
+export { loadConfig, parseConfig } from './config/load.js';
+export { loadAnyConfig, parsePanelConfig } from './config/any-config.js';
+export type { TableConfig, RetentionSettings } from './config/schema.js';
+export type { PanelConfig } from './config/panel-schema.js';
+
+export { readCustomerTable, readScoringTable } from './ingest/read-table.js';
+export type { CustomerTable, RawColumn } from './ingest/table.js';
+export { findColumn, takeTableRows } from './ingest/table.js';
+export { openPanel, type Panel, type PanelFiles } from './ingest/panel/open-panel.js';
+
+export { addDerivedFeatures, tenureBandOf } from './features/derived.js';
+export { CATALOGUE, catalogueEntry, describeFeature, type CatalogueEntry } from './features/catalogue.js';
+export { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from './features/panel/snapshot.js';
+export { PANEL_CATALOGUE } from './features/panel/families.js';
+
+export { generatePanel, TRUE_DRIVERS, type GenerateOptions } from './generate/operator.js';
+
+export { makeMatrix, selectFeatures, takeRows, takeTraining, type FeatureMatrix, type TrainingData } from './data/matrix.js';
+export { encode, fitEncoder, type EncoderState } from './data/encoder.js';
+export { stratifiedSplit, stratifiedFolds, outOfTimeSplit, type Split } from './data/split.js';
+
+export type { ChurnModel, Explanation, Contribution, ModelKind } from './models/model.js';
+export { fitLogistic, LogisticModel, DEFAULT_LOGISTIC_PARAMS, type LogisticParams } from './models/logistic.js';
+export { fitForest, ForestModel, DEFAULT_FOREST_PARAMS, type ForestParams } from './models/forest/forest.js';
+export { fitCox, CoxModel, DEFAULT_COX_PARAMS, type CoxParams } from './models/cox.js';
+export { kaplanMeier, survivalAt, medianSurvival, type KaplanMeier } from './models/kaplan-meier.js';
+export type { SavedModel } from './models/artifact.js';
+
+export { auc, averagePrecision, brier, logLoss, liftAt, captureAt, binaryMetrics } from './evaluate/metrics.js';
+export { rocCurve, prCurve, gainsCurve, liftCurve } from './evaluate/curves.js';
+export { calibrationTable } from './evaluate/calibration.js';
+export { harrellC, concordance } from './evaluate/concordance.js';
+export { empc } from './evaluate/empc.js';
+export { permutationImportance } from './evaluate/permutation.js';
+
+export { trainTable, prepareTraining, type Evaluation, type TrainResult } from './pipeline/train.js';
+export { trainFromConfigFile } from './pipeline/train-config.js';
+export { panelTrainingTable, trainPanel } from './pipeline/train-panel.js';
+export { writePanelFeatures } from './pipeline/panel-features.js';
+export { scoreFile, readForModel } from './pipeline/score.js';
+export { loadSavedModel, type LoadedModel } from './score/load-model.js';
+export { retentionList, modelMatrix } from './score/retention-list.js';
+
+export { renderSvg } from './report/render-svg.js';
+export { overlayChart, calibrationChart, kaplanMeierChart, importanceChart, ratioChart, barChart } from './report/charts.js';
+export { loadReportInput } from './report/input.js';
+export { writeReport } from './report/report.js';
+export { consolidatedRanking, factorMatrix } from './report/factors.js';
+
+export { Rng } from './rng.js';
+export { ChurnscopeError, ConfigError, InputError, ModelError, ConvergenceError } from './errors.js';
