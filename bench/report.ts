@@ -1,0 +1,36 @@
+/**
+ * Report and reasons benchmark on the demo's run: report generation seconds, and reason
+ * computation per customer (µs) per model. Run `npm run demo` first.
+ *   npm run bench:report
+ */
+import { join } from 'node:path';
+import { modelMatrix } from '../src/score/retention-list.js';
+import { readForModel } from '../src/pipeline/score.js';
+import { loadReportInput } from '../src/report/input.js';
+import { writeReport } from '../src/report/report.js';
+import { loadSavedModel } from '../src/score/load-model.js';
+import { topReasons } from '../src/score/reasons.js';
+import { printTable, seconds } from './table.js';
+
+const demo = process.argv[2] ?? 'demo-output';
+const run = join(demo, 'run');
+let t = performance.now();
+await writeReport(await loadReportInput(run, join(demo, 'retention-list.csv')), join('bench', 'out', 'report'));
+const reportSeconds = seconds(t);
+
+const rows: (string | number)[][] = [];
+for (const name of ['logistic', 'random_forest', 'cox']) {
+  const loaded = await loadSavedModel(join(run, 'models', `${name}.json`));
+  const table = await readForModel(loaded, join(demo, 'features-latest.parquet'));
+  const x = modelMatrix(loaded, table);
+  const n = Math.min(x.rows, 20_000);
+  const actions = loaded.saved.scoring.retention.actions;
+  t = performance.now();
+  for (let i = 0; i < n; i++) topReasons(loaded.model.explain?.(x, i) ?? { scale: 'probability', base: 0, contributions: [] }, 3, actions);
+  const perCustomer = (seconds(t) / n) * 1e6;
+  t = performance.now();
+  loaded.model.predictProba(x);
+  const predict = x.rows / seconds(t);
+  rows.push([name, x.features.length, perCustomer, predict]);
+}
+printTable(`Report on ${run}: written in ${reportSeconds.toFixed(2)} s. Reasons (explain + top 3 + sentences), one thread`, ['model', 'features', 'reasons µs/customer', 'predict rows/s'], rows);
