@@ -9,6 +9,7 @@ export function printTable(title: string, head: string[], rows: (string | number
 function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return '–';
   if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en');
+  if (Number.isInteger(x)) return String(x);
   if (Math.abs(x) >= 10) return x.toFixed(1);
   return x.toFixed(3);
 }
