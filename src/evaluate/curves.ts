@@ -2,30 +2,9 @@
  * Curves for charts: ROC, precision–recall, cumulative gains and lift, one point per distinct
  * threshold, thinned to at most `maxPoints` evenly along the list.
  */
+import { thresholdSteps as steps } from './thresholds.js';
+
 export interface Point { x: number; y: number }
-
-interface Step { tp: number; fp: number; n: number }
-
-function steps(y: Uint8Array, score: Float64Array): { steps: Step[]; pos: number; neg: number } {
-  const order = Int32Array.from({ length: y.length }, (_, i) => i);
-  order.sort((a, b) => score[b] - score[a] || a - b);
-  let pos = 0;
-  for (let i = 0; i < y.length; i++) pos += y[i];
-  const out: Step[] = [];
-  let tp = 0;
-  let fp = 0;
-  let i = 0;
-  while (i < order.length) {
-    const s = score[order[i]];
-    while (i < order.length && score[order[i]] === s) {
-      if (y[order[i]] === 1) tp++;
-      else fp++;
-      i++;
-    }
-    out.push({ tp, fp, n: i });
-  }
-  return { steps: out, pos, neg: y.length - pos };
-}
 
 function thin(points: Point[], maxPoints: number): Point[] {
   if (points.length <= maxPoints) return points;

@@ -4,12 +4,7 @@
  * treats tied scores as one threshold, lift and capture share a tied block at the cut pro rata.
  */
 
-/** Row indices by descending score (ties in row order). */
-function descending(score: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: score.length }, (_, i) => i);
-  order.sort((a, b) => score[b] - score[a] || a - b);
-  return order;
-}
+import { descendingOrder as descending, thresholdSteps } from './thresholds.js';
 
 function positives(y: Uint8Array): number {
   let s = 0;
@@ -40,23 +35,13 @@ export function auc(y: Uint8Array, score: Float64Array): number {
 
 /** Average precision as scikit-learn computes it: Σ (R_k − R_{k−1}) P_k over distinct thresholds. */
 export function averagePrecision(y: Uint8Array, score: Float64Array): number {
-  const pos = positives(y);
+  const { steps, pos } = thresholdSteps(y, score);
   if (pos === 0) return Number.NaN;
-  const order = descending(score);
-  let tp = 0;
-  let fp = 0;
   let ap = 0;
   let prevRecall = 0;
-  let i = 0;
-  while (i < order.length) {
-    const s = score[order[i]];
-    while (i < order.length && score[order[i]] === s) {
-      if (y[order[i]] === 1) tp++;
-      else fp++;
-      i++;
-    }
+  for (const { tp, n } of steps) {
     const recall = tp / pos;
-    ap += (recall - prevRecall) * (tp / (tp + fp));
+    ap += (recall - prevRecall) * (tp / n);
     prevRecall = recall;
   }
   return ap;

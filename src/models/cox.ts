@@ -6,6 +6,7 @@
 import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
+import { centredContributions, ratioRows } from './linear-terms.js';
 import type { ChurnModel, Explanation, Fit, ModelState } from './model.js';
 
 export interface CoxParams {
@@ -156,19 +157,12 @@ export class CoxModel implements ChurnModel {
     return {
       scale: 'log_hazard',
       base: 0,
-      contributions: this.state.coef.map((b, j) => ({ feature: this.features[j], value: x.columns[j][row], contribution: b * (x.columns[j][row] - this.state.mean[j]) })),
+      contributions: centredContributions(this.features, this.state.coef, this.state.mean, x, row),
     };
   }
 
   hazardRatios(): { feature: string; coef: number; se: number; hazard_ratio: number; ci_low: number; ci_high: number }[] {
-    return this.state.coef.map((b, j) => ({
-      feature: this.features[j],
-      coef: b,
-      se: this.state.se[j],
-      hazard_ratio: Math.exp(b),
-      ci_low: Math.exp(b - 1.959964 * this.state.se[j]),
-      ci_high: Math.exp(b + 1.959964 * this.state.se[j]),
-    }));
+    return ratioRows(this.features, this.state.coef, this.state.se).map(({ ratio, ...r }) => ({ ...r, hazard_ratio: ratio }));
   }
 
   globalImportance(): Record<string, unknown> {

@@ -6,6 +6,7 @@
 import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
+import { centredContributions, ratioRows } from './linear-terms.js';
 import type { ChurnModel, Explanation, Fit, ModelState } from './model.js';
 
 export interface LogisticParams {
@@ -63,20 +64,13 @@ export class LogisticModel implements ChurnModel {
     return {
       scale: 'log_odds',
       base,
-      contributions: coef.map((b, j) => ({ feature: this.features[j], value: x.columns[j][row], contribution: b * (x.columns[j][row] - mean[j]) })),
+      contributions: centredContributions(this.features, coef, mean, x, row),
     };
   }
 
   /** Odds ratios per unit of each feature, with 95% confidence intervals. */
   oddsRatios(): { feature: string; coef: number; se: number; odds_ratio: number; ci_low: number; ci_high: number }[] {
-    return this.state.coef.map((b, j) => ({
-      feature: this.features[j],
-      coef: b,
-      se: this.state.se[j],
-      odds_ratio: Math.exp(b),
-      ci_low: Math.exp(b - 1.959964 * this.state.se[j]),
-      ci_high: Math.exp(b + 1.959964 * this.state.se[j]),
-    }));
+    return ratioRows(this.features, this.state.coef, this.state.se).map(({ ratio, ...r }) => ({ ...r, odds_ratio: ratio }));
   }
 
   globalImportance(): Record<string, unknown> {

@@ -8,7 +8,7 @@ import type { TableConfig } from '../config/schema.js';
 import { encode, fitEncoder } from '../data/encoder.js';
 import { selectFeatures, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import { stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
-import { binaryMetrics, auc } from '../evaluate/metrics.js';
+import { binaryMetrics, auc, type BinaryMetrics } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
 import { empc } from '../evaluate/empc.js';
 import { harrellC } from '../evaluate/concordance.js';
@@ -31,13 +31,7 @@ export interface TrainOptions {
   extra?: Record<string, unknown>;
 }
 
-export interface ModelEvaluation {
-  auc: number;
-  pr_auc: number;
-  lift_at_10: number;
-  capture_at_20: number;
-  brier: number;
-  log_loss: number;
+export interface ModelEvaluation extends BinaryMetrics {
   fit_seconds: number;
   empc: number;
   empc_fraction: number;
