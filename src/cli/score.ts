@@ -1,21 +1,47 @@
-import { type Command, Option } from 'commander';
-import { scoreFile } from '../pipeline/score.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../io/progress.js';
+import { runScoringJob, type Shard } from '../score/batch-job.js';
+import { mergeLists } from '../score/merge.js';
+
+function parseShard(v: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (m === null || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError('expected i/n with 0 <= i < n, e.g. 0/4');
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+const positive = (v: string): number => {
+  const n = Number.parseInt(v, 10);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+};
 
 export function registerScore(program: Command): void {
   program
     .command('score')
-    .description('Score customers with a saved model and write the ranked retention list.')
+    .description('Score customers with a saved model and write the ranked retention list (streamed in batches, ranked out of core).')
     .requiredOption('--model <file>', 'saved model (models/<name>.json or models/champion.json)')
     .requiredOption('--input <file>', 'customers to score (CSV or Parquet)')
-    .requiredOption('--out <file>', 'ranked list to write (.csv, .parquet or .arrow)')
+    .requiredOption('--out <file>', 'ranked list to write (.csv or .parquet); a manifest is written beside it')
     .addOption(new Option('--rank-by <key>', 'rank by value at risk or probability (default: the model config)').choices(['value_at_risk', 'probability']))
     .option('--segment <name>', 'only customers of this segment')
     .addOption(new Option('--tier <tier>', 'only customers of this risk tier').choices(['high', 'medium', 'low']))
-    .option('--top <n>', 'only the first n customers of the ranking', (v) => Number.parseInt(v, 10))
+    .option('--top <n>', 'only the first n customers of the ranking', positive)
     .option('--previous <file>', "last run's list, to flag customers whose probability rose")
-    .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string }) => {
-      const result = await scoreFile(opts);
-      note(`scored ${result.rows} customers with ${result.model}; ${result.listed} listed in ${result.out}`);
+    .option('--shard <i/n>', 'score only shard i of n (a hash partition of the ids); merge the shard lists with churnscope merge', parseShard)
+    .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', positive, 100_000)
+    .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string; shard?: Shard; batchSize: number }) => {
+      const m = await runScoringJob(opts);
+      note(`scored ${m.rows.scored} customers with ${m.model.name} (${m.rows.rejected} rejected) at ${m.timings.customers_per_second} customers/s; ${m.rows.listed} listed in ${opts.out}`);
+    });
+
+  program
+    .command('merge')
+    .description('Merge shard lists into one ranked list, identical to an unsharded run.')
+    .requiredOption('--inputs <files...>', 'the shard lists')
+    .requiredOption('--out <file>', 'merged list (.csv or .parquet)')
+    .addOption(new Option('--rank-by <key>', 'ranking key (default: value at risk when the lists have it)').choices(['value_at_risk', 'probability']))
+    .action(async (opts: { inputs: string[]; out: string; rankBy?: 'value_at_risk' | 'probability' }) => {
+      const { rows } = await mergeLists(opts.inputs, opts.out, opts.rankBy);
+      note(`merged ${opts.inputs.length} lists, ${rows} customers, into ${opts.out}`);
     });
 }

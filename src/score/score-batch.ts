@@ -1,0 +1,79 @@
+/**
+ * Scores one batch of customers into the list's columns, unranked: probabilities, tiers, survival
+ * horizons, value at risk, early-warning signals and the top reasons with actions. The ranking key
+ * comes back beside them, so a batch job can rank out of core and a small run in memory.
+ */
+import { UsageError } from '../errors.js';
+import { findColumn, type CustomerTable } from '../ingest/table.js';
+import type { OutColumn } from '../io/table-writer.js';
+import { earlyWarnings } from './early-warning.js';
+import type { LoadedModel } from './load-model.js';
+import { topReasons } from './reasons.js';
+import { modelMatrix } from './model-matrix.js';
+import { scoreMatrix } from './score-table.js';
+import { riskTier } from './tiers.js';
+import { customerValue } from './value.js';
+
+export const REASONS_PER_CUSTOMER = 3;
+export type RankBy = 'value_at_risk' | 'probability';
+
+export interface ScoredBatch {
+  columns: OutColumn[]; // id first; no rank
+  key: Float64Array; // the ranking key per row (higher first)
+  ids: readonly string[];
+  tiers: string[];
+  segments: (string | null)[] | null;
+}
+
+export function resolveRankBy(loaded: LoadedModel, rankBy: RankBy | undefined): RankBy {
+  const chosen = rankBy ?? loaded.saved.scoring.retention.rank_by;
+  const hasValue = loaded.saved.scoring.retention.value_column !== undefined || loaded.saved.encoder.roles.revenue !== undefined;
+  if (chosen === 'value_at_risk' && !hasValue) {
+    throw new UsageError('ranking by value at risk needs a revenue role or retention.value_column in the model; use --rank-by probability', { key: 'retention.rank_by' });
+  }
+  return chosen;
+}
+
+export function scoreBatch(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null): ScoredBatch {
+  const { saved, model } = loaded;
+  const settings = saved.scoring.retention;
+  const x = modelMatrix(loaded, table);
+  const scores = scoreMatrix(loaded, x, table);
+  const p = scores.churn_probability;
+  const value = customerValue(saved, table);
+  const atRisk = value === null ? null : value.map((v, i) => v * p[i]);
+  const segmentCol = findColumn(table, settings.segment_column);
+  const segments = segmentCol === undefined ? null : segmentCol.kind === 'text' ? [...segmentCol.values] : Array.from(segmentCol.values, String);
+  const tiers = Array.from(p, (v) => riskTier(v, saved.scoring.tiers));
+  const warnings = earlyWarnings(x, p, previous, table.ids, settings.early_warning);
+  const reasons = Array.from({ length: x.rows }, (_, i) =>
+    model.explain === undefined ? [] : topReasons(model.explain(x, i), REASONS_PER_CUSTOMER, settings.actions, saved.encoder.roles));
+
+  const columns: OutColumn[] = [
+    { name: 'id', type: 'text', values: table.ids },
+    { name: 'churn_probability', type: 'double', values: p },
+    { name: 'risk_tier', type: 'text', values: tiers },
+  ];
+  if (scores.within !== undefined) {
+    columns.push(
+      { name: 'p_churn_3m', type: 'double', values: scores.within[3] },
+      { name: 'p_churn_6m', type: 'double', values: scores.within[6] },
+      { name: 'p_churn_12m', type: 'double', values: scores.within[12] },
+    );
+  }
+  if (value !== null && atRisk !== null) columns.push({ name: 'value', type: 'double', values: value }, { name: 'value_at_risk', type: 'double', values: atRisk });
+  if (segments !== null) columns.push({ name: 'segment', type: 'text', values: segments });
+  columns.push(
+    { name: 'early_warning', type: 'bool', values: warnings.flag },
+    { name: 'warning_signals', type: 'text', values: warnings.signals },
+  );
+  for (let r = 0; r < REASONS_PER_CUSTOMER; r++) {
+    columns.push(
+      { name: `reason_${r + 1}`, type: 'text', values: reasons.map((rs) => rs[r]?.sentence ?? null) },
+      { name: `reason_${r + 1}_feature`, type: 'text', values: reasons.map((rs) => rs[r]?.feature ?? null) },
+      { name: `reason_${r + 1}_contribution`, type: 'double', values: Float64Array.from(reasons, (rs) => rs[r]?.contribution ?? Number.NaN) },
+      { name: `reason_${r + 1}_action`, type: 'text', values: reasons.map((rs) => rs[r]?.action ?? null) },
+    );
+  }
+  return { columns, key: rankBy === 'value_at_risk' && atRisk !== null ? atRisk : p, ids: table.ids, tiers, segments };
+}

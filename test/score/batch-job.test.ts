@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { addDerivedFeatures } from '../../src/features/derived.js';
+import { readCustomerTable } from '../../src/ingest/read-table.js';
+import { writeTable } from '../../src/io/table-writer.js';
+import { trainTable } from '../../src/pipeline/train.js';
+import { runScoringJob } from '../../src/score/batch-job.js';
+import { loadSavedModel } from '../../src/score/load-model.js';
+import { mergeLists } from '../../src/score/merge.js';
+import { retentionList } from '../../src/score/retention-list.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+const INPUT = resolve('data/ibm-telco-churn.csv');
+const model = join(tmp.dir, 'run', 'models', 'logistic.json');
+const list = (name: string): string => join(tmp.dir, name);
+
+beforeAll(async () => {
+  const config = parseConfig({
+    source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, duration: 'tenure',
+    roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' }, models: ['logistic'],
+  }, 'churnscope.json');
+  await trainTable(config, addDerivedFeatures(await readCustomerTable(config), config.roles), join(tmp.dir, 'run'));
+});
+
+describe('the batch scoring job', () => {
+  it('streams in batches and gives the same list as one batch and as the in-memory ranking', async () => {
+    const one = await runScoringJob({ model, input: INPUT, out: list('one.csv'), batchSize: 100_000 });
+    const many = await runScoringJob({ model, input: INPUT, out: list('many.csv'), batchSize: 1000 });
+    expect(one.batches).toBe(1);
+    expect(many.batches).toBe(8);
+    expect(many.rows).toEqual({ read: 7043, scored: 7043, rejected: 0, listed: 7043 });
+    expect(readFileSync(list('many.csv'), 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
+    const loaded = await loadSavedModel(model);
+    const table = addDerivedFeatures(await readCustomerTable(parseConfig({ source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' } }, 'x.json')), loaded.saved.encoder.roles);
+    const memory = retentionList(loaded, table);
+    const ids = readFileSync(list('one.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
+    expect(ids).toEqual(memory[1].values);
+  });
+
+  it('n shards merged equal the unsharded run', async () => {
+    const shards = [0, 1, 2].map((i) => list(`shard-${i}.parquet`));
+    const counts = [];
+    for (let i = 0; i < 3; i++) counts.push((await runScoringJob({ model, input: INPUT, out: shards[i], shard: { index: i, count: 3 } })).rows.scored);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(7043);
+    expect(Math.min(...counts)).toBeGreaterThan(2000);
+    await mergeLists(shards, list('merged.csv'));
+    await runScoringJob({ model, input: INPUT, out: list('unsharded.csv') });
+    expect(readFileSync(list('merged.csv'), 'utf8')).toBe(readFileSync(list('unsharded.csv'), 'utf8'));
+  });
+
+  it('flags probability rises against the previous list, in SQL as in memory', async () => {
+    const prev = list('prev.csv');
+    const rows = readFileSync(list('one.csv'), 'utf8').trim().split('\n');
+    const header = rows[0].split(',');
+    const [idCol, pCol] = [header.indexOf('id'), header.indexOf('churn_probability')];
+    const first = rows[1].split(',');
+    writeFileSync(prev, `id,churn_probability\n${first[idCol]},${Number(first[pCol]) - 0.25}\n`);
+    await runScoringJob({ model, input: INPUT, out: list('warned.csv'), previous: prev, top: 5 });
+    const top = readFileSync(list('warned.csv'), 'utf8').trim().split('\n')[1].split(',');
+    expect(top[header.indexOf('early_warning')]).toBe('true');
+    expect(top[header.indexOf('warning_signals')]).toBe('churn probability rose 25 points since the last run');
+  });
+
+  it('accepts extra and reordered columns', async () => {
+    const text = readFileSync(INPUT, 'utf8').trim().split('\n').map((l) => l.split(','));
+    const reordered = text.map((r, i) => [i === 0 ? 'note' : 'x', ...r.slice().reverse()].join(',')).join('\n');
+    const input = list('reordered.csv');
+    writeFileSync(input, `${reordered}\n`);
+    await runScoringJob({ model, input, out: list('reordered-list.csv') });
+    expect(readFileSync(list('reordered-list.csv'), 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
+  });
+
+  it('a failing write midway leaves the previous list, and no temporary files', async () => {
+    const out = list('kept.csv');
+    await runScoringJob({ model, input: INPUT, out });
+    const before = readFileSync(out, 'utf8');
+    await expect(runScoringJob({ model, input: INPUT, out, batchSize: 1000, onBatch: (b) => { if (b === 3) throw new Error('ENOSPC: no space left on device, write'); } })).rejects.toThrow('ENOSPC');
+    expect(readFileSync(out, 'utf8')).toBe(before);
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.tmp-kept'))).toEqual([]);
+  });
+
+  it('a run killed with SIGKILL leaves the previous list or none, and a rerun is byte-identical', async () => {
+    const out = list('killed.csv');
+    const script = list('kill-me.mts');
+    writeFileSync(script, `import { runScoringJob } from ${JSON.stringify(resolve('src/score/batch-job.ts'))};
+await runScoringJob({ model: ${JSON.stringify(model)}, input: ${JSON.stringify(INPUT)}, out: ${JSON.stringify(out)}, batchSize: 500,
+  onBatch: async (b) => { if (b === 4) { process.stdout.write('midway\\n'); await new Promise((r) => setTimeout(r, 60_000)); } } });
+`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((done) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('midway')) done(); }));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(existsSync(out)).toBe(false); // no list rather than half a list
+    expect(readdirSync(tmp.dir).some((f) => f.startsWith('.tmp-killed.csv'))).toBe(true); // its scratch files
+    await runScoringJob({ model, input: INPUT, out });
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.tmp-killed.csv'))).toEqual([]); // cleaned by the rerun
+  });
+
+  it('writes a manifest with the model and input hashes and the counts', () => {
+    const m = JSON.parse(readFileSync(`${list('one.csv')}.manifest.json`, 'utf8'));
+    expect(m.format).toBe('churnscope-score-manifest');
+    expect(m.input.sha256).toBe('16320c9c1ec72448db59aa0a26a0b95401046bef5d02fd3aeb906448e3055e91');
+    expect(m.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.rows).toEqual({ read: 7043, scored: 7043, rejected: 0, listed: 7043 });
+  });
+
+  it('rejects a corrupt Parquet input and a missing column by name', async () => {
+    const good = list('one-in.parquet');
+    await writeTable(good, [{ name: 'customerID', type: 'text', values: ['a'] }]);
+    const bytes = readFileSync(good);
+    const corrupt = list('corrupt.parquet');
+    writeFileSync(corrupt, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(runScoringJob({ model, input: corrupt, out: list('x.csv') })).rejects.toThrow(/the file cannot be read \(corrupt, truncated or not parquet\)/);
+    await expect(runScoringJob({ model, input: good, out: list('x.csv') })).rejects.toThrow(/the model needs column "(gender|SeniorCitizen|Partner|tenure|MonthlyCharges)[^"]*", which the input lacks/);
+    expect(existsSync(list('x.csv'))).toBe(false);
+  });
+});
