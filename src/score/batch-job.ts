@@ -51,7 +51,7 @@ export interface Manifest {
   batches: number;
   batch_size: number;
   seed: number | null;
-  timings: { read_score_seconds: number; rank_write_seconds: number; total_seconds: number; customers_per_second: number };
+  timings: { read_score_seconds: number; rank_write_seconds: number; total_seconds: number; customers_per_second: number; peak_rss_mb: number };
   output: { file: string; format: string };
 }
 
@@ -255,7 +255,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         batches,
         batch_size: batchSize,
         seed: null,
-        timings: { read_score_seconds: round(scoreSeconds), rank_write_seconds: round((performance.now() - rankStarted) / 1000), total_seconds: round(total), customers_per_second: Math.round(scored / total) },
+        timings: { read_score_seconds: round(scoreSeconds), rank_write_seconds: round((performance.now() - rankStarted) / 1000), total_seconds: round(total), customers_per_second: Math.round(scored / total), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
         output: { file: options.out, format },
       };
       const manifestPath = `${options.out}.manifest.json`;
