@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isChurnscopeError } from '../errors.js';
+import { registerExport } from './export.js';
 import { registerFeatures } from './features.js';
 import { registerGenerate } from './generate.js';
 import { registerReport } from './report.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerFeatures(program);
   registerReport(program);
+  registerExport(program);
   return program;
 }
 

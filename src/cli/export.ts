@@ -1,0 +1,20 @@
+import { type Command, Option } from 'commander';
+import { exportOnnx } from '../export/onnx.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { note } from '../io/progress.js';
+import { loadSavedModel } from '../score/load-model.js';
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('Write a saved logistic or random-forest model in a portable format (ONNX), for scoring in Spark, Flink or any ONNX Runtime.')
+    .requiredOption('--model <file>', 'saved model (models/<name>.json or models/champion.json)')
+    .addOption(new Option('--format <format>', 'output format').choices(['onnx']).makeOptionMandatory())
+    .requiredOption('--out <file>', 'file to write (e.g. model.onnx); written under a temporary name and renamed')
+    .action(async (opts: { model: string; format: 'onnx'; out: string }) => {
+      const { saved } = await loadSavedModel(opts.model);
+      const bytes = exportOnnx(saved, opts.model);
+      await writeFileAtomic(opts.out, bytes);
+      note(`exported ${saved.name} (${saved.kind}, ${saved.features.length} features) as ONNX to ${opts.out} (${bytes.length} bytes)`);
+    });
+}

@@ -1,0 +1,214 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
+import { exportOnnx, META, OUTPUT_NAME } from '../../src/export/onnx.js';
+import { ModelProtoType } from '../../src/export/onnx-schema.js';
+import { predictForestBatch, type ForestState } from '../../src/models/forest/forest.js';
+import type { Tree } from '../../src/models/forest/tree.js';
+import { readForModel } from '../../src/pipeline/score.js';
+import { loadSavedModel, type LoadedModel } from '../../src/score/load-model.js';
+import { modelMatrix } from '../../src/score/model-matrix.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+const DATA = resolve('data');
+const TELCO = join(DATA, 'ibm-telco-churn.csv');
+const RUN = join(tmp.dir, 'run');
+
+async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(['node', 'churnscope', ...args]), stderr };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** P(churn) from ONNX Runtime for the rows of `x` (fed as double [N, p] in the model's feature order). */
+async function scoreOnnx(file: string, x: FeatureMatrix): Promise<Float64Array> {
+  const session = await InferenceSession.create(file);
+  try {
+    const p = x.columns.length;
+    const rowMajor = new Float64Array(x.rows * p);
+    for (let j = 0; j < p; j++) for (let i = 0; i < x.rows; i++) rowMajor[i * p + j] = x.columns[j][i];
+    const out = await session.run({ features: new Tensor('float64', rowMajor, [x.rows, p]) });
+    const y = out[OUTPUT_NAME];
+    expect(y.type).toBe('float64');
+    expect(y.dims).toEqual([x.rows, 1]);
+    return y.data as Float64Array;
+  } finally {
+    await session.release();
+  }
+}
+
+function maxAbsDiff(a: Float64Array, b: Float64Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function decode(file: string): { metadata: Map<string, string>; ops: string[]; opsets: Record<string, number>; doc: string } {
+  const model = ModelProtoType.toObject(ModelProtoType.decode(readFileSync(file)), { longs: Number, defaults: false }) as {
+    doc_string: string;
+    metadata_props: { key: string; value: string }[];
+    opset_import: { domain?: string; version: number }[];
+    graph: { node: { op_type: string; domain?: string }[] };
+  };
+  return {
+    metadata: new Map(model.metadata_props.map((e) => [e.key, e.value])),
+    ops: model.graph.node.map((n) => `${n.domain ?? ''}:${n.op_type}`),
+    opsets: Object.fromEntries(model.opset_import.map((o) => [o.domain ?? '', o.version])),
+    doc: model.doc_string,
+  };
+}
+
+/**
+ * Rows that sit exactly on split thresholds (x == t must go left, as churnscope's !(x > t)) and
+ * rows with NaN features (churnscope sends NaN left too): where a wrong branch mode would show.
+ */
+function edgeRows(loaded: LoadedModel, base: FeatureMatrix): FeatureMatrix {
+  const trees = (loaded.saved.model as ForestState).trees;
+  const p = base.columns.length;
+  const rows: number[][] = [];
+  const baseRow = (i: number): number[] => base.columns.map((c) => c[i]);
+  trees.forEach((tree, t) => {
+    // Walk one real row down the tree and pin each feature on its path to that node's threshold.
+    const row = baseRow((t * 97) % base.rows);
+    let node = 0;
+    while (tree.feature[node] >= 0) {
+      const f = tree.feature[node];
+      const onEdge = [...row];
+      onEdge[f] = tree.threshold[node];
+      rows.push(onEdge);
+      const missing = [...row];
+      missing[f] = Number.NaN;
+      rows.push(missing);
+      node = row[f] > tree.threshold[node] ? tree.right[node] : tree.left[node];
+    }
+  });
+  rows.push(new Array<number>(p).fill(Number.NaN));
+  return makeMatrix(base.features, base.features.map((_, j) => Float64Array.from(rows, (r) => r[j])));
+}
+
+describe('churnscope export --format onnx', () => {
+  beforeAll(async () => {
+    const base = JSON.parse(readFileSync(join(DATA, 'ibm-telco-churn.config.json'), 'utf8')) as Record<string, unknown>;
+    const config = tmp.write('telco.json', JSON.stringify({
+      ...base,
+      source: TELCO,
+      models: ['logistic', 'random_forest', 'cox'],
+      model_params: { random_forest: { trees: 30 } },
+    }));
+    const { code, stderr } = await run('train', '--config', config, '--out', RUN);
+    expect(code, stderr).toBe(0);
+  });
+
+  const measured: Record<string, number> = {};
+
+  it('exports the logistic model; ONNX Runtime matches churnscope to 1e-6 on every Telco row', async () => {
+    const model = join(RUN, 'models', 'logistic.json');
+    const out = join(tmp.dir, 'logistic.onnx');
+    const { code, stderr } = await run('export', '--model', model, '--format', 'onnx', '--out', out);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('exported logistic');
+
+    const loaded = await loadSavedModel(model);
+    const x = modelMatrix(loaded, await readForModel(loaded, TELCO));
+    expect(x.rows).toBe(7043);
+    const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
+    measured.logistic = diff;
+    expect(diff).toBeLessThan(1e-6);
+
+    const { metadata, ops, opsets, doc } = decode(out);
+    expect(ops).toEqual(['ai.onnx.ml:LinearClassifier', ':Slice', ':Cast']);
+    expect(opsets).toEqual({ '': 21, 'ai.onnx.ml': 5 });
+    expect(JSON.parse(metadata.get(META.features) ?? 'null')).toEqual(loaded.saved.features);
+    expect(JSON.parse(metadata.get(META.encoder) ?? 'null')).toEqual(loaded.saved.encoder);
+    expect(metadata.get(META.kind)).toBe('logistic');
+    expect(doc).toContain(`0: ${loaded.saved.features[0]}`);
+  });
+
+  it('exports the random forest as one TreeEnsemble; ONNX Runtime matches on every row, on split thresholds and with NaN', async () => {
+    const model = join(RUN, 'models', 'random_forest.json');
+    const out = join(tmp.dir, 'forest.onnx');
+    const { code, stderr } = await run('export', '--model', model, '--format', 'onnx', '--out', out);
+    expect(code, stderr).toBe(0);
+
+    const loaded = await loadSavedModel(model);
+    expect((loaded.saved.model as ForestState).trees).toHaveLength(30);
+    const x = modelMatrix(loaded, await readForModel(loaded, TELCO));
+    const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
+    measured.random_forest = diff;
+    expect(diff).toBeLessThan(1e-6);
+
+    const edges = edgeRows(loaded, x);
+    expect(edges.rows).toBeGreaterThan(200);
+    const edgeDiff = maxAbsDiff(await scoreOnnx(out, edges), loaded.model.predictProba(edges));
+    measured.random_forest_edges = edgeDiff;
+    expect(edgeDiff).toBeLessThan(1e-6);
+
+    const { metadata, ops, opsets } = decode(out);
+    expect(ops).toEqual(['ai.onnx.ml:TreeEnsemble']);
+    expect(opsets['ai.onnx.ml']).toBe(5);
+    expect(JSON.parse(metadata.get(META.features) ?? 'null')).toEqual(loaded.saved.features);
+    expect(JSON.parse(metadata.get(META.encoder) ?? 'null')).toEqual(loaded.saved.encoder);
+
+    // Same model, same bytes: the export is deterministic.
+    const again = join(tmp.dir, 'forest-again.onnx');
+    expect((await run('export', '--model', model, '--format', 'onnx', '--out', again)).code).toBe(0);
+    expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
+    process.stderr.write(`onnx export, max |p_onnx - p_churnscope|: ${JSON.stringify(measured)}\n`);
+  });
+
+  it('encodes a one-leaf tree as the spec asks, with NaN and threshold ties going left (hand-made forest)', async () => {
+    const loaded = await loadSavedModel(join(RUN, 'models', 'random_forest.json'));
+    const tree = (t: Omit<Tree, 'n'>): Tree => ({ ...t, n: t.value.map(() => 1) });
+    const trees = [
+      tree({ feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0.3] }),
+      // root on feature 0 at 10: left leaf 0.1; right node on feature 1 at 0.5: leaves 0.6 / 0.9
+      tree({ feature: [0, -1, 1, -1, -1], threshold: [10, 0, 0.5, 0, 0], left: [1, -1, 3, -1, -1], right: [2, -1, 4, -1, -1], value: [0.5, 0.1, 0.7, 0.6, 0.9] }),
+    ];
+    const saved = { ...loaded.saved, model: { ...(loaded.saved.model as ForestState), trees } };
+    const file = join(tmp.dir, 'hand.onnx');
+    writeFileSync(file, exportOnnx(saved));
+
+    const pairs = [9, 10, 11, Number.NaN].flatMap((a) => [0.4, 0.5, 0.6, Number.NaN].map((b) => [a, b]));
+    const features = loaded.saved.features;
+    const x = makeMatrix(features, features.map((_, j) => Float64Array.from(pairs, (r) => (j < 2 ? r[j] : 0))));
+    const expected = predictForestBatch(trees, x.columns, x.rows);
+    // (9, 0.4) -> (0.3 + 0.1) / 2; (11, 0.6) -> (0.3 + 0.9) / 2; (10, NaN) and (NaN, 0.4) go left.
+    expect(expected[0]).toBeCloseTo(0.2, 15);
+    expect(expected[10]).toBeCloseTo(0.6, 15);
+    expect(expected[7]).toBeCloseTo(0.2, 15);
+    expect(expected[12]).toBeCloseTo(0.2, 15);
+    expect(maxAbsDiff(await scoreOnnx(file, x), expected)).toBeLessThan(1e-15);
+  });
+
+  it('refuses a Cox model with a model error (exit 1) and writes nothing', async () => {
+    const out = join(tmp.dir, 'cox.onnx');
+    const { code, stderr } = await run('export', '--model', join(RUN, 'models', 'cox.json'), '--format', 'onnx', '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain('model error');
+    expect(stderr).toContain('only logistic and random_forest models export to ONNX; this is a cox model');
+    expect(stderr).toContain('cox.json');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('exits 2 on an unknown format and 1 on a missing model file', async () => {
+    const model = join(RUN, 'models', 'logistic.json');
+    expect((await run('export', '--model', model, '--format', 'pmml', '--out', join(tmp.dir, 'x.pmml'))).code).toBe(2);
+    expect((await run('export', '--model', model, '--out', join(tmp.dir, 'x.onnx'))).code).toBe(2);
+    const missing = await run('export', '--model', join(tmp.dir, 'nope.json'), '--format', 'onnx', '--out', join(tmp.dir, 'y.onnx'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.json');
+  });
+});
