@@ -74,6 +74,16 @@ export class ConvergenceError extends ChurnscopeError {
   }
 }
 
+/** The month's inputs have drifted from the training data past the limit: scoring would be unreliable. */
+export class DriftError extends ChurnscopeError {
+  readonly features: { feature: string; psi: number }[]; // past the limit, worst first
+  constructor(message: string, features: { feature: string; psi: number }[], context: ErrorContext = {}) {
+    super('drift', message, context);
+    this.name = 'DriftError';
+    this.features = features;
+  }
+}
+
 export class UsageError extends ChurnscopeError {
   constructor(message: string, context: ErrorContext = {}) {
     super('usage', message, context);

@@ -43,6 +43,8 @@ export { writePanelFeatures } from './pipeline/panel-features.js';
 export { scoreFile, readForModel } from './pipeline/score.js';
 export { loadSavedModel, type LoadedModel } from './score/load-model.js';
 export { retentionList, modelMatrix } from './score/retention-list.js';
+export { psi, measureDrift } from './score/drift.js';
+export { checkDrift, type DriftSummary } from './score/drift-check.js';
 
 export { renderSvg } from './report/render-svg.js';
 export { overlayChart, calibrationChart, kaplanMeierChart, importanceChart, ratioChart, barChart } from './report/charts.js';
@@ -51,4 +53,4 @@ export { writeReport } from './report/report.js';
 export { consolidatedRanking, factorMatrix } from './report/factors.js';
 
 export { Rng } from './rng.js';
-export { ChurnscopeError, ConfigError, InputError, ModelError, ConvergenceError } from './errors.js';
+export { ChurnscopeError, ConfigError, InputError, ModelError, ConvergenceError, DriftError } from './errors.js';

@@ -48,6 +48,9 @@ export const retentionSchema = z.strictObject({
 
 export type RetentionSettings = z.output<typeof retentionSchema>;
 
+/** Scoring refuses an input whose population stability index on any feature exceeds this. */
+export const DEFAULT_DRIFT_LIMIT = 0.25;
+
 export const tableConfigSchema = z.strictObject({
   source: z.string().min(1),
   id: z.string().min(1).optional(),
@@ -71,6 +74,7 @@ export const tableConfigSchema = z.strictObject({
     .refine((t) => t.medium <= t.high, { message: 'tiers.medium must not exceed tiers.high' })
     .default({ high: 0.5, medium: 0.25 }),
   horizon_months: z.number().positive().default(12),
+  drift_limit: z.number().positive().default(DEFAULT_DRIFT_LIMIT),
   max_levels: z.number().int().min(1).max(1000).default(20),
   retention: retentionSchema.default(retentionSchema.parse({})),
 });

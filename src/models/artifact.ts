@@ -5,10 +5,12 @@
  */
 import type { ModelKind, ModelState } from './model.js';
 import type { RetentionSettings } from '../config/schema.js';
+import type { DriftReference } from '../data/drift-reference.js';
 import type { EncoderState } from '../data/encoder.js';
 
 export const MODEL_FORMAT = 'churnscope-model';
-export const MODEL_FORMAT_VERSION = 1;
+/** 2 added `drift_reference` and `scoring.drift_limit`; version 1 files load by migration. */
+export const MODEL_FORMAT_VERSION = 2;
 
 export interface SavedModel {
   format: typeof MODEL_FORMAT;
@@ -20,13 +22,15 @@ export interface SavedModel {
   scoring: ScoringSettings;
   model: ModelState;
   metrics: Record<string, number>; // test-split metrics measured at training
+  drift_reference: DriftReference | null; // training distributions per raw column; null when migrated from version 1
 }
 
-/** What the score command needs besides the model: ids, tiers, the survival horizon. */
+/** What the score command needs besides the model: ids, tiers, the survival horizon, the drift limit. */
 export interface ScoringSettings {
   id: string | null; // id column; null = row number
   tiers: { high: number; medium: number }; // churn probability thresholds
   horizon_months: number; // survival models: churn_probability = P(churn within this horizon)
   duration: string | null; // survival models: the tenure column scoring conditions on
   retention: RetentionSettings; // value, ranking, early warning and actions for the list
+  drift_limit: number; // scoring refuses an input whose PSI on a feature exceeds this (unless --allow-drift)
 }

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { TableConfig } from '../config/schema.js';
+import { fitDriftReference } from '../data/drift-reference.js';
 import { encode, fitEncoder } from '../data/encoder.js';
 import { selectFeatures, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import { stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
@@ -186,6 +187,8 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     ...options.extra,
   };
 
+  // Training rows only: the distributions the models learnt from, which scoring compares against.
+  const driftReference = fitDriftReference(encoder, table, split.train);
   const saved = new Map<ModelKind, SavedModel>();
   for (const [kind, f] of fitted) {
     const metrics: Record<string, number> = {};
@@ -203,9 +206,11 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
         horizon_months: cfg.horizon_months,
         duration: cfg.duration ?? null,
         retention: cfg.retention,
+        drift_limit: cfg.drift_limit,
       },
       model: f.model.toJSON(),
       metrics,
+      drift_reference: driftReference,
     });
   }
 

@@ -1,9 +1,11 @@
 /**
- * Reads a saved model file and checks its format and version before anything is scored.
+ * Reads a saved model file and checks its format and version before anything is scored; older
+ * readable versions are migrated to the current format.
  */
 import { readFile } from 'node:fs/promises';
 import { ModelError } from '../errors.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
+import { migrateSavedModel, READABLE_VERSIONS } from '../models/migrate.js';
 import type { ChurnModel } from '../models/model.js';
 import { modelFromState } from '../models/registry.js';
 
@@ -30,7 +32,7 @@ export async function loadSavedModel(file: string): Promise<LoadedModel> {
   if (saved.format !== MODEL_FORMAT) {
     throw new ModelError(`not a churnscope model file (format is ${JSON.stringify(saved.format)}, expected "${MODEL_FORMAT}")`, { file });
   }
-  if (saved.version !== MODEL_FORMAT_VERSION) {
+  if (typeof saved.version !== 'number' || !READABLE_VERSIONS.includes(saved.version)) {
     throw new ModelError(
       `model format version ${String(saved.version)} is not supported by this churnscope (reads version ${MODEL_FORMAT_VERSION})`,
       { file, hint: 'Retrain the model with this version: churnscope train --config <file> --out <dir>.' },
@@ -39,5 +41,5 @@ export async function loadSavedModel(file: string): Promise<LoadedModel> {
   if (saved.model === undefined || saved.encoder === undefined || !Array.isArray(saved.features)) {
     throw new ModelError('the model file lacks its model state, encoder or feature list', { file });
   }
-  return { saved: saved as SavedModel, model: modelFromState(saved.model), text };
+  return { saved: migrateSavedModel(saved as SavedModel), model: modelFromState(saved.model), text };
 }

@@ -116,7 +116,7 @@ describe('churnscope train and score on IBM Telco', () => {
     const old = tmp.write('old.json', JSON.stringify({ ...saved, version: 0 }));
     const { code, stderr } = await run('score', '--model', old, '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', join(tmp.dir, 'x.csv'));
     expect(code).toBe(1);
-    expect(stderr).toContain('model format version 0 is not supported by this churnscope (reads version 1)');
+    expect(stderr).toContain('model format version 0 is not supported by this churnscope (reads version 2)');
   });
 
   it('exits 2 on a usage error and 1 on a bad config, writing nothing', async () => {
