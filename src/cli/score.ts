@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../io/progress.js';
-import { runScoringJob, type Shard } from '../score/batch-job.js';
+import { DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
 import { mergeLists } from '../score/merge.js';
 
 function parseShard(v: string): Shard {
@@ -13,6 +13,12 @@ const positive = (v: string): number => {
   const n = Number.parseInt(v, 10);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+};
+
+const psiLimit = (v: string): number => {
+  const x = Number(v);
+  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a positive number, e.g. 0.25');
+  return x;
 };
 
 export function registerScore(program: Command): void {
@@ -29,7 +35,11 @@ export function registerScore(program: Command): void {
     .option('--previous <file>', "last run's list, to flag customers whose probability rose")
     .option('--shard <i/n>', 'score only shard i of n (a hash partition of the ids); merge the shard lists with churnscope merge', parseShard)
     .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', positive, 100_000)
-    .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string; shard?: Shard; batchSize: number }) => {
+    .option('--workers <n>', 'scoring threads (default: one per core)', positive)
+    .option('--memory-limit <size>', 'DuckDB memory limit; past it the ranking spills to disk beside the output', DEFAULT_MEMORY_LIMIT)
+    .option('--drift-limit <x>', "refuse to score when a feature's PSI against the training data exceeds this (default: the model's drift_limit, 0.25)", psiLimit)
+    .option('--allow-drift', 'score even past the drift limit (recorded in the manifest)')
+    .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string; shard?: Shard; batchSize: number; workers?: number; memoryLimit: string; driftLimit?: number; allowDrift?: boolean }) => {
       const m = await runScoringJob(opts);
       note(`scored ${m.rows.scored} customers with ${m.model.name} (${m.rows.rejected} rejected) at ${m.timings.customers_per_second} customers/s; ${m.rows.listed} listed in ${opts.out}`);
     });

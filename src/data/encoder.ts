@@ -61,10 +61,21 @@ export function fitEncoder(table: CustomerTable, opts: { maxLevels: number; role
   return { columns, features, derived: derivableFeatures(opts.roles).filter((d) => present.has(d)), roles: { ...opts.roles } };
 }
 
-/** Encodes a table as training did: medians for missing numbers, one-hot for known levels. */
-export function encode(state: EncoderState, table: CustomerTable): FeatureMatrix {
+/**
+ * Encodes a table as training did: medians for missing numbers, one-hot for known levels.
+ * `coded` gives text columns already as level codes (1-based index into the encoder's levels,
+ * 0 for any other value), as the batch job reads them from DuckDB.
+ */
+export function encode(state: EncoderState, table: CustomerTable, coded?: ReadonlyMap<string, Int32Array>): FeatureMatrix {
   const out: Float64Array[] = [];
   for (const enc of state.columns) {
+    const codes = coded?.get(enc.column);
+    if (codes !== undefined && enc.kind === 'categorical') {
+      const onehot = enc.levels.map(() => new Float64Array(table.rows));
+      for (let i = 0; i < table.rows; i++) if (codes[i] > 0) onehot[codes[i] - 1][i] = 1;
+      out.push(...onehot);
+      continue;
+    }
     const col = findColumn(table, enc.column);
     if (col === undefined) throw new InputError(`the model needs column "${enc.column}", which the input lacks`, { file: table.source, column: enc.column });
     if (enc.kind === 'numeric') {

@@ -3,11 +3,19 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-export async function withDuckDB<T>(work: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:');
+/** Settings for a large job: DuckDB's memory limit (it spills past it) and where it spills. */
+export interface DuckDBSettings {
+  memory_limit?: string;
+  temp_directory?: string;
+}
+
+export async function withDuckDB<T>(work: (con: DuckDBConnection, instance: DuckDBInstance) => Promise<T>, settings: DuckDBSettings = {}): Promise<T> {
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined) config[k] = v;
+  const instance = await DuckDBInstance.create(':memory:', config);
   const con = await instance.connect();
   try {
-    return await work(con);
+    return await work(con, instance);
   } finally {
     con.closeSync();
     instance.closeSync();

@@ -7,7 +7,7 @@ import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
 import { centredContributions, ratioRows } from './linear-terms.js';
-import type { ChurnModel, Explanation, Fit, ModelState } from './model.js';
+import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type ModelState } from './model.js';
 
 export interface CoxParams {
   l2: number; // penalty on standardized coefficients
@@ -154,11 +154,11 @@ export class CoxModel implements ChurnModel {
   }
 
   explain(x: FeatureMatrix, row: number): Explanation {
-    return {
-      scale: 'log_hazard',
-      base: 0,
-      contributions: centredContributions(this.features, this.state.coef, this.state.mean, x, row),
-    };
+    return explainRow(this, x, row);
+  }
+
+  explainBatch(x: FeatureMatrix): BatchExplanation {
+    return { scale: 'log_hazard', base: 0, contributions: centredContributions(this.state.coef, this.state.mean, x) };
   }
 
   hazardRatios(): { feature: string; coef: number; se: number; hazard_ratio: number; ci_low: number; ci_high: number }[] {

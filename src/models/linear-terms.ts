@@ -3,13 +3,20 @@
  * and exp(coefficient) ratios with 95% confidence intervals.
  */
 import type { FeatureMatrix } from '../data/matrix.js';
-import type { Contribution } from './model.js';
 
 const Z95 = 1.959964;
 
-/** coef_j × (x_j − mean_j) for one row: exact parts of the linear predictor around the mean. */
-export function centredContributions(features: readonly string[], coef: readonly number[], mean: readonly number[], x: FeatureMatrix, row: number): Contribution[] {
-  return coef.map((b, j) => ({ feature: features[j], value: x.columns[j][row], contribution: b * (x.columns[j][row] - mean[j]) }));
+/** coef_j × (x_ij − mean_j) for every row, row-major: exact parts of the linear predictor around the mean. */
+export function centredContributions(coef: readonly number[], mean: readonly number[], x: FeatureMatrix): Float64Array {
+  const p = coef.length;
+  const out = new Float64Array(x.rows * p);
+  for (let j = 0; j < p; j++) {
+    const c = x.columns[j];
+    const b = coef[j];
+    const m = mean[j];
+    for (let i = 0; i < x.rows; i++) out[i * p + j] = b * (c[i] - m);
+  }
+  return out;
 }
 
 export interface RatioRow { feature: string; coef: number; se: number; ratio: number; ci_low: number; ci_high: number }

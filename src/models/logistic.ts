@@ -7,7 +7,7 @@ import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
 import { centredContributions, ratioRows } from './linear-terms.js';
-import type { ChurnModel, Explanation, Fit, ModelState } from './model.js';
+import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type ModelState } from './model.js';
 
 export interface LogisticParams {
   l2: number; // penalty on standardized coefficients
@@ -58,14 +58,14 @@ export class LogisticModel implements ChurnModel {
   }
 
   explain(x: FeatureMatrix, row: number): Explanation {
+    return explainRow(this, x, row);
+  }
+
+  explainBatch(x: FeatureMatrix): BatchExplanation {
     const { coef, mean, intercept } = this.state;
     let base = intercept;
     coef.forEach((b, j) => { base += b * mean[j]; });
-    return {
-      scale: 'log_odds',
-      base,
-      contributions: centredContributions(this.features, coef, mean, x, row),
-    };
+    return { scale: 'log_odds', base, contributions: centredContributions(coef, mean, x) };
   }
 
   /** Odds ratios per unit of each feature, with 95% confidence intervals. */

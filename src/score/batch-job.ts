@@ -1,27 +1,30 @@
 /**
- * The monthly batch job: stream the scoring input from DuckDB in record batches, score each batch
- * (features, probabilities, value at risk, reasons), write it to a part file, then rank all parts
- * out of core in DuckDB and write the list under a temporary name, renamed at the end. Memory is
- * bounded by the batch size, not by the number of customers. A manifest beside the list records
- * what was scored with what.
+ * The monthly batch job: the input copied once into DuckDB as numbers and level codes, streamed
+ * out in batches to scoring workers on every core (features, probabilities, value at risk, coded
+ * reasons), the typed results appended back into DuckDB, then ranked out of core and written under
+ * a temporary name, renamed at the end. Memory is bounded by the batch size and DuckDB's memory
+ * limit (it spills to a scratch folder beside the output), not by the number of customers. A
+ * manifest beside the list records what was scored with what.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { encoderRawColumns } from '../data/encoder.js';
-import { InputError } from '../errors.js';
-import { addDerivedFeatures, derivedInputs } from '../features/derived.js';
-import type { CustomerTable, RawColumn } from '../ingest/table.js';
 import { tempPathFor, toStableJson } from '../io/atomic.js';
-import { sqlIdent, sqlString, withDuckDB } from '../io/duckdb.js';
-import { formatOf, toCsv, writeTable, type OutColumn } from '../io/table-writer.js';
-import { loadSavedModel, type LoadedModel } from './load-model.js';
-import { resolveRankBy, scoreBatch, type RankBy } from './score-batch.js';
-import { valueColumn } from './value.js';
+import { appendColumns, readDoubles, readInts } from '../io/duckdb-vectors.js';
+import { sqlString, withDuckDB } from '../io/duckdb.js';
+import { formatOf, writeTable, type OutColumn } from '../io/table-writer.js';
+import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
+import { checkDrift, type DriftSummary } from './drift-check.js';
+import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Shard } from './job-input.js';
+import { checkAligned, createScoredTable, listQuery, loadPrevious, setDecoders } from './list-query.js';
+import { loadSavedModel } from './load-model.js';
+import { resolveRankBy, type RankBy } from './score-batch.js';
+import { ScorePool } from './score-pool.js';
 
-export interface Shard { index: number; count: number }
+export type { Shard } from './job-input.js';
 
 export interface BatchJobOptions {
   model: string;
@@ -34,7 +37,14 @@ export interface BatchJobOptions {
   previous?: string;
   batchSize?: number;
   shard?: Shard;
-  /** Called after each batch is written (tests use it to fail a run midway). */
+  /** Scoring threads; default one per core. Inputs of one batch or less are scored on the calling thread. */
+  workers?: number;
+  /** DuckDB's memory limit, e.g. "1GB"; past it DuckDB spills to disk beside the output. */
+  memoryLimit?: string;
+  /** PSI limit per feature (default: the model's scoring.drift_limit); past it scoring refuses unless allowDrift. */
+  driftLimit?: number;
+  allowDrift?: boolean;
+  /** Called after each batch is stored (tests use it to fail a run midway). */
   onBatch?: (batch: number, rows: number) => void | Promise<void>;
 }
 
@@ -50,54 +60,20 @@ export interface Manifest {
   rows: { read: number; scored: number; rejected: number; listed: number };
   batches: number;
   batch_size: number;
+  workers: number;
   seed: number | null;
-  timings: { read_score_seconds: number; rank_write_seconds: number; total_seconds: number; customers_per_second: number; peak_rss_mb: number };
+  timings: { drift_seconds: number; load_seconds: number; score_seconds: number; rank_write_seconds: number; total_seconds: number; customers_per_second: number; peak_rss_mb: number };
   output: { file: string; format: string };
+  drift: DriftSummary;
 }
 
-const DUCK = { int: 'INTEGER', double: 'DOUBLE', bool: 'BOOLEAN', text: 'VARCHAR' } as const;
+export const DEFAULT_MEMORY_LIMIT = '1GB';
+const CHUNK_ROWS = 2048; // the most rows DuckDB puts in a data chunk
 
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-/** CSV is read as text: the sniffer would turn Yes/No into booleans, which then never match the levels learnt in training. */
-function reader(file: string): string {
-  return extname(file).toLowerCase() === '.parquet' ? `read_parquet(${sqlString(file)})` : `read_csv(${sqlString(file)}, header = true, all_varchar = true)`;
-}
-
-/** The columns the model reads, split into numbers and text. */
-function inputColumns(loaded: LoadedModel): { numeric: string[]; text: string[]; optional: string[] } {
-  const { saved } = loaded;
-  const derived = new Set(saved.encoder.derived);
-  const numeric = new Set<string>();
-  const text = new Set<string>();
-  for (const enc of saved.encoder.columns) {
-    if (derived.has(enc.column)) continue;
-    (enc.kind === 'numeric' ? numeric : text).add(enc.column);
-  }
-  for (const c of derivedInputs(saved.encoder.roles, saved.encoder.derived)) if (!text.has(c)) numeric.add(c);
-  if (saved.scoring.duration !== null) numeric.add(saved.scoring.duration);
-  const optional = [valueColumn(saved), saved.scoring.retention.segment_column].filter((c): c is string => c !== null && !numeric.has(c) && !text.has(c));
-  return { numeric: [...numeric], text: [...text], optional };
-}
-
-async function openInput(con: DuckDBConnection, input: string): Promise<Set<string>> {
-  try {
-    const s = await stat(input);
-    if (s.size === 0) throw new InputError('the file is empty (0 bytes)', { file: input });
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('the file does not exist or cannot be read', { file: input });
-  }
-  try {
-    await con.run(`CREATE VIEW src AS SELECT * FROM ${reader(input)}`);
-    return new Set((await con.runAndReadAll('DESCRIBE src')).getRowsJS().map((r) => String(r[0])));
-  } catch (e) {
-    throw new InputError(`the file cannot be read (corrupt, truncated or not ${extname(input).slice(1) || 'CSV'}): ${(e as Error).message.split('\n')[0]}`, { file: input }, { cause: e });
-  }
 }
 
 /** Removes temporary files a killed run of the same output left behind. */
@@ -113,133 +89,127 @@ async function removeStale(out: string): Promise<void> {
   await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(dir, n), { recursive: true, force: true })));
 }
 
+/** A batch's typed buffers, filled chunk by chunk from the input stream. */
+function newBatch(layout: InputLayout, size: number): CodedInput {
+  return {
+    rows: 0,
+    rowid: new Int32Array(size),
+    numeric: layout.numeric.map(() => new Float64Array(size)),
+    text: layout.text.map(() => new Int32Array(size)),
+  };
+}
+
+function trimmed(batch: CodedInput): CodedInput {
+  const n = batch.rows;
+  return { rows: n, rowid: batch.rowid.slice(0, n), numeric: batch.numeric.map((c) => c.slice(0, n)), text: batch.text.map((c) => c.slice(0, n)) };
+}
+
+/**
+ * Streams the input table through the pool into the table `scored`, at most one batch per worker
+ * in flight besides the one being filled. Batches are stored in input order, so `scored` lines up
+ * row for row with `input` (a positional join, no hash join, puts ids back).
+ */
+async function scoreAll(con: DuckDBConnection, store: DuckDBConnection, pool: ScorePool, layout: InputLayout, batchSize: number, onBatch: BatchJobOptions['onBatch']): Promise<{ batches: number; scored: number }> {
+  const appender = await store.createAppender('scored');
+  let batches = 0;
+  let scored = 0;
+  const inFlight: Promise<CodedOutput>[] = [];
+  const storeOldest = async (): Promise<void> => {
+    const output = await (inFlight.shift() as Promise<CodedOutput>);
+    appendColumns(appender, output.columns, output.rows);
+    batches++;
+    scored += output.rows;
+    await onBatch?.(batches, output.rows);
+  };
+  const submit = async (batch: CodedInput): Promise<void> => {
+    const done = pool.score(batch);
+    done.catch(() => undefined); // awaited in order below; this only keeps an early failure from going unhandled
+    inFlight.push(done);
+    if (inFlight.length > pool.size) await storeOldest();
+  };
+
+  const result = await con.stream(inputStreamQuery(layout));
+  const nNumeric = layout.numeric.length;
+  const staged = newBatch(layout, CHUNK_ROWS);
+  let batch = newBatch(layout, batchSize);
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const n = chunk.rowCount;
+    readInts(chunk, 0, staged.rowid, 0);
+    for (let j = 0; j < nNumeric; j++) readDoubles(chunk, 1 + j, staged.numeric[j], 0);
+    for (let j = 0; j < layout.text.length; j++) readInts(chunk, 1 + nNumeric + j, staged.text[j], 0);
+    // A chunk may straddle batches: copy it over in slices.
+    for (let from = 0; from < n;) {
+      const take = Math.min(n - from, batchSize - batch.rows);
+      batch.rowid.set(staged.rowid.subarray(from, from + take), batch.rows);
+      for (let j = 0; j < nNumeric; j++) batch.numeric[j].set(staged.numeric[j].subarray(from, from + take), batch.rows);
+      for (let j = 0; j < layout.text.length; j++) batch.text[j].set(staged.text[j].subarray(from, from + take), batch.rows);
+      batch.rows += take;
+      from += take;
+      if (batch.rows === batchSize) {
+        await submit(batch);
+        batch = newBatch(layout, batchSize);
+      }
+    }
+  }
+  if (batch.rows > 0) await submit(trimmed(batch));
+  while (inFlight.length > 0) await storeOldest();
+  appender.closeSync();
+  return { batches, scored };
+}
+
 export async function runScoringJob(options: BatchJobOptions): Promise<Manifest> {
   const started = performance.now();
   const loaded = await loadSavedModel(options.model);
   const rankBy = resolveRankBy(loaded, options.rankBy);
   const batchSize = options.batchSize ?? 100_000;
   const format = formatOf(options.out);
-  const cols = inputColumns(loaded);
-  const idColumn = loaded.saved.scoring.id;
   await mkdir(dirname(options.out), { recursive: true });
   await removeStale(options.out);
   const work = tempPathFor(options.out);
-  const partsDir = `${work}.parts`;
-  await mkdir(partsDir, { recursive: true });
+  const scratch = `${work}.scratch`; // DuckDB spills here past its memory limit
+  await mkdir(scratch, { recursive: true });
+  let pool: ScorePool | null = null;
 
   try {
-    return await withDuckDB(async (con) => {
+    return await withDuckDB(async (con, instance) => {
       const present = await openInput(con, options.input);
-      for (const c of [...cols.numeric, ...cols.text, ...(idColumn === null ? [] : [idColumn])]) {
-        if (!present.has(c)) throw new InputError(`the model needs column "${c}", which the input lacks; it has: ${[...present].join(', ')}`, { file: options.input, column: c, key: 'model feature' });
-      }
-      const optional = cols.optional.filter((c) => present.has(c));
-      const idExpr = idColumn === null ? 'CAST(row_number() OVER () AS VARCHAR)' : `CAST(${sqlIdent(idColumn)} AS VARCHAR)`;
-      const numeric = [...cols.numeric, ...optional.filter((c) => c === valueColumn(loaded.saved))];
-      const text = [...cols.text, ...optional.filter((c) => !numeric.includes(c))];
-      const select = [
-        `${idExpr} AS __id`,
-        ...numeric.map((c) => `TRY_CAST(${sqlIdent(c)} AS DOUBLE) AS ${sqlIdent(c)}`),
-        ...text.map((c) => `CAST(${sqlIdent(c)} AS VARCHAR) AS ${sqlIdent(c)}`),
-      ].join(', ');
-      const shard = options.shard === undefined ? '' : `WHERE hash(__id) % ${options.shard.count} = ${options.shard.index}`;
-      const result = await con.stream(`SELECT * FROM (SELECT ${select} FROM src) ${shard}`);
+      const layout = inputLayout(loaded, present, options.input);
+      // Before any batch is scored: a refusal (DriftError) leaves no list.
+      const clock = stopwatch();
+      const drift = await checkDrift(con, loaded, { file: options.input, limit: options.driftLimit, allow: options.allowDrift });
+      const driftSeconds = clock();
+      const input = await loadInputTable(con, loaded, layout, present, options.input, options.shard);
+      const loadSeconds = clock();
 
-      let read = 0;
-      let rejected = 0;
-      let scored = 0;
-      let batches = 0;
-      let partColumns: OutColumn[] | null = null;
-      const buffer: unknown[][] = Array.from({ length: 1 + numeric.length + text.length }, () => []);
-      const flush = async (): Promise<void> => {
-        const n = Math.min(buffer[0].length, batchSize);
-        if (n === 0) return;
-        const ids: string[] = [];
-        const keep: number[] = [];
-        for (let i = 0; i < n; i++) {
-          const id = buffer[0][i];
-          if (id === null || id === undefined || String(id).trim() === '') rejected++;
-          else {
-            ids.push(String(id));
-            keep.push(i);
-          }
-        }
-        const columns: RawColumn[] = [
-          ...numeric.map((name, j): RawColumn => ({ name, kind: 'numeric', values: Float64Array.from(keep, (i) => (typeof buffer[1 + j][i] === 'number' ? (buffer[1 + j][i] as number) : Number.NaN)) })),
-          ...text.map((name, j): RawColumn => ({ name, kind: 'text', values: keep.map((i) => (buffer[1 + numeric.length + j][i] === null ? null : String(buffer[1 + numeric.length + j][i]))) })),
-        ];
-        const table: CustomerTable = addDerivedFeatures({ source: options.input, rows: keep.length, ids, columns, warnings: [] }, loaded.saved.encoder.roles);
-        const batch = scoreBatch(loaded, table, rankBy);
-        const out: OutColumn[] = [...batch.columns, { name: '__key', type: 'double', values: batch.key }];
-        partColumns ??= out;
-        await writeFile(join(partsDir, `part-${String(batches).padStart(6, '0')}.csv`), toCsv(out));
-        scored += keep.length;
-        batches++;
-        for (const b of buffer) b.splice(0, n);
-        await options.onBatch?.(batches, keep.length);
-      };
-      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        for (let j = 0; j < buffer.length; j++) {
-          const values = chunk.getColumnValues(j);
-          const target = buffer[j];
-          for (let i = 0; i < values.length; i++) target.push(values[i]);
-        }
-        read += chunk.rowCount;
-        while (buffer[0].length >= batchSize) await flush();
-      }
-      while (buffer[0].length > 0) await flush();
-      const scoreSeconds = (performance.now() - started) / 1000;
+      const schema = scoredSchema(loaded.saved.kind === 'cox', layout.numeric.some((c) => c === (loaded.saved.scoring.retention.value_column ?? loaded.saved.encoder.roles.revenue)));
+      await createScoredTable(con, schema);
+      const workers = input.rows <= batchSize ? 0 : Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
+      pool = new ScorePool(loaded, layout, rankBy, schema, workers);
+      const store = await instance.connect();
+      const { batches, scored } = await scoreAll(con, store, pool, layout, batchSize, options.onBatch);
+      store.closeSync();
+      const scoreSeconds = clock();
 
-      // Rank every part out of core, join the previous list for probability rises, filter, write.
-      const rankStarted = performance.now();
-      const typed = partColumns as OutColumn[] | null;
-      const types = typed === null ? '' : typed.map((c) => `${sqlString(c.name)}: '${DUCK[c.type]}'`).join(', ');
-      const names = typed === null ? [] : typed.map((c) => c.name).filter((c) => c !== '__key');
-      const rise = loaded.saved.scoring.retention.early_warning.probability_rise;
-      let listed = 0;
-      if (typed !== null) {
-        await con.run(`SET preserve_insertion_order = true`);
-        await con.run(`CREATE VIEW parts AS SELECT * FROM read_csv(${sqlString(join(partsDir, '*.csv'))}, header = true, columns = {${types}})`);
-        const prev = options.previous === undefined ? null : options.previous;
-        if (prev !== null) {
-          try {
-            await con.run(`CREATE TABLE prev AS SELECT CAST(id AS VARCHAR) AS id, CAST(churn_probability AS DOUBLE) AS p_prev FROM ${reader(prev)}`);
-          } catch (e) {
-            throw new InputError(`the previous list cannot be read (it needs columns id and churn_probability): ${(e as Error).message.split('\n')[0]}`, { file: prev }, { cause: e });
-          }
-        }
-        const risen = `(prev.p_prev IS NOT NULL AND churn_probability - prev.p_prev >= ${rise})`;
-        const cols2 = names.map((c) => {
-          if (prev === null) return sqlIdent(c);
-          if (c === 'early_warning') return `(early_warning OR ${risen}) AS early_warning`;
-          if (c === 'warning_signals') {
-            return `CASE WHEN ${risen} THEN concat('churn probability rose ', CAST(round((churn_probability - prev.p_prev) * 100) AS INTEGER), ' points since the last run', CASE WHEN coalesce(warning_signals, '') <> '' THEN '; ' || warning_signals ELSE '' END) ELSE coalesce(warning_signals, '') END AS warning_signals`;
-          }
-          return `parts.${sqlIdent(c)}`;
-        });
-        const where: string[] = [];
-        if (options.segment !== undefined) where.push(`segment = ${sqlString(options.segment)}`);
-        if (options.tier !== undefined) where.push(`risk_tier = ${sqlString(options.tier)}`);
-        const query = `SELECT CAST(row_number() OVER (ORDER BY __key DESC, parts.id) AS INTEGER) AS rank, ${cols2.join(', ')}
-          FROM parts ${prev === null ? '' : 'LEFT JOIN prev USING (id)'}
-          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY rank ${options.top !== undefined ? `LIMIT ${options.top}` : ''}`;
-        listed = Number((await con.runAndReadAll(`SELECT count(*)::INTEGER FROM (${query})`)).getRowsJS()[0][0]);
-        if (format === 'arrow') {
-          // Arrow IPC is built in memory from the ranked rows (DuckDB here has no Arrow writer).
-          const reader = await con.runAndReadAll(query);
-          const values = reader.getColumnsJS();
-          const kinds = new Map(typed.map((c) => [c.name, c.type]));
-          const arrow: OutColumn[] = reader.columnNames().map((name, j) => toOutColumn(name, name === 'rank' ? 'int' : kinds.get(name) ?? 'text', values[j]));
-          await writeTable(options.out, arrow, 'arrow');
-        } else {
-          const fmt = format === 'parquet' ? '(FORMAT parquet, ROW_GROUP_SIZE 100000)' : '(FORMAT csv, HEADER true)';
-          await con.run(`COPY (${query}) TO ${sqlString(work)} ${fmt}`);
-        }
+      // Rank out of core, join ids, segments and the previous list, filter, decode, write.
+      await checkAligned(con);
+      await setDecoders(con, loaded, pool.texts.values);
+      if (options.previous !== undefined) await loadPrevious(con, options.previous);
+      const query = listQuery(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, options);
+      let listed: number;
+      if (format === 'arrow') {
+        // Arrow IPC is built in memory from the ranked rows (DuckDB here has no Arrow writer): for lists cut by --top or a filter.
+        const ranked = await con.runAndReadAll(query);
+        const values = ranked.getColumnsJS();
+        const types = ranked.columnTypes().map((t) => String(t));
+        const arrow: OutColumn[] = ranked.columnNames().map((name, j) => toOutColumn(name, types[j], values[j]));
+        listed = arrow.length === 0 ? 0 : arrow[0].values.length;
+        await writeTable(options.out, arrow, 'arrow');
       } else {
-        await writeFile(work, '');
+        const fmt = format === 'parquet' ? '(FORMAT parquet, ROW_GROUP_SIZE 100000)' : '(FORMAT csv, HEADER true)';
+        listed = Number((await con.runAndReadAll(`COPY (${query}) TO ${sqlString(work)} ${fmt}`)).getRowsJS()[0]?.[0] ?? 0);
+        await rename(work, options.out);
       }
-      if (format !== 'arrow' || typed === null) await rename(work, options.out);
+      const rankSeconds = clock();
 
       const total = (performance.now() - started) / 1000;
       const manifest: Manifest = {
@@ -251,32 +221,46 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         shard: options.shard ?? null,
         rank_by: rankBy,
         filters: { segment: options.segment ?? null, tier: options.tier ?? null, top: options.top ?? null },
-        rows: { read, scored, rejected, listed },
+        rows: { read: input.read, scored, rejected: input.rejected, listed },
         batches,
         batch_size: batchSize,
+        workers,
         seed: null,
-        timings: { read_score_seconds: round(scoreSeconds), rank_write_seconds: round((performance.now() - rankStarted) / 1000), total_seconds: round(total), customers_per_second: Math.round(scored / total), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
+        timings: { drift_seconds: round(driftSeconds), load_seconds: round(loadSeconds), score_seconds: round(scoreSeconds), rank_write_seconds: round(rankSeconds), total_seconds: round(total), customers_per_second: Math.round(scored / total), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
         output: { file: options.out, format },
+        drift,
       };
       const manifestPath = `${options.out}.manifest.json`;
       const tmpManifest = tempPathFor(manifestPath);
       await writeFile(tmpManifest, toStableJson(manifest));
       await rename(tmpManifest, manifestPath);
       return manifest;
-    });
+    }, { memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, temp_directory: scratch });
   } finally {
-    await rm(partsDir, { recursive: true, force: true });
+    await (pool as ScorePool | null)?.close();
+    await rm(scratch, { recursive: true, force: true });
     await rm(work, { force: true });
   }
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
-function toOutColumn(name: string, type: OutColumn['type'], values: unknown[]): OutColumn {
-  switch (type) {
-    case 'int': return { name, type, values: Int32Array.from(values, Number) };
-    case 'double': return { name, type, values: Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v))) };
-    case 'bool': return { name, type, values: Uint8Array.from(values, (v) => (v === true ? 1 : 0)) };
-    case 'text': return { name, type, values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
+/** Seconds since the last call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const s = (now - last) / 1000;
+    last = now;
+    return s;
+  };
+}
+
+function toOutColumn(name: string, duckType: string, values: unknown[]): OutColumn {
+  switch (duckType) {
+    case 'INTEGER': return { name, type: 'int', values: Int32Array.from(values, Number) };
+    case 'DOUBLE': return { name, type: 'double', values: Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v))) };
+    case 'BOOLEAN': return { name, type: 'bool', values: Uint8Array.from(values, (v) => (v === true ? 1 : 0)) };
+    default: return { name, type: 'text', values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
   }
 }

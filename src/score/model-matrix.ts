@@ -4,6 +4,6 @@ import { selectFeatures, type FeatureMatrix } from '../data/matrix.js';
 import type { CustomerTable } from '../ingest/table.js';
 import type { LoadedModel } from './load-model.js';
 
-export function modelMatrix(loaded: LoadedModel, table: CustomerTable): FeatureMatrix {
-  return selectFeatures(encode(loaded.saved.encoder, table), loaded.saved.features);
+export function modelMatrix(loaded: LoadedModel, table: CustomerTable, coded?: ReadonlyMap<string, Int32Array>): FeatureMatrix {
+  return selectFeatures(encode(loaded.saved.encoder, table, coded), loaded.saved.features);
 }

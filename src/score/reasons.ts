@@ -3,7 +3,7 @@
  * attribution, each said in words marketing can act on, with a suggested action.
  */
 import { catalogueEntry, describeFeature } from '../features/catalogue.js';
-import type { Explanation } from '../models/model.js';
+import type { FeatureMatrix } from '../data/matrix.js';
 
 export interface Reason {
   feature: string;
@@ -65,11 +65,58 @@ export function actionFor(feature: string, actions: Record<string, string>): str
   return best === '' ? 'personal retention call' : actions[best];
 }
 
-/** The k factors that raise the risk most (positive contributions only), largest first. */
-export function topReasons(explanation: Explanation, k: number, actions: Record<string, string>, roles: Record<string, string> = {}): Reason[] {
-  return explanation.contributions
-    .filter((c) => c.contribution > 0)
-    .sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1))
-    .slice(0, k)
-    .map((c) => ({ feature: c.feature, contribution: c.contribution, sentence: reasonSentence(c.feature, c.value, roles), action: actionFor(c.feature, actions) }));
+/** Each row's k largest positive parts (row-major rows × k); feature -1 where a row has fewer. */
+export interface TopParts {
+  k: number;
+  feature: Int32Array;
+  contribution: Float64Array;
+}
+
+/**
+ * The k factors that raise each row's risk most (positive parts only), largest first, equal parts
+ * by feature name: a partial insertion per row over typed parts, no objects.
+ */
+export function topContributions(parts: Float64Array, rows: number, features: readonly string[], k: number): TopParts {
+  const p = features.length;
+  const byName = Int32Array.from(features.map((_, j) => j).sort((a, b) => (features[a] < features[b] ? -1 : features[a] > features[b] ? 1 : 0)));
+  const nameRank = new Int32Array(p);
+  byName.forEach((j, r) => { nameRank[j] = r; });
+  const feature = new Int32Array(rows * k).fill(-1);
+  const contribution = new Float64Array(rows * k).fill(Number.NaN);
+  for (let i = 0; i < rows; i++) {
+    const o = i * k;
+    let filled = 0;
+    for (let j = 0; j < p; j++) {
+      const c = parts[i * p + j];
+      if (!(c > 0)) continue;
+      // Position among the kept ones: after every larger part, and equal parts with a smaller name.
+      let at = filled;
+      while (at > 0) {
+        const prev = contribution[o + at - 1];
+        if (prev > c || (prev === c && nameRank[feature[o + at - 1]] < nameRank[j])) break;
+        at--;
+      }
+      if (at >= k) continue;
+      for (let m = Math.min(filled, k - 1); m > at; m--) {
+        feature[o + m] = feature[o + m - 1];
+        contribution[o + m] = contribution[o + m - 1];
+      }
+      feature[o + at] = j;
+      contribution[o + at] = c;
+      if (filled < k) filled++;
+    }
+  }
+  return { k, feature, contribution };
+}
+
+/** The reasons of one row, in words, from its top parts. */
+export function reasonsOfRow(top: TopParts, row: number, x: FeatureMatrix, actions: Record<string, string>, roles: Record<string, string> = {}): Reason[] {
+  const out: Reason[] = [];
+  for (let r = 0; r < top.k; r++) {
+    const j = top.feature[row * top.k + r];
+    if (j < 0) break;
+    const feature = x.features[j];
+    out.push({ feature, contribution: top.contribution[row * top.k + r], sentence: reasonSentence(feature, x.columns[j][row], roles), action: actionFor(feature, actions) });
+  }
+  return out;
 }

@@ -6,12 +6,13 @@
 import { UsageError } from '../errors.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import type { OutColumn } from '../io/table-writer.js';
-import { earlyWarnings } from './early-warning.js';
+import type { FeatureMatrix } from '../data/matrix.js';
+import { earlyWarnings, type Warnings } from './early-warning.js';
 import type { LoadedModel } from './load-model.js';
-import { topReasons } from './reasons.js';
+import { reasonsOfRow, topContributions, type TopParts } from './reasons.js';
 import { modelMatrix } from './model-matrix.js';
-import { scoreMatrix } from './score-table.js';
-import { riskTier } from './tiers.js';
+import { scoreMatrix, type Scores } from './score-table.js';
+import { riskTier, type RiskTier } from './tiers.js';
 import { customerValue } from './value.js';
 
 export const REASONS_PER_CUSTOMER = 3;
@@ -34,31 +35,58 @@ export function resolveRankBy(loaded: LoadedModel, rankBy: RankBy | undefined): 
   return chosen;
 }
 
-export function scoreBatch(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null): ScoredBatch {
+export const TIERS: readonly RiskTier[] = ['high', 'medium', 'low'];
+
+/** One batch scored on typed arrays: what both the in-memory list and the batch job are made of. */
+export interface TypedScores {
+  x: FeatureMatrix;
+  p: Float64Array;
+  within?: Scores['within'];
+  value: Float64Array | null;
+  atRisk: Float64Array | null;
+  key: Float64Array; // the ranking key per row (higher first)
+  tier: Int32Array; // index into TIERS
+  warnings: Warnings;
+  reasons: TopParts;
+}
+
+/** `coded`: text columns as level codes (see encode). */
+export function scoreTyped(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null, coded?: ReadonlyMap<string, Int32Array>): TypedScores {
   const { saved, model } = loaded;
-  const settings = saved.scoring.retention;
-  const x = modelMatrix(loaded, table);
-  const scores = scoreMatrix(loaded, x, table);
+  const x = modelMatrix(loaded, table, coded);
+  const explained = model.explainBatch?.(x);
+  // The forest's walk for the reasons yields its probabilities too (the same sums, bit for bit).
+  const scores = explained?.probability !== undefined ? { churn_probability: explained.probability } : scoreMatrix(loaded, x, table);
   const p = scores.churn_probability;
   const value = customerValue(saved, table);
   const atRisk = value === null ? null : value.map((v, i) => v * p[i]);
+  const tier = Int32Array.from(p, (v) => TIERS.indexOf(riskTier(v, saved.scoring.tiers)));
+  const warnings = earlyWarnings(x, p, previous, table.ids, saved.scoring.retention.early_warning);
+  const parts = explained?.contributions ?? new Float64Array(x.rows * x.features.length);
+  const reasons = topContributions(parts, x.rows, x.features, REASONS_PER_CUSTOMER);
+  const key = rankBy === 'value_at_risk' && atRisk !== null ? atRisk : p;
+  return { x, p, within: scores.within, value, atRisk, key, tier, warnings, reasons };
+}
+
+export function scoreBatch(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null): ScoredBatch {
+  const { saved } = loaded;
+  const settings = saved.scoring.retention;
+  const { x, p, within, value, atRisk, key, tier, warnings, reasons: top } = scoreTyped(loaded, table, rankBy, previous);
   const segmentCol = findColumn(table, settings.segment_column);
   const segments = segmentCol === undefined ? null : segmentCol.kind === 'text' ? [...segmentCol.values] : Array.from(segmentCol.values, String);
-  const tiers = Array.from(p, (v) => riskTier(v, saved.scoring.tiers));
-  const warnings = earlyWarnings(x, p, previous, table.ids, settings.early_warning);
-  const reasons = Array.from({ length: x.rows }, (_, i) =>
-    model.explain === undefined ? [] : topReasons(model.explain(x, i), REASONS_PER_CUSTOMER, settings.actions, saved.encoder.roles));
+  const tiers = Array.from(tier, (t) => TIERS[t]);
+  const reasons = Array.from({ length: x.rows }, (_, i) => reasonsOfRow(top, i, x, settings.actions, saved.encoder.roles));
 
   const columns: OutColumn[] = [
     { name: 'id', type: 'text', values: table.ids },
     { name: 'churn_probability', type: 'double', values: p },
     { name: 'risk_tier', type: 'text', values: tiers },
   ];
-  if (scores.within !== undefined) {
+  if (within !== undefined) {
     columns.push(
-      { name: 'p_churn_3m', type: 'double', values: scores.within[3] },
-      { name: 'p_churn_6m', type: 'double', values: scores.within[6] },
-      { name: 'p_churn_12m', type: 'double', values: scores.within[12] },
+      { name: 'p_churn_3m', type: 'double', values: within[3] },
+      { name: 'p_churn_6m', type: 'double', values: within[6] },
+      { name: 'p_churn_12m', type: 'double', values: within[12] },
     );
   }
   if (value !== null && atRisk !== null) columns.push({ name: 'value', type: 'double', values: value }, { name: 'value_at_risk', type: 'double', values: atRisk });
@@ -75,5 +103,5 @@ export function scoreBatch(loaded: LoadedModel, table: CustomerTable, rankBy: Ra
       { name: `reason_${r + 1}_action`, type: 'text', values: reasons.map((rs) => rs[r]?.action ?? null) },
     );
   }
-  return { columns, key: rankBy === 'value_at_risk' && atRisk !== null ? atRisk : p, ids: table.ids, tiers, segments };
+  return { columns, key, ids: table.ids, tiers, segments };
 }

@@ -29,9 +29,11 @@ beforeAll(async () => {
 describe('the batch scoring job', () => {
   it('streams in batches and gives the same list as one batch and as the in-memory ranking', async () => {
     const one = await runScoringJob({ model, input: INPUT, out: list('one.csv'), batchSize: 100_000 });
-    const many = await runScoringJob({ model, input: INPUT, out: list('many.csv'), batchSize: 1000 });
+    const many = await runScoringJob({ model, input: INPUT, out: list('many.csv'), batchSize: 1000, workers: 2 });
     expect(one.batches).toBe(1);
+    expect(one.workers).toBe(0); // one batch: scored on the calling thread
     expect(many.batches).toBe(8);
+    expect(many.workers).toBe(2);
     expect(many.rows).toEqual({ read: 7043, scored: 7043, rejected: 0, listed: 7043 });
     expect(readFileSync(list('many.csv'), 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
     const loaded = await loadSavedModel(model);
@@ -107,6 +109,26 @@ await runScoringJob({ model: ${JSON.stringify(model)}, input: ${JSON.stringify(I
     expect(m.input.sha256).toBe('16320c9c1ec72448db59aa0a26a0b95401046bef5d02fd3aeb906448e3055e91');
     expect(m.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.rows).toEqual({ read: 7043, scored: 7043, rejected: 0, listed: 7043 });
+  });
+
+  it('counts rows without an id as rejected and lists the rest in the same order', async () => {
+    const lines = readFileSync(INPUT, 'utf8').trim().split('\n');
+    const blanked = lines.map((l, i) => (i === 10 || i === 4000 ? l.replace(/^[^,]*/, '') : l));
+    const input = list('blank-ids.csv');
+    writeFileSync(input, `${blanked.join('\n')}\n`);
+    const m = await runScoringJob({ model, input, out: list('blank-ids-list.csv'), batchSize: 1000 });
+    expect(m.rows).toEqual({ read: 7043, scored: 7043, rejected: 2, listed: 7041 });
+    const gone = new Set([lines[10], lines[4000]].map((l) => l.split(',')[0]));
+    const expected = readFileSync(list('one.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]).filter((id) => !gone.has(id));
+    expect(readFileSync(list('blank-ids-list.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(expected);
+  });
+
+  it('refuses a duplicate customer id, naming it', async () => {
+    const lines = readFileSync(INPUT, 'utf8').trim().split('\n');
+    const input = list('dup-ids.csv');
+    writeFileSync(input, `${[...lines, lines[5]].join('\n')}\n`);
+    await expect(runScoringJob({ model, input, out: list('dup-list.csv') })).rejects.toThrow(`customer id "${lines[5].split(',')[0]}" appears 2 times: each customer must be scored once`);
+    expect(existsSync(list('dup-list.csv'))).toBe(false);
   });
 
   it('rejects a corrupt Parquet input and a missing column by name', async () => {

@@ -4,14 +4,12 @@
  * in worker threads over shared memory; the result does not depend on the number of workers.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { FeatureMatrix, TrainingData } from '../../data/matrix.js';
 import { auc } from '../../evaluate/metrics.js';
 import { ModelError } from '../../errors.js';
+import { siblingModule, startWorker } from '../../io/worker-thread.js';
 import type { Rng } from '../../rng.js';
-import type { ChurnModel, Explanation, ModelState } from '../model.js';
+import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
 import { binColumns, type Binned } from './binning.js';
 import { growTrees, leafOf, leafOfBinned, type GrowJob, type GrownEntry } from './grow.js';
 import type { Tree } from './tree.js';
@@ -56,24 +54,16 @@ export class ForestModel implements ChurnModel {
     return predictCompiled(this.compiled, x.columns, x.rows);
   }
 
-  /** Saabas attribution: each split's change in node value goes to the split's feature. */
   explain(x: FeatureMatrix, row: number): Explanation {
-    const parts = new Float64Array(this.features.length);
-    const trees = this.state.trees;
-    for (const tree of trees) {
-      let node = 0;
-      while (tree.feature[node] >= 0) {
-        const f = tree.feature[node];
-        const next = x.columns[f][row] > tree.threshold[node] ? tree.right[node] : tree.left[node];
-        parts[f] += tree.value[next] - tree.value[node];
-        node = next;
-      }
-    }
-    return {
-      scale: 'probability',
-      base: this.state.base_rate,
-      contributions: this.features.map((feature, j) => ({ feature, value: x.columns[j][row], contribution: parts[j] / trees.length })),
-    };
+    return explainRow(this, x, row);
+  }
+
+  /** Saabas attribution: each split's change in node value goes to the split's feature. */
+  explainBatch(x: FeatureMatrix): BatchExplanation {
+    this.compiled ??= this.state.trees.map(compileTree);
+    const contributions = new Float64Array(x.rows * this.features.length);
+    const probability = walkForest(this.compiled, x.columns, x.rows, contributions);
+    return { scale: 'probability', base: this.state.base_rate, contributions, probability };
   }
 
   globalImportance(): Record<string, unknown> {
@@ -100,6 +90,9 @@ export interface CompiledTree {
 }
 
 export function compileTree(tree: Tree): CompiledTree {
+  tree.feature.forEach((f, k) => {
+    if (f >= 0 && tree.right[k] !== tree.left[k] + 1) throw new ModelError('a forest tree whose right child does not follow its left child cannot be walked; retrain it');
+  });
   return {
     feature: Int32Array.from(tree.feature),
     threshold: Float64Array.from(tree.threshold),
@@ -115,6 +108,17 @@ export function predictForestBatch(trees: readonly Tree[], columns: readonly Flo
 }
 
 export function predictCompiled(trees: readonly CompiledTree[], columns: readonly Float64Array[], rows: number): Float64Array {
+  return walkForest(trees, columns, rows, null);
+}
+
+/** Rows walked through every tree before the next block: a block's rows and parts stay in cache while the trees stream past. */
+const BLOCK_ROWS = 256;
+
+/**
+ * Mean leaf value per row; with `parts` (row-major rows × features), also each split's change
+ * in node value added to its feature, divided by the tree count: one traversal gives both.
+ */
+function walkForest(trees: readonly CompiledTree[], columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
   // Row-major copy of the batch: one typed array keeps the traversal loop monomorphic and a
   // row's features on neighbouring cache lines.
   const p = columns.length;
@@ -124,36 +128,41 @@ export function predictCompiled(trees: readonly CompiledTree[], columns: readonl
     for (let i = 0; i < rows; i++) xr[i * p + f] = c[i];
   }
   const sum = new Float64Array(rows);
-  for (const { feature, threshold, left, right, value } of trees) {
-    for (let i = 0; i < rows; i++) {
-      const base = i * p;
-      let node = 0;
-      let f = feature[0];
-      while (f >= 0) {
-        node = xr[base + f] > threshold[node] ? right[node] : left[node];
-        f = feature[node];
+  for (let from = 0; from < rows; from += BLOCK_ROWS) {
+    const to = Math.min(rows, from + BLOCK_ROWS);
+    for (const { feature, threshold, left, value } of trees) {
+      for (let i = from; i < to; i++) {
+        const base = i * p;
+        let node = 0;
+        let f = feature[0];
+        // Children sit side by side (right = left + 1, as grown), so the step is an add, not a
+        // branch the processor would mispredict half the time.
+        if (parts === null) {
+          while (f >= 0) {
+            node = left[node] + ((xr[base + f] > threshold[node]) as unknown as number);
+            f = feature[node];
+          }
+        } else {
+          while (f >= 0) {
+            const next = left[node] + ((xr[base + f] > threshold[node]) as unknown as number);
+            parts[base + f] += value[next] - value[node];
+            node = next;
+            f = feature[node];
+          }
+        }
+        sum[i] += value[node];
       }
-      sum[i] += value[node];
     }
   }
   const t = trees.length;
   for (let i = 0; i < rows; i++) sum[i] /= t;
+  if (parts !== null) for (let k = 0; k < parts.length; k++) parts[k] /= t;
   return sum;
-}
-
-/** The compiled worker, or (running from TypeScript source, as under tests) the .ts one through tsx. */
-function startWorker(job: GrowJob): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
-  // require.resolve finds the CommonJS build; the ESM one sits beside it.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true, workerData: job });
 }
 
 function runWorker(job: GrowJob): Promise<GrownEntry[]> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(job);
+    const worker = startWorker(siblingModule(import.meta.url, 'worker'), job);
     worker.once('message', (result: GrownEntry[]) => {
       resolve(result);
       void worker.terminate();

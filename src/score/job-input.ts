@@ -1,0 +1,110 @@
+/**
+ * The batch job's input: the file opened as a DuckDB view, checked for the model's columns, and
+ * copied once into a table of exactly what scoring reads — the id, the segment, numbers as
+ * DOUBLE, text as codes of the levels the encoder knows — so that no string crosses into
+ * JavaScript and the ids can be joined back by row after scoring.
+ */
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError } from '../errors.js';
+import { derivedInputs } from '../features/derived.js';
+import { sqlIdent, sqlString } from '../io/duckdb.js';
+import type { InputLayout } from './coded-scorer.js';
+import type { LoadedModel } from './load-model.js';
+import { valueColumn } from './value.js';
+
+export interface Shard { index: number; count: number }
+
+/** CSV is read as text: the sniffer would turn Yes/No into booleans, which then never match the levels learnt in training. */
+export function reader(file: string): string {
+  return extname(file).toLowerCase() === '.parquet' ? `read_parquet(${sqlString(file)})` : `read_csv(${sqlString(file)}, header = true, all_varchar = true)`;
+}
+
+/** Opens the input as the view `src`; returns its column names. */
+export async function openInput(con: DuckDBConnection, input: string): Promise<Set<string>> {
+  try {
+    const s = await stat(input);
+    if (s.size === 0) throw new InputError('the file is empty (0 bytes)', { file: input });
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError('the file does not exist or cannot be read', { file: input });
+  }
+  try {
+    await con.run(`CREATE VIEW src AS SELECT * FROM ${reader(input)}`);
+    return new Set((await con.runAndReadAll('DESCRIBE src')).getRowsJS().map((r) => String(r[0])));
+  } catch (e) {
+    throw new InputError(`the file cannot be read (corrupt, truncated or not ${extname(input).slice(1) || 'CSV'}): ${(e as Error).message.split('\n')[0]}`, { file: input }, { cause: e });
+  }
+}
+
+/** The raw columns the model reads: numbers (with the value column, when present) and text with its levels. */
+export function inputLayout(loaded: LoadedModel, present: ReadonlySet<string>, file: string): InputLayout {
+  const { saved } = loaded;
+  const derived = new Set(saved.encoder.derived);
+  const numeric = new Set<string>();
+  const text = new Map<string, string[]>();
+  for (const enc of saved.encoder.columns) {
+    if (derived.has(enc.column)) continue;
+    if (enc.kind === 'numeric') numeric.add(enc.column);
+    else text.set(enc.column, enc.levels);
+  }
+  for (const c of derivedInputs(saved.encoder.roles, saved.encoder.derived)) if (!text.has(c)) numeric.add(c);
+  if (saved.scoring.duration !== null) numeric.add(saved.scoring.duration);
+  const needed = [...numeric, ...text.keys(), ...(saved.scoring.id === null ? [] : [saved.scoring.id])];
+  for (const c of needed) {
+    if (!present.has(c)) throw new InputError(`the model needs column "${c}", which the input lacks; it has: ${[...present].join(', ')}`, { file, column: c, key: 'model feature' });
+  }
+  const value = valueColumn(saved);
+  if (value !== null && present.has(value) && !text.has(value)) numeric.add(value);
+  return { numeric: [...numeric], text: [...text].map(([name, levels]) => ({ name, levels })) };
+}
+
+/** The condition on rows of `input` (aliased `prefix`) that are scored and listed: they have an id. */
+export function hasId(prefix = ''): string {
+  return `${prefix}__id IS NOT NULL AND trim(${prefix}__id) <> ''`;
+}
+
+export interface InputTable {
+  read: number; // rows of the input (of this shard)
+  rejected: number; // rows without an id
+  rows: number; // rows to score
+  hasSegment: boolean;
+}
+
+/**
+ * Creates the table `input` (__id, __segment, n0.., t0..): numbers TRY_CAST to DOUBLE (blank or
+ * text becomes NULL, imputed by the encoder), text as 1-based level codes (0: another value).
+ */
+export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel, layout: InputLayout, present: ReadonlySet<string>, file: string, shard: Shard | undefined): Promise<InputTable> {
+  const idColumn = loaded.saved.scoring.id;
+  const segmentColumn = loaded.saved.scoring.retention.segment_column;
+  const hasSegment = present.has(segmentColumn);
+  const select = [
+    `${idColumn === null ? 'row_number() OVER ()' : sqlIdent(idColumn)}::VARCHAR AS __id`,
+    ...(hasSegment ? [`${sqlIdent(segmentColumn)}::VARCHAR AS __segment`] : []),
+    ...layout.numeric.map((c, j) => `TRY_CAST(${sqlIdent(c)} AS DOUBLE) AS n${j}`),
+    ...layout.text.map(({ name, levels }, j) => `coalesce(list_position([${levels.map(sqlString).join(', ')}]::VARCHAR[], coalesce(${sqlIdent(name)}::VARCHAR, '')), 0)::INTEGER AS t${j}`),
+  ];
+  const where = shard === undefined ? '' : `WHERE hash(__id) % ${shard.count} = ${shard.index}`;
+  try {
+    await con.run(`CREATE TABLE input AS SELECT * FROM (SELECT ${select.join(', ')} FROM src) ${where}`);
+  } catch (e) {
+    throw new InputError(`the file cannot be read (corrupt, truncated or malformed): ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+  }
+  const [read, rejected] = (await con.runAndReadAll(`SELECT count(*)::INTEGER, count(*) FILTER (WHERE NOT (${hasId()}))::INTEGER FROM input`)).getRowsJS()[0].map(Number);
+  const dup = (await con.runAndReadAll(`SELECT __id, count(*)::INTEGER FROM input WHERE __id IS NOT NULL GROUP BY __id HAVING count(*) > 1 ORDER BY __id LIMIT 1`)).getRowsJS();
+  if (dup.length > 0) {
+    throw new InputError(`customer id "${String(dup[0][0])}" appears ${String(dup[0][1])} times: each customer must be scored once`, { file, column: idColumn ?? 'row number' });
+  }
+  return { read, rejected, rows: read - rejected, hasSegment };
+}
+
+/**
+ * The scoring stream over the input table, in table order: row, numbers, text codes. Rows without
+ * an id are scored too (and never listed), so the scores line up with the input row for row.
+ */
+export function inputStreamQuery(layout: InputLayout): string {
+  const cols = ['rowid::INTEGER AS row', ...layout.numeric.map((_, j) => `n${j}`), ...layout.text.map((_, j) => `t${j}`)];
+  return `SELECT ${cols.join(', ')} FROM input`;
+}

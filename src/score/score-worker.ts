@@ -1,0 +1,21 @@
+/** Worker entry: scores the coded batches it is sent with the model it was started with. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isChurnscopeError } from '../errors.js';
+import { modelFromState } from '../models/registry.js';
+import { CodedScorer, type CodedInput } from './coded-scorer.js';
+import type { ScorerInit, WorkerReply } from './score-pool.js';
+
+const init = workerData as ScorerInit;
+const scorer = new CodedScorer({ saved: init.saved, model: modelFromState(init.saved.model), text: '' }, init.layout, init.rankBy);
+
+parentPort?.on('message', (input: CodedInput) => {
+  let reply: WorkerReply;
+  try {
+    reply = { ok: true, output: scorer.score(input) };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    reply = { ok: false, error: { message: err.message, code: isChurnscopeError(e) ? e.code : null, context: isChurnscopeError(e) ? e.context : {} } };
+  }
+  // A column may share its buffer with another (the key is the probability): transfer each once.
+  parentPort?.postMessage(reply, reply.ok ? [...new Set(reply.output.columns.map((c) => c.buffer as ArrayBuffer))] : []);
+});

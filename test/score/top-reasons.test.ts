@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { topContributions } from '../../src/score/reasons.js';
+import { CodeRemap, StringCodes } from '../../src/score/string-codes.js';
+
+describe('the typed top reasons', () => {
+  it('keeps each row\'s three largest positive parts, largest first, equal parts by feature name', () => {
+    const features = ['tenure', 'charges', 'contract', 'complaints'];
+    // Row-major, two rows: row 0 has a tie between "tenure" and "charges" (0.5) and a negative part;
+    // row 1 has only one positive part.
+    const parts = Float64Array.from([
+      0.5, 0.5, -1, 0.2,
+      -0.1, 0, 0.7, -0.3,
+    ]);
+    const top = topContributions(parts, 2, features, 3);
+    expect(Array.from(top.feature)).toEqual([1, 0, 3, 2, -1, -1]); // "charges" < "tenure" by name
+    expect(Array.from(top.contribution.subarray(0, 4))).toEqual([0.5, 0.5, 0.2, 0.7]);
+    expect(Number.isNaN(top.contribution[4]) && Number.isNaN(top.contribution[5])).toBe(true);
+  });
+
+  it('matches sorting every part of every row, on random parts with ties', () => {
+    const features = Array.from({ length: 30 }, (_, j) => `f${String(29 - j).padStart(2, '0')}`);
+    const rows = 500;
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const parts = Float64Array.from({ length: rows * features.length }, () => Math.round((rand() - 0.4) * 8) / 4); // many ties
+    const top = topContributions(parts, rows, features, 3);
+    for (let i = 0; i < rows; i++) {
+      const expected = features
+        .map((name, j) => ({ j, name, c: parts[i * features.length + j] }))
+        .filter((e) => e.c > 0)
+        .sort((a, b) => b.c - a.c || (a.name < b.name ? -1 : 1))
+        .slice(0, 3)
+        .map((e) => e.j);
+      while (expected.length < 3) expected.push(-1);
+      expect(Array.from(top.feature.subarray(i * 3, i * 3 + 3))).toEqual(expected);
+    }
+  });
+});
+
+describe('string codes', () => {
+  it('gives each string one code and rewrites a producer\'s codes onto the shared dictionary', () => {
+    const shared = new StringCodes();
+    shared.code('a');
+    const worker = new StringCodes();
+    const codes = Int32Array.from([worker.code('b'), worker.code('a'), worker.code('b'), -1]);
+    const remap = new CodeRemap(shared);
+    remap.learn(worker.takeNew());
+    remap.apply(codes);
+    expect(Array.from(codes)).toEqual([1, 0, 1, -1]);
+    expect(shared.values).toEqual(['a', 'b']);
+    expect(worker.takeNew()).toEqual([]);
+  });
+});
