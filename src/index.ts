@@ -45,6 +45,8 @@ export { loadSavedModel, type LoadedModel } from './score/load-model.js';
 export { retentionList, modelMatrix } from './score/retention-list.js';
 export { psi, measureDrift } from './score/drift.js';
 export { checkDrift, type DriftSummary } from './score/drift-check.js';
+export { runScoringJob, type BatchJobOptions, type Manifest } from './score/batch-job.js';
+export { exportOnnx } from './export/onnx.js';
 
 export { renderSvg } from './report/render-svg.js';
 export { overlayChart, calibrationChart, kaplanMeierChart, importanceChart, ratioChart, barChart } from './report/charts.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -12,18 +12,6 @@ function telcoConfig(name: string, extra: Record<string, unknown> = {}): string 
   return tmp.write(name, JSON.stringify({ ...base, source: join(DATA, 'ibm-telco-churn.csv'), ...extra }));
 }
 
-async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'churnscope', ...args]), stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('churnscope train and score on IBM Telco', () => {
   const config = telcoConfig('telco.json', { model_params: { random_forest: { trees: 100 } } });
@@ -31,7 +19,7 @@ describe('churnscope train and score on IBM Telco', () => {
   const runB = join(tmp.dir, 'runB');
 
   it('trains three models above the quality floors and writes the run directory', async () => {
-    const { code, stderr } = await run('train', '--config', config, '--out', runA);
+    const { code, stderr } = await runCli('train', '--config', config, '--out', runA);
     expect(stderr).toContain('champion:');
     expect(code).toBe(0);
     const ev = JSON.parse(readFileSync(join(runA, 'evaluation.json'), 'utf8'));
@@ -53,7 +41,7 @@ describe('churnscope train and score on IBM Telco', () => {
 
   it('warns when a survival covariate leaks the duration (TotalCharges kept in)', async () => {
     const leaky = telcoConfig('leaky.json', { exclude_from_survival: [], models: ['cox'] });
-    const { code, stderr } = await run('train', '--config', leaky, '--out', join(tmp.dir, 'leaky'));
+    const { code, stderr } = await runCli('train', '--config', leaky, '--out', join(tmp.dir, 'leaky'));
     expect(code).toBe(0);
     expect(stderr).toContain('survival covariate "TotalCharges" is close to a function of the duration');
     const ev = JSON.parse(readFileSync(join(tmp.dir, 'leaky', 'evaluation.json'), 'utf8'));
@@ -62,20 +50,20 @@ describe('churnscope train and score on IBM Telco', () => {
   });
 
   it('is seeded: the same config gives byte-identical model files and lists', async () => {
-    expect((await run('train', '--config', config, '--out', runB)).code).toBe(0);
+    expect((await runCli('train', '--config', config, '--out', runB)).code).toBe(0);
     for (const f of ['logistic.json', 'random_forest.json', 'cox.json']) {
       expect(readFileSync(join(runB, 'models', f), 'utf8')).toBe(readFileSync(join(runA, 'models', f), 'utf8'));
     }
     const outA = join(tmp.dir, 'listA.csv');
     const outB = join(tmp.dir, 'listB.csv');
-    expect((await run('score', '--model', join(runA, 'models', 'random_forest.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', outA)).code).toBe(0);
-    expect((await run('score', '--model', join(runB, 'models', 'random_forest.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', outB)).code).toBe(0);
+    expect((await runCli('score', '--model', join(runA, 'models', 'random_forest.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', outA)).code).toBe(0);
+    expect((await runCli('score', '--model', join(runB, 'models', 'random_forest.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', outB)).code).toBe(0);
     expect(readFileSync(outB, 'utf8')).toBe(readFileSync(outA, 'utf8'));
   });
 
   it('scores a ranked list, with conditional horizons for the survival model', async () => {
     const out = join(tmp.dir, 'cox-list.csv');
-    expect((await run('score', '--model', join(runA, 'models', 'cox.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out, '--rank-by', 'probability')).code).toBe(0);
+    expect((await runCli('score', '--model', join(runA, 'models', 'cox.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out, '--rank-by', 'probability')).code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0].startsWith('rank,id,churn_probability,risk_tier,p_churn_3m,p_churn_6m,p_churn_12m,value,value_at_risk,early_warning,warning_signals,reason_1,reason_1_feature,reason_1_contribution,reason_1_action,')).toBe(true);
     expect(lines.length).toBe(7044);
@@ -94,7 +82,7 @@ describe('churnscope train and score on IBM Telco', () => {
   it('writes Parquet and Arrow when asked', async () => {
     for (const ext of ['parquet', 'arrow']) {
       const out = join(tmp.dir, `list.${ext}`);
-      expect((await run('score', '--model', join(runA, 'models', 'logistic.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out)).code).toBe(0);
+      expect((await runCli('score', '--model', join(runA, 'models', 'logistic.json'), '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', out)).code).toBe(0);
       expect(readFileSync(out).length).toBeGreaterThan(1000);
     }
   });
@@ -104,7 +92,7 @@ describe('churnscope train and score on IBM Telco', () => {
       .map((l) => l.split(',').filter((_, j) => j !== 18).join(',')).join('\n');
     const input = tmp.write('no-charges.csv', text);
     const out = join(tmp.dir, 'never.csv');
-    const { code, stderr } = await run('score', '--model', join(runA, 'models', 'logistic.json'), '--input', input, '--out', out);
+    const { code, stderr } = await runCli('score', '--model', join(runA, 'models', 'logistic.json'), '--input', input, '--out', out);
     expect(code).toBe(1);
     expect(stderr).toContain(`input error (file ${input}, column "MonthlyCharges", key "model feature")`);
     expect(existsSync(out)).toBe(false);
@@ -114,15 +102,15 @@ describe('churnscope train and score on IBM Telco', () => {
   it('rejects a model file from another format version with a clear message', async () => {
     const saved = JSON.parse(readFileSync(join(runA, 'models', 'logistic.json'), 'utf8'));
     const old = tmp.write('old.json', JSON.stringify({ ...saved, version: 0 }));
-    const { code, stderr } = await run('score', '--model', old, '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', join(tmp.dir, 'x.csv'));
+    const { code, stderr } = await runCli('score', '--model', old, '--input', join(DATA, 'ibm-telco-churn.csv'), '--out', join(tmp.dir, 'x.csv'));
     expect(code).toBe(1);
     expect(stderr).toContain('model format version 0 is not supported by this churnscope (reads version 2)');
   });
 
   it('exits 2 on a usage error and 1 on a bad config, writing nothing', async () => {
-    expect((await run('train', '--out', join(tmp.dir, 'z'))).code).toBe(2);
+    expect((await runCli('train', '--out', join(tmp.dir, 'z'))).code).toBe(2);
     const bad = tmp.write('bad.json', JSON.stringify({ source: 'x.csv', target: { column: 'Churn' } }));
-    const { code, stderr } = await run('train', '--config', bad, '--out', join(tmp.dir, 'z'));
+    const { code, stderr } = await runCli('train', '--config', bad, '--out', join(tmp.dir, 'z'));
     expect(code).toBe(1);
     expect(stderr).toContain('key "target.churned"');
     expect(existsSync(join(tmp.dir, 'z'))).toBe(false);

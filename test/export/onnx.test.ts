@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
 import { exportOnnx, META, OUTPUT_NAME } from '../../src/export/onnx.js';
 import { ModelProtoType } from '../../src/export/onnx-schema.js';
@@ -11,6 +10,7 @@ import type { Tree } from '../../src/models/forest/tree.js';
 import { readForModel } from '../../src/pipeline/score.js';
 import { loadSavedModel, type LoadedModel } from '../../src/score/load-model.js';
 import { modelMatrix } from '../../src/score/model-matrix.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -18,18 +18,6 @@ const DATA = resolve('data');
 const TELCO = join(DATA, 'ibm-telco-churn.csv');
 const RUN = join(tmp.dir, 'run');
 
-async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'churnscope', ...args]), stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 /** P(churn) from ONNX Runtime for the rows of `x` (fed as double [N, p] in the model's feature order). */
 async function scoreOnnx(file: string, x: FeatureMatrix): Promise<Float64Array> {
@@ -107,7 +95,7 @@ describe('churnscope export --format onnx', () => {
       models: ['logistic', 'random_forest', 'cox'],
       model_params: { random_forest: { trees: 30 } },
     }));
-    const { code, stderr } = await run('train', '--config', config, '--out', RUN);
+    const { code, stderr } = await runCli('train', '--config', config, '--out', RUN);
     expect(code, stderr).toBe(0);
   });
 
@@ -116,7 +104,7 @@ describe('churnscope export --format onnx', () => {
   it('exports the logistic model; ONNX Runtime matches churnscope to 1e-6 on every Telco row', async () => {
     const model = join(RUN, 'models', 'logistic.json');
     const out = join(tmp.dir, 'logistic.onnx');
-    const { code, stderr } = await run('export', '--model', model, '--format', 'onnx', '--out', out);
+    const { code, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('exported logistic');
 
@@ -139,7 +127,7 @@ describe('churnscope export --format onnx', () => {
   it('exports the random forest as one TreeEnsemble; ONNX Runtime matches on every row, on split thresholds and with NaN', async () => {
     const model = join(RUN, 'models', 'random_forest.json');
     const out = join(tmp.dir, 'forest.onnx');
-    const { code, stderr } = await run('export', '--model', model, '--format', 'onnx', '--out', out);
+    const { code, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
     expect(code, stderr).toBe(0);
 
     const loaded = await loadSavedModel(model);
@@ -163,7 +151,7 @@ describe('churnscope export --format onnx', () => {
 
     // Same model, same bytes: the export is deterministic.
     const again = join(tmp.dir, 'forest-again.onnx');
-    expect((await run('export', '--model', model, '--format', 'onnx', '--out', again)).code).toBe(0);
+    expect((await runCli('export', '--model', model, '--format', 'onnx', '--out', again)).code).toBe(0);
     expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
     process.stderr.write(`onnx export, max |p_onnx - p_churnscope|: ${JSON.stringify(measured)}\n`);
   });
@@ -194,7 +182,7 @@ describe('churnscope export --format onnx', () => {
 
   it('refuses a Cox model with a model error (exit 1) and writes nothing', async () => {
     const out = join(tmp.dir, 'cox.onnx');
-    const { code, stderr } = await run('export', '--model', join(RUN, 'models', 'cox.json'), '--format', 'onnx', '--out', out);
+    const { code, stderr } = await runCli('export', '--model', join(RUN, 'models', 'cox.json'), '--format', 'onnx', '--out', out);
     expect(code).toBe(1);
     expect(stderr).toContain('model error');
     expect(stderr).toContain('only logistic and random_forest models export to ONNX; this is a cox model');
@@ -205,9 +193,9 @@ describe('churnscope export --format onnx', () => {
 
   it('exits 2 on an unknown format and 1 on a missing model file', async () => {
     const model = join(RUN, 'models', 'logistic.json');
-    expect((await run('export', '--model', model, '--format', 'pmml', '--out', join(tmp.dir, 'x.pmml'))).code).toBe(2);
-    expect((await run('export', '--model', model, '--out', join(tmp.dir, 'x.onnx'))).code).toBe(2);
-    const missing = await run('export', '--model', join(tmp.dir, 'nope.json'), '--format', 'onnx', '--out', join(tmp.dir, 'y.onnx'));
+    expect((await runCli('export', '--model', model, '--format', 'pmml', '--out', join(tmp.dir, 'x.pmml'))).code).toBe(2);
+    expect((await runCli('export', '--model', model, '--out', join(tmp.dir, 'x.onnx'))).code).toBe(2);
+    const missing = await runCli('export', '--model', join(tmp.dir, 'nope.json'), '--format', 'onnx', '--out', join(tmp.dir, 'y.onnx'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.json');
   });

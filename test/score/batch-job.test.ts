@@ -6,11 +6,11 @@ import { parseConfig } from '../../src/config/load.js';
 import { addDerivedFeatures } from '../../src/features/derived.js';
 import { readCustomerTable } from '../../src/ingest/read-table.js';
 import { writeTable } from '../../src/io/table-writer.js';
-import { trainTable } from '../../src/pipeline/train.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { loadSavedModel } from '../../src/score/load-model.js';
 import { mergeLists } from '../../src/score/merge.js';
 import { retentionList } from '../../src/score/retention-list.js';
+import { trainTelcoLogistic } from '../helpers/telco-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -19,11 +19,7 @@ const model = join(tmp.dir, 'run', 'models', 'logistic.json');
 const list = (name: string): string => join(tmp.dir, name);
 
 beforeAll(async () => {
-  const config = parseConfig({
-    source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, duration: 'tenure',
-    roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' }, models: ['logistic'],
-  }, 'churnscope.json');
-  await trainTable(config, addDerivedFeatures(await readCustomerTable(config), config.roles), join(tmp.dir, 'run'));
+  await trainTelcoLogistic(INPUT, join(tmp.dir, 'run'));
 });
 
 describe('the batch scoring job', () => {

@@ -1,18 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { parseConfig } from '../../src/config/load.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { binOf, decileEdges } from '../../src/data/drift-reference.js';
 import { DriftError } from '../../src/errors.js';
-import { addDerivedFeatures } from '../../src/features/derived.js';
-import { readCustomerTable } from '../../src/ingest/read-table.js';
 import { MODEL_FORMAT_VERSION, type SavedModel } from '../../src/models/artifact.js';
-import { trainTable } from '../../src/pipeline/train.js';
 import { runScoringJob, type Manifest } from '../../src/score/batch-job.js';
 import { psi } from '../../src/score/drift.js';
 import { loadSavedModel } from '../../src/score/load-model.js';
 import { telcoRows } from '../helpers/telco.js';
+import { runCli } from '../helpers/cli.js';
+import { trainTelcoLogistic } from '../helpers/telco-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -28,27 +25,11 @@ function rewritten(name: string, column: string, f: (v: string) => string): stri
   return tmp.write(name, `${lines.join('\n')}\n`);
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'churnscope', 'score', ...args]), stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 const above = (m: Manifest, x: number): string[] => m.drift.features.filter((f) => f.psi > x).map((f) => f.feature);
 
 beforeAll(async () => {
-  const config = parseConfig({
-    source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, duration: 'tenure',
-    roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' }, models: ['logistic'],
-  }, 'churnscope.json');
-  await trainTable(config, addDerivedFeatures(await readCustomerTable(config), config.roles), join(tmp.dir, 'run'));
+  await trainTelcoLogistic(INPUT, join(tmp.dir, 'run'));
 });
 
 describe('population stability index', () => {
@@ -103,13 +84,13 @@ describe('the drift check before scoring', () => {
     const input = rewritten('charges-up.csv', 'MonthlyCharges', (v) => String(Number(v) * 1.5));
     const list = out('charges-up-list.csv');
     await expect(runScoringJob({ model, input, out: list })).rejects.toBeInstanceOf(DriftError);
-    const { code, stderr } = await cli('--model', model, '--input', input, '--out', list);
+    const { code, stderr } = await runCli('score', '--model', model, '--input', input, '--out', list);
     expect(code).toBe(1);
     expect(stderr).toBe(`churnscope: drift error (file ${input}, column "MonthlyCharges", key "drift_limit"): the input has drifted from the training data past the PSI limit 0.25: MonthlyCharges 2.640. Check this month's extract; to score anyway, rerun with --allow-drift (or raise --drift-limit).\n`);
     expect(existsSync(list)).toBe(false);
     expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
 
-    const allowed = await cli('--model', model, '--input', input, '--out', list, '--allow-drift');
+    const allowed = await runCli('score', '--model', model, '--input', input, '--out', list, '--allow-drift');
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toContain('warning: PSI above the limit 0.25, scored anyway (--allow-drift): MonthlyCharges 2.640');
     const m = JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8')) as Manifest;
@@ -122,16 +103,16 @@ describe('the drift check before scoring', () => {
     expect(m.drift.warnings).toHaveLength(2);
 
     // A limit above the shift lets it through with a warning only.
-    const high = await cli('--model', model, '--input', input, '--out', out('high-limit.csv'), '--drift-limit', '5');
+    const high = await runCli('score', '--model', model, '--input', input, '--out', out('high-limit.csv'), '--drift-limit', '5');
     expect(high.code).toBe(0);
     expect(high.stderr).toContain('warning: PSI above 0.1 (the input has shifted from the training data): MonthlyCharges 2.640\n');
     expect(high.stderr).not.toContain('allow-drift');
-    expect((await cli('--model', model, '--input', input, '--out', out('x.csv'), '--drift-limit', '-1')).code).toBe(2);
+    expect((await runCli('score', '--model', model, '--input', input, '--out', out('x.csv'), '--drift-limit', '-1')).code).toBe(2);
   });
 
   it('every contract set to one level: Contract alone is past the limit', async () => {
     const input = rewritten('one-contract.csv', 'Contract', () => 'Month-to-month');
-    const { code } = await cli('--model', model, '--input', input, '--out', out('one-contract-list.csv'), '--allow-drift');
+    const { code } = await runCli('score', '--model', model, '--input', input, '--out', out('one-contract-list.csv'), '--allow-drift');
     expect(code).toBe(0);
     const m = JSON.parse(readFileSync(`${out('one-contract-list.csv')}.manifest.json`, 'utf8')) as Manifest;
     expect(m.drift.features[0]).toEqual({ feature: 'Contract', psi: 3.75575 });
@@ -150,7 +131,7 @@ describe('model format versions', () => {
     expect(loaded.saved.version).toBe(2);
     expect(loaded.saved.drift_reference).toBeNull();
     expect(loaded.saved.scoring.drift_limit).toBe(0.25);
-    const { code, stderr } = await cli('--model', old, '--input', INPUT, '--out', out('v1-list.csv'));
+    const { code, stderr } = await runCli('score', '--model', old, '--input', INPUT, '--out', out('v1-list.csv'));
     expect(code).toBe(0);
     expect(stderr).toContain('warning: drift not checked: the model file (format version 1) has no training reference distributions');
     const m = JSON.parse(readFileSync(`${out('v1-list.csv')}.manifest.json`, 'utf8')) as Manifest;
@@ -165,7 +146,7 @@ describe('model format versions', () => {
     const saved = JSON.parse(readFileSync(model, 'utf8')) as Record<string, unknown>;
     const future = tmp.write('v99.json', JSON.stringify({ ...saved, version: 99 }));
     await expect(loadSavedModel(future)).rejects.toThrow('model format version 99 is not supported by this churnscope (reads version 2)');
-    const { code, stderr } = await cli('--model', future, '--input', INPUT, '--out', out('v99-list.csv'));
+    const { code, stderr } = await runCli('score', '--model', future, '--input', INPUT, '--out', out('v99-list.csv'));
     expect(code).toBe(1);
     expect(stderr).toBe(`churnscope: model error (file ${future}): model format version 99 is not supported by this churnscope (reads version 2) Retrain the model with this version: churnscope train --config <file> --out <dir>.\n`);
     expect(existsSync(out('v99-list.csv'))).toBe(false);
