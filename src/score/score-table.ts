@@ -1,9 +1,8 @@
 /**
- * Scores a customer table with a saved model: encode exactly as training did, predict, and for
- * survival models add the conditional churn probabilities at 3, 6 and 12 months.
+ * Scores an encoded batch with a saved model: P(churn), and for survival models the conditional
+ * churn probabilities at 3, 6 and 12 months.
  */
-import { encode } from '../data/encoder.js';
-import { selectFeatures, type FeatureMatrix } from '../data/matrix.js';
+import type { FeatureMatrix } from '../data/matrix.js';
 import { InputError } from '../errors.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import type { CoxModel } from '../models/cox.js';
@@ -15,10 +14,6 @@ export interface Scores {
   churn_probability: Float64Array;
   /** Survival models only: P(churn within h months | survived to current tenure), per horizon. */
   within?: Record<(typeof SURVIVAL_HORIZONS)[number], Float64Array>;
-}
-
-export function scoreTable(loaded: LoadedModel, table: CustomerTable): Scores {
-  return scoreMatrix(loaded, selectFeatures(encode(loaded.saved.encoder, table), loaded.saved.features), table);
 }
 
 /** Scores an encoded batch; the table supplies the current tenure for survival models. */
