@@ -23,6 +23,7 @@ import { checkAligned, createScoredTable, listQuery, loadPrevious, setDecoders }
 import { loadSavedModel } from './load-model.js';
 import { resolveRankBy, type RankBy } from './score-batch.js';
 import { ScorePool } from './score-pool.js';
+import { valueColumn } from './value.js';
 
 export type { Shard } from './job-input.js';
 
@@ -181,7 +182,8 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       const input = await loadInputTable(con, loaded, layout, present, options.input, options.shard);
       const loadSeconds = clock();
 
-      const schema = scoredSchema(loaded.saved.kind === 'cox', layout.numeric.some((c) => c === (loaded.saved.scoring.retention.value_column ?? loaded.saved.encoder.roles.revenue)));
+      const value = valueColumn(loaded.saved);
+      const schema = scoredSchema(loaded.saved.kind === 'cox', value !== null && layout.numeric.includes(value));
       await createScoredTable(con, schema);
       const workers = input.rows <= batchSize ? 0 : Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
       pool = new ScorePool(loaded, layout, rankBy, schema, workers);
