@@ -29,6 +29,11 @@ export function makeMatrix(features: readonly string[], columns: readonly Float6
 }
 
 /** Rows picked by index, in the given order (for splits, bootstraps and folds). */
+/** Rows from..to as views on the same columns (no copy). */
+export function rowRange(x: FeatureMatrix, from: number, to: number): FeatureMatrix {
+  return { rows: to - from, features: x.features, columns: x.columns.map((c) => c.subarray(from, to)) };
+}
+
 export function takeRows(x: FeatureMatrix, index: ArrayLike<number>): FeatureMatrix {
   const n = index.length;
   const columns = x.columns.map((col) => {

@@ -6,7 +6,8 @@
 import { UsageError } from '../errors.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import type { OutColumn } from '../io/table-writer.js';
-import type { FeatureMatrix } from '../data/matrix.js';
+import { rowRange, type FeatureMatrix } from '../data/matrix.js';
+import type { ChurnModel } from '../models/model.js';
 import { earlyWarnings, type Warnings } from './early-warning.js';
 import type { LoadedModel } from './load-model.js';
 import { reasonsOfRow, topContributions, type TopParts } from './reasons.js';
@@ -54,18 +55,41 @@ export interface TypedScores {
 export function scoreTyped(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null, coded?: ReadonlyMap<string, Int32Array>): TypedScores {
   const { saved, model } = loaded;
   const x = modelMatrix(loaded, table, coded);
-  const explained = model.explainBatch?.(x);
+  const explained = explainTop(model, x);
   // The forest's walk for the reasons yields its probabilities too (the same sums, bit for bit).
-  const scores = explained?.probability !== undefined ? { churn_probability: explained.probability } : scoreMatrix(loaded, x, table);
+  const scores = explained.probability !== null ? { churn_probability: explained.probability } : scoreMatrix(loaded, x, table);
   const p = scores.churn_probability;
   const value = customerValue(saved, table);
   const atRisk = value === null ? null : value.map((v, i) => v * p[i]);
   const tier = Int32Array.from(p, (v) => TIERS.indexOf(riskTier(v, saved.scoring.tiers)));
   const warnings = earlyWarnings(x, p, previous, table.ids, saved.scoring.retention.early_warning);
-  const parts = explained?.contributions ?? new Float64Array(x.rows * x.features.length);
-  const reasons = topContributions(parts, x.rows, x.features, REASONS_PER_CUSTOMER);
+  const reasons = explained.top;
   const key = rankBy === 'value_at_risk' && atRisk !== null ? atRisk : p;
   return { x, p, within: scores.within, value, atRisk, key, tier, warnings, reasons };
+}
+
+/** Rows explained at a time: a block's parts (rows × features) stay in the core's cache until its top reasons are taken. */
+const EXPLAIN_BLOCK = 1024;
+
+/** Each row's top reasons (and the probabilities, when explaining computes them), block by block. */
+function explainTop(model: ChurnModel, x: FeatureMatrix): { top: TopParts; probability: Float64Array | null } {
+  const k = REASONS_PER_CUSTOMER;
+  if (model.explainBatch === undefined) return { top: topContributions(new Float64Array(x.rows * x.features.length), x.rows, x.features, k), probability: null };
+  const feature = new Int32Array(x.rows * k);
+  const contribution = new Float64Array(x.rows * k);
+  let probability: Float64Array | null = null;
+  for (let from = 0; from < x.rows; from += EXPLAIN_BLOCK) {
+    const to = Math.min(x.rows, from + EXPLAIN_BLOCK);
+    const e = model.explainBatch(rowRange(x, from, to));
+    const top = topContributions(e.contributions, to - from, x.features, k);
+    feature.set(top.feature, from * k);
+    contribution.set(top.contribution, from * k);
+    if (e.probability !== undefined) {
+      probability ??= new Float64Array(x.rows);
+      probability.set(e.probability, from);
+    }
+  }
+  return { top: { k, feature, contribution }, probability };
 }
 
 export function scoreBatch(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null): ScoredBatch {

@@ -4,6 +4,7 @@ import { stratifiedSplit } from '../../src/data/split.js';
 import { auc } from '../../src/evaluate/metrics.js';
 import { binColumns, cutPoints } from '../../src/models/forest/binning.js';
 import { DEFAULT_FOREST_PARAMS, fitForest, ForestModel } from '../../src/models/forest/forest.js';
+import type { Tree } from '../../src/models/forest/tree.js';
 import { Rng } from '../../src/rng.js';
 import { iranian } from '../helpers/iranian.js';
 
@@ -60,5 +61,54 @@ describe('random forest', () => {
     expect(JSON.stringify({ ...other.toJSON(), params: null })).not.toBe(a);
     const loaded = ForestModel.fromJSON(JSON.parse(JSON.stringify(one.toJSON())));
     expect(Array.from(loaded.predictProba(test.x))).toEqual(Array.from(one.predictProba(test.x)));
+  });
+});
+
+describe('the compiled forest walk', () => {
+  /** The definition: each tree walked on raw doubles (go right when x > threshold), Saabas parts along the path. */
+  function naive(trees: readonly Tree[], columns: readonly Float64Array[], rows: number): { p: Float64Array; parts: Float64Array } {
+    const m = columns.length;
+    const p = new Float64Array(rows);
+    const parts = new Float64Array(rows * m);
+    for (let i = 0; i < rows; i++) {
+      for (const t of trees) {
+        let node = 0;
+        while (t.feature[node] >= 0) {
+          const next = columns[t.feature[node]][i] > t.threshold[node] ? t.right[node] : t.left[node];
+          parts[i * m + t.feature[node]] += t.value[next] - t.value[node];
+          node = next;
+        }
+        p[i] += t.value[node];
+      }
+      p[i] /= trees.length;
+      for (let j = 0; j < m; j++) parts[i * m + j] /= trees.length;
+    }
+    return { p, parts };
+  }
+
+  it('gives the naive walk\'s sums bit for bit, at thresholds, NaN and infinities, in and past its blocks', async () => {
+    const { x, y } = iranian();
+    const model = await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 25, workers: 1 }, new Rng(5));
+    const trees = model.state.trees;
+    // Rows of real values, then rows pinned to each split's threshold, NaN, ±Infinity: 5,000+ rows span several blocks and a ragged tail.
+    const rows = 5_003;
+    const rng = new Rng(9);
+    const columns = x.columns.map((c, j) => Float64Array.from({ length: rows }, (_, i) => {
+      const pick = rng.int(10);
+      if (pick === 0) return Number.NaN;
+      if (pick === 1) return rng.int(2) === 0 ? Infinity : -Infinity;
+      if (pick < 5) {
+        const t = trees[rng.int(trees.length)];
+        const at = t.feature.indexOf(j);
+        if (at >= 0) return t.threshold[at];
+      }
+      return c[rng.int(c.length)];
+    }));
+    const batch = makeMatrix(x.features, columns);
+    const want = naive(trees, columns, rows);
+    const got = model.explainBatch(batch);
+    expect(Array.from(got.probability ?? [])).toEqual(Array.from(want.p));
+    expect(Array.from(got.contributions)).toEqual(Array.from(want.parts));
+    expect(Array.from(model.predictProba(batch))).toEqual(Array.from(want.p));
   });
 });

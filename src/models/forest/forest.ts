@@ -13,6 +13,7 @@ import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, t
 import { binColumns, type Binned } from './binning.js';
 import { growTrees, leafOf, leafOfBinned, type GrowJob, type GrownEntry } from './grow.js';
 import type { Tree } from './tree.js';
+import { compileForest, walkForest, type CompiledForest } from './walk.js';
 
 export interface ForestParams {
   trees: number;
@@ -47,11 +48,15 @@ export class ForestModel implements ChurnModel {
     return new ForestModel(state as ForestState);
   }
 
-  private compiled: CompiledTree[] | null = null;
+  private compiled: CompiledForest | null = null;
+
+  private walkable(): CompiledForest {
+    this.compiled ??= compileForest(this.state.trees, this.features.length);
+    return this.compiled;
+  }
 
   predictProba(x: FeatureMatrix): Float64Array {
-    this.compiled ??= this.state.trees.map(compileTree);
-    return predictCompiled(this.compiled, x.columns, x.rows);
+    return walkForest(this.walkable(), x.columns, x.rows, null);
   }
 
   explain(x: FeatureMatrix, row: number): Explanation {
@@ -60,9 +65,8 @@ export class ForestModel implements ChurnModel {
 
   /** Saabas attribution: each split's change in node value goes to the split's feature. */
   explainBatch(x: FeatureMatrix): BatchExplanation {
-    this.compiled ??= this.state.trees.map(compileTree);
     const contributions = new Float64Array(x.rows * this.features.length);
-    const probability = walkForest(this.compiled, x.columns, x.rows, contributions);
+    const probability = walkForest(this.walkable(), x.columns, x.rows, contributions);
     return { scale: 'probability', base: this.state.base_rate, contributions, probability };
   }
 
@@ -80,84 +84,9 @@ export class ForestModel implements ChurnModel {
   }
 }
 
-/** A tree on typed arrays, for the prediction loop. */
-export interface CompiledTree {
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  value: Float64Array;
-}
-
-export function compileTree(tree: Tree): CompiledTree {
-  tree.feature.forEach((f, k) => {
-    if (f >= 0 && tree.right[k] !== tree.left[k] + 1) throw new ModelError('a forest tree whose right child does not follow its left child cannot be walked; retrain it');
-  });
-  return {
-    feature: Int32Array.from(tree.feature),
-    threshold: Float64Array.from(tree.threshold),
-    left: Int32Array.from(tree.left),
-    right: Int32Array.from(tree.right),
-    value: Float64Array.from(tree.value),
-  };
-}
-
-/** Mean leaf value over trees, tree by tree over the batch (cache-friendly on typed columns). */
+/** Mean leaf value over trees for a batch of raw feature columns. */
 export function predictForestBatch(trees: readonly Tree[], columns: readonly Float64Array[], rows: number): Float64Array {
-  return predictCompiled(trees.map(compileTree), columns, rows);
-}
-
-export function predictCompiled(trees: readonly CompiledTree[], columns: readonly Float64Array[], rows: number): Float64Array {
-  return walkForest(trees, columns, rows, null);
-}
-
-/** Rows walked through every tree before the next block: a block's rows and parts stay in cache while the trees stream past. */
-const BLOCK_ROWS = 256;
-
-/**
- * Mean leaf value per row; with `parts` (row-major rows × features), also each split's change
- * in node value added to its feature, divided by the tree count: one traversal gives both.
- */
-function walkForest(trees: readonly CompiledTree[], columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
-  // Row-major copy of the batch: one typed array keeps the traversal loop monomorphic and a
-  // row's features on neighbouring cache lines.
-  const p = columns.length;
-  const xr = new Float64Array(rows * p);
-  for (let f = 0; f < p; f++) {
-    const c = columns[f];
-    for (let i = 0; i < rows; i++) xr[i * p + f] = c[i];
-  }
-  const sum = new Float64Array(rows);
-  for (let from = 0; from < rows; from += BLOCK_ROWS) {
-    const to = Math.min(rows, from + BLOCK_ROWS);
-    for (const { feature, threshold, left, value } of trees) {
-      for (let i = from; i < to; i++) {
-        const base = i * p;
-        let node = 0;
-        let f = feature[0];
-        // Children sit side by side (right = left + 1, as grown), so the step is an add, not a
-        // branch the processor would mispredict half the time.
-        if (parts === null) {
-          while (f >= 0) {
-            node = left[node] + ((xr[base + f] > threshold[node]) as unknown as number);
-            f = feature[node];
-          }
-        } else {
-          while (f >= 0) {
-            const next = left[node] + ((xr[base + f] > threshold[node]) as unknown as number);
-            parts[base + f] += value[next] - value[node];
-            node = next;
-            f = feature[node];
-          }
-        }
-        sum[i] += value[node];
-      }
-    }
-  }
-  const t = trees.length;
-  for (let i = 0; i < rows; i++) sum[i] /= t;
-  if (parts !== null) for (let k = 0; k < parts.length; k++) parts[k] /= t;
-  return sum;
+  return walkForest(compileForest(trees, columns.length), columns, rows, null);
 }
 
 function runWorker(job: GrowJob): Promise<GrownEntry[]> {

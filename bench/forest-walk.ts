@@ -1,0 +1,35 @@
+/**
+ * The forest's walk alone, on one core: microseconds per customer for predict and for
+ * predict + Saabas parts, on the bench's 300-tree Telco forest and Telco rows.
+ *   npm run bench:score first (it trains the models), then: npx tsx bench/forest-walk.ts
+ */
+import { join, resolve } from 'node:path';
+import { addDerivedFeatures } from '../src/features/derived.js';
+import { readScoringTable } from '../src/ingest/read-table.js';
+import type { ForestModel } from '../src/models/forest/forest.js';
+import { compileForest, walkForest } from '../src/models/forest/walk.js';
+import { loadSavedModel } from '../src/score/load-model.js';
+import { modelMatrix } from '../src/score/model-matrix.js';
+import { takeRows } from '../src/data/matrix.js';
+import { printTable } from './table.js';
+
+const loaded = await loadSavedModel(resolve('bench/out/score/run/models/random_forest.json'));
+const { saved } = loaded;
+const table = addDerivedFeatures(await readScoringTable(resolve('data/ibm-telco-churn.csv'), { id: saved.scoring.id, roles: saved.encoder.roles, required: saved.encoder.columns.map((c) => c.column).filter((c) => !saved.encoder.derived.includes(c)) }), saved.encoder.roles);
+const base = modelMatrix(loaded, table);
+const reps = 8;
+const x = takeRows(base, Array.from({ length: base.rows * reps }, (_, i) => i % base.rows));
+const forest = compileForest((loaded.model as ForestModel).state.trees, x.features.length);
+const rows: (string | number)[][] = [];
+for (const withParts of [false, true]) {
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const parts = withParts ? new Float64Array(x.rows * x.features.length) : null;
+    const t = performance.now();
+    walkForest(forest, x.columns, x.rows, parts);
+    best = Math.min(best, performance.now() - t);
+  }
+  rows.push([withParts ? 'predict + parts' : 'predict', x.rows, (best * 1000) / x.rows]);
+}
+printTable(`forest walk, ${forest.trees} trees, ${forest.nodes.length / 2} nodes, one core`, ['walk', 'rows', 'µs/customer'], rows);
+void join;
