@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../io/progress.js';
-import { DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
 import { mergeLists } from '../score/merge.js';
 
 function parseShard(v: string): Shard {
@@ -34,7 +34,7 @@ export function registerScore(program: Command): void {
     .option('--top <n>', 'only the first n customers of the ranking', positive)
     .option('--previous <file>', "last run's list, to flag customers whose probability rose")
     .option('--shard <i/n>', 'score only shard i of n (a hash partition of the ids); merge the shard lists with churnscope merge', parseShard)
-    .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', positive, 100_000)
+    .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', positive, DEFAULT_BATCH_SIZE)
     .option('--workers <n>', 'scoring threads (default: one per core)', positive)
     .option('--memory-limit <size>', 'DuckDB memory limit; past it the ranking spills to disk beside the output', DEFAULT_MEMORY_LIMIT)
     .option('--drift-limit <x>', "refuse to score when a feature's PSI against the training data exceeds this (default: the model's drift_limit, 0.25)", psiLimit)

@@ -19,7 +19,7 @@ import { formatOf, writeTable, type OutColumn } from '../io/table-writer.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
 import { checkDrift, type DriftSummary } from './drift-check.js';
 import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Shard } from './job-input.js';
-import { checkAligned, createScoredTable, listQuery, loadPrevious, setDecoders } from './list-query.js';
+import { checkAligned, createScoredTable, listQueries, loadPrevious, setDecoders } from './list-query.js';
 import { loadSavedModel } from './load-model.js';
 import { resolveRankBy, type RankBy } from './score-batch.js';
 import { ScorePool } from './score-pool.js';
@@ -69,6 +69,8 @@ export interface Manifest {
 }
 
 export const DEFAULT_MEMORY_LIMIT = '1GB';
+/** Customers per batch: a batch's matrices stay small enough for the cores' caches (25k scored 7% faster than 100k, with 14% less memory). */
+export const DEFAULT_BATCH_SIZE = 25_000;
 const CHUNK_ROWS = 2048; // the most rows DuckDB puts in a data chunk
 
 async function sha256File(file: string): Promise<string> {
@@ -162,7 +164,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
   const started = performance.now();
   const loaded = await loadSavedModel(options.model);
   const rankBy = resolveRankBy(loaded, options.rankBy);
-  const batchSize = options.batchSize ?? 100_000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const format = formatOf(options.out);
   await mkdir(dirname(options.out), { recursive: true });
   await removeStale(options.out);
@@ -196,7 +198,8 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       await checkAligned(con);
       await setDecoders(con, loaded, pool.texts.values);
       if (options.previous !== undefined) await loadPrevious(con, options.previous);
-      const query = listQuery(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, options);
+      const { ranked, list: query } = listQueries(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, options);
+      await con.run(`CREATE TABLE ranked AS ${ranked}`);
       let listed: number;
       if (format === 'arrow') {
         // Arrow IPC is built in memory from the ranked rows (DuckDB here has no Arrow writer): for lists cut by --top or a filter.

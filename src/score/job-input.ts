@@ -60,9 +60,9 @@ export function inputLayout(loaded: LoadedModel, present: ReadonlySet<string>, f
   return { numeric: [...numeric], text: [...text].map(([name, levels]) => ({ name, levels })) };
 }
 
-/** The condition on rows of `input` (aliased `prefix`) that are scored and listed: they have an id. */
+/** The condition on rows of `input` (aliased `prefix`) that are scored and listed: they have an id (a blank one is loaded as NULL). */
 export function hasId(prefix = ''): string {
-  return `${prefix}__id IS NOT NULL AND trim(${prefix}__id) <> ''`;
+  return `${prefix}__id IS NOT NULL`;
 }
 
 export interface InputTable {
@@ -81,7 +81,7 @@ export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel,
   const segmentColumn = loaded.saved.scoring.retention.segment_column;
   const hasSegment = present.has(segmentColumn);
   const select = [
-    `${idColumn === null ? 'row_number() OVER ()' : sqlIdent(idColumn)}::VARCHAR AS __id`,
+    idColumn === null ? 'row_number() OVER ()::VARCHAR AS __id' : `CASE WHEN trim(${sqlIdent(idColumn)}::VARCHAR) <> '' THEN ${sqlIdent(idColumn)}::VARCHAR END AS __id`,
     ...(hasSegment ? [`${sqlIdent(segmentColumn)}::VARCHAR AS __segment`] : []),
     ...layout.numeric.map((c, j) => `TRY_CAST(${sqlIdent(c)} AS DOUBLE) AS n${j}`),
     ...layout.text.map(({ name, levels }, j) => `coalesce(list_position([${levels.map(sqlString).join(', ')}]::VARCHAR[], coalesce(${sqlIdent(name)}::VARCHAR, '')), 0)::INTEGER AS t${j}`),

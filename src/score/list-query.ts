@@ -74,26 +74,36 @@ const CODE_BITS = 31;
 const FEATURE_BITS = 16;
 
 /**
- * The ranked list query over the tables `scored`, `input` (and `prev`).
+ * The ranked list in two statements over the tables `scored`, `input` (and `prev`): `ranked`
+ * holds the listed rows sorted, and `list` reads it in table order, its rank the row's
+ * position, with codes turned into words.
  *
  * DuckDB's sort moves every payload column row by row, so its cost follows the column count:
- * the codes ride through it packed into two integers (sentence and signal codes in a HUGEINT,
- * feature indices, tier and flag in a BIGINT), unpacked and turned into words after.
- * Measured at 10M rows: 25 payload columns 32 s, packed 11 s.
+ * the codes ride through it packed into integers (sentence and signal codes two to a BIGINT;
+ * feature indices, tier and flag in one), unpacked and turned into words after, and value at
+ * risk is multiplied out after. Measured at 10M rows: 25 payload columns 32 s, packed 11 s. The rank comes from the sorted table's row
+ * ids, not row_number() OVER (), which would read and write the whole list on one thread.
  */
-export function listQuery(schema: readonly ScoredColumn[], hasSegment: boolean, rise: number, filters: ListFilters): string {
+export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean, rise: number, filters: ListFilters): { ranked: string; list: string } {
   const has = (name: string): boolean => schema.some((c) => c.name === name);
   const prev = filters.previous !== undefined;
   const where = [hasId('i.')];
   if (filters.segment !== undefined) where.push(`i.__segment = ${sqlString(filters.segment)}`);
   if (filters.tier !== undefined) where.push(`s.tier = ${TIERS.indexOf(filters.tier)}`);
   const reasons = Array.from({ length: REASONS_PER_CUSTOMER }, (_, r) => `reason_${r + 1}`);
-  const doubles = ['p_churn_3m', 'p_churn_6m', 'p_churn_12m', 'value', 'value_at_risk'].filter(has);
+  const doubles = ['p_churn_3m', 'p_churn_6m', 'p_churn_12m', 'value'].filter(has);
+  // value × probability, as scoring computed it (the same product of doubles): not carried through the sort.
+  const atRisk = has('value_at_risk') ? ['value * churn_probability AS value_at_risk'] : [];
 
-  // codes: reason sentences then the warning signals; flags: tier, early warning, reason features.
+  // codes: reason sentences then the warning signals, two to a BIGINT; flags: tier, early warning, reason features.
   const codes = [...reasons, 'warning_signals'];
-  const packCodes = codes.map((c, k) => `((coalesce(s.${c}, -1) + 1)::HUGEINT << ${CODE_BITS * (codes.length - 1 - k)})`).join(' | ');
-  const code = (c: string): string => `nullif(((codes >> ${CODE_BITS * (codes.length - 1 - codes.indexOf(c))}) & ${2 ** CODE_BITS - 1})::INTEGER, 0)`;
+  const pairs = Array.from({ length: Math.ceil(codes.length / 2) }, (_, k) => codes.slice(2 * k, 2 * k + 2));
+  const packCodes = pairs.map((pair, k) => `${pair.map((c, m) => `((coalesce(s.${c}, -1) + 1)::BIGINT << ${CODE_BITS * (pair.length - 1 - m)})`).join(' | ')} AS codes_${k}`);
+  const code = (c: string): string => {
+    const at = codes.indexOf(c);
+    const shift = at % 2 === 0 && at + 1 < codes.length ? CODE_BITS : 0;
+    return `nullif(((codes_${Math.floor(at / 2)} >> ${shift}) & ${2 ** CODE_BITS - 1})::INTEGER, 0)`;
+  };
   const flagBits = reasons.length * FEATURE_BITS;
   const packFlags = [
     `(s.tier::BIGINT << ${flagBits + 1})`,
@@ -101,20 +111,20 @@ export function listQuery(schema: readonly ScoredColumn[], hasSegment: boolean, 
     ...reasons.map((r, k) => `((coalesce(s.${r}_feature, -1) + 1)::BIGINT << ${FEATURE_BITS * (reasons.length - 1 - k)})`),
   ].join(' | ');
   const feature = (r: number): string => `nullif(((flags >> ${FEATURE_BITS * (reasons.length - 1 - r)}) & ${2 ** FEATURE_BITS - 1})::INTEGER, 0)`;
-  if (codes.length * CODE_BITS > 127 || flagBits + 3 > 63) throw new Error('internal: the list payload does not pack into its integers');
+  if (flagBits + 3 > 63) throw new Error('internal: the list flags do not pack into a BIGINT');
 
   const inner = [
     'i.__id AS id', 's.churn_probability', ...doubles.map((c) => `s.${c}`),
     ...(hasSegment ? ['i.__segment AS segment'] : []),
     ...(prev ? [`(prev.p_prev IS NOT NULL AND s.churn_probability - prev.p_prev >= ${rise}) AS risen`, 'prev.p_prev'] : []),
     ...reasons.map((r) => `s.${r}_contribution`),
-    `${packCodes} AS codes`, `${packFlags} AS flags`,
+    ...packCodes, `${packFlags} AS flags`,
   ];
   const signals = `coalesce(getvariable('cs_texts')[${code('warning_signals')}], getvariable('cs_no_signals'))`;
   const early = `(flags >> ${flagBits}) & 1 = 1`;
   const outer = [
-    'CAST(row_number() OVER () AS INTEGER) AS rank', 'id', 'churn_probability', `getvariable('cs_tiers')[(flags >> ${flagBits + 1})::INTEGER + 1] AS risk_tier`,
-    ...doubles,
+    '(rowid + 1)::INTEGER AS rank', 'id', 'churn_probability', `getvariable('cs_tiers')[(flags >> ${flagBits + 1})::INTEGER + 1] AS risk_tier`,
+    ...doubles, ...atRisk,
     ...(hasSegment ? ['segment'] : []),
     prev ? `(${early} OR risen) AS early_warning` : `(${early}) AS early_warning`,
     prev
@@ -127,14 +137,13 @@ export function listQuery(schema: readonly ScoredColumn[], hasSegment: boolean, 
       `getvariable('cs_actions')[${feature(k)}] AS ${r}_action`,
     ]),
   ];
-  // The sort runs on the packed inner rows; row_number() OVER () numbers them as they stream
-  // out in order (a streaming window), and the words are looked up after.
-  return `SELECT ${outer.join(', ')} FROM (
-    SELECT ${inner.join(', ')}
-    FROM input i POSITIONAL JOIN scored s ${prev ? 'LEFT JOIN prev ON prev.id = i.__id' : ''}
-    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY s.key DESC, i.__id ${filters.top !== undefined ? `LIMIT ${filters.top}` : ''}
-  )`;
+  return {
+    ranked: `SELECT ${inner.join(', ')}
+      FROM input i POSITIONAL JOIN scored s ${prev ? 'LEFT JOIN prev ON prev.id = i.__id' : ''}
+      WHERE ${where.join(' AND ')}
+      ORDER BY s.key DESC, i.__id ${filters.top !== undefined ? `LIMIT ${filters.top}` : ''}`,
+    list: `SELECT ${outer.join(', ')} FROM ranked`,
+  };
 }
 
 /** Creates the table `scored` with the schema's columns. */
