@@ -198,7 +198,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       await checkAligned(con);
       await setDecoders(con, loaded, pool.texts.values);
       if (options.previous !== undefined) await loadPrevious(con, options.previous);
-      const { ranked, list: query } = listQueries(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, options);
+      const { ranked, list: query } = listQueries(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, { rankBy, tiers: loaded.saved.scoring.tiers }, options);
       await con.run(`CREATE TABLE ranked AS ${ranked}`);
       let listed: number;
       if (format === 'arrow') {

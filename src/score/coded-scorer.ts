@@ -36,14 +36,14 @@ export interface CodedOutput {
   fresh: string[]; // strings coded for the first time in this batch, in code order
 }
 
-/** The columns of a scored batch, in order; negative ints and NaN doubles are NULL. */
+/** The columns of a scored batch, in order; negative ints and NaN doubles are NULL. `hasValue`: value at risk is listed. */
 export function scoredSchema(hasWithin: boolean, hasValue: boolean): ScoredColumn[] {
   const d = (name: string): ScoredColumn => ({ name, type: 'double' });
   const n = (name: string): ScoredColumn => ({ name, type: 'int' });
   return [
-    n('row'), d('churn_probability'), d('key'), n('tier'),
+    n('row'), d('churn_probability'),
     ...(hasWithin ? [d('p_churn_3m'), d('p_churn_6m'), d('p_churn_12m')] : []),
-    ...(hasValue ? [d('value'), d('value_at_risk')] : []),
+    ...(hasValue ? [d('value')] : []),
     n('early_warning'), n('warning_signals'),
     ...Array.from({ length: REASONS_PER_CUSTOMER }, (_, r) => [n(`reason_${r + 1}`), n(`reason_${r + 1}_feature`), d(`reason_${r + 1}_contribution`)]).flat(),
   ];
@@ -80,9 +80,10 @@ export class CodedScorer {
     const table = addDerivedFeatures({ source: 'scoring batch', rows, ids: [], columns, warnings: [] }, this.loaded.saved.encoder.roles);
     const s = scoreTyped(this.loaded, table, this.rankBy, null, coded);
     const signals = Int32Array.from(s.warnings.signals, (w) => this.codes.code(w));
-    const out: TypedColumn[] = [input.rowid, s.p, s.key, s.tier];
+    // Tier, value at risk and the ranking key follow from these in SQL (see listQueries): not moved.
+    const out: TypedColumn[] = [input.rowid, s.p];
     if (s.within !== undefined) out.push(s.within[3], s.within[6], s.within[12]);
-    if (s.value !== null && s.atRisk !== null) out.push(s.value, s.atRisk);
+    if (s.value !== null) out.push(s.value);
     out.push(Int32Array.from(s.warnings.flag), signals);
     const { k, feature, contribution } = s.reasons;
     for (let r = 0; r < k; r++) {

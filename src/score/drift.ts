@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnReference, DriftReference } from '../data/drift-reference.js';
 import { InputError } from '../errors.js';
-import { sqlIdent, sqlString } from '../io/duckdb.js';
+import { sqlDouble, sqlIdent, sqlString } from '../io/duckdb.js';
 
 /** Floor for an empty bin's share, so ln(a/e) stays finite (the common choice for PSI). */
 export const PSI_EPSILON = 1e-4;
@@ -33,8 +33,6 @@ export interface FeatureDrift {
   shares: number[]; // the input's shares, in the reference's bins
 }
 
-/** A SQL double literal parsed by DuckDB's double parser (a bare 29.85 would be a DECIMAL). */
-const sqlDouble = (x: number): string => `CAST('${String(x)}' AS DOUBLE)`;
 
 /** The bin of each row as SQL, numbered as the reference's shares. */
 function binExpr(ref: ColumnReference): string {

@@ -5,12 +5,18 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
-import { sqlIdent, sqlString } from '../io/duckdb.js';
+import { sqlDouble, sqlIdent, sqlString } from '../io/duckdb.js';
 import type { ScoredColumn } from './coded-scorer.js';
 import { hasId, reader } from './job-input.js';
 import type { LoadedModel } from './load-model.js';
 import { actionFor } from './reasons.js';
-import { REASONS_PER_CUSTOMER, TIERS } from './score-batch.js';
+import { REASONS_PER_CUSTOMER, TIERS, type RankBy } from './score-batch.js';
+
+/** What the list is ranked by, and the tier thresholds, as scoring computed them. */
+export interface ListRanking {
+  rankBy: RankBy;
+  tiers: { high: number; medium: number };
+}
 
 export interface ListFilters {
   segment?: string;
@@ -84,16 +90,18 @@ const FEATURE_BITS = 16;
  * risk is multiplied out after. Measured at 10M rows: 25 payload columns 32 s, packed 11 s. The rank comes from the sorted table's row
  * ids, not row_number() OVER (), which would read and write the whole list on one thread.
  */
-export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean, rise: number, filters: ListFilters): { ranked: string; list: string } {
+export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean, rise: number, ranking: ListRanking, filters: ListFilters): { ranked: string; list: string } {
   const has = (name: string): boolean => schema.some((c) => c.name === name);
   const prev = filters.previous !== undefined;
+  // The same comparisons and product of doubles as scoreTyped: riskTier, and value × probability.
+  const tier = `CASE WHEN s.churn_probability >= ${sqlDouble(ranking.tiers.high)} THEN 0 WHEN s.churn_probability >= ${sqlDouble(ranking.tiers.medium)} THEN 1 ELSE 2 END`;
+  const key = ranking.rankBy === 'value_at_risk' && has('value') ? 's.value * s.churn_probability' : 's.churn_probability';
   const where = [hasId('i.')];
   if (filters.segment !== undefined) where.push(`i.__segment = ${sqlString(filters.segment)}`);
-  if (filters.tier !== undefined) where.push(`s.tier = ${TIERS.indexOf(filters.tier)}`);
+  if (filters.tier !== undefined) where.push(`${tier} = ${TIERS.indexOf(filters.tier)}`);
   const reasons = Array.from({ length: REASONS_PER_CUSTOMER }, (_, r) => `reason_${r + 1}`);
   const doubles = ['p_churn_3m', 'p_churn_6m', 'p_churn_12m', 'value'].filter(has);
-  // value × probability, as scoring computed it (the same product of doubles): not carried through the sort.
-  const atRisk = has('value_at_risk') ? ['value * churn_probability AS value_at_risk'] : [];
+  const atRisk = has('value') ? ['value * churn_probability AS value_at_risk'] : [];
 
   // codes: reason sentences then the warning signals, two to a BIGINT; flags: tier, early warning, reason features.
   const codes = [...reasons, 'warning_signals'];
@@ -106,7 +114,7 @@ export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean
   };
   const flagBits = reasons.length * FEATURE_BITS;
   const packFlags = [
-    `(s.tier::BIGINT << ${flagBits + 1})`,
+    `((${tier})::BIGINT << ${flagBits + 1})`,
     `(s.early_warning::BIGINT << ${flagBits})`,
     ...reasons.map((r, k) => `((coalesce(s.${r}_feature, -1) + 1)::BIGINT << ${FEATURE_BITS * (reasons.length - 1 - k)})`),
   ].join(' | ');
@@ -141,7 +149,7 @@ export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean
     ranked: `SELECT ${inner.join(', ')}
       FROM input i POSITIONAL JOIN scored s ${prev ? 'LEFT JOIN prev ON prev.id = i.__id' : ''}
       WHERE ${where.join(' AND ')}
-      ORDER BY s.key DESC, i.__id ${filters.top !== undefined ? `LIMIT ${filters.top}` : ''}`,
+      ORDER BY ${key} DESC, i.__id ${filters.top !== undefined ? `LIMIT ${filters.top}` : ''}`,
     list: `SELECT ${outer.join(', ')} FROM ranked`,
   };
 }

@@ -39,6 +39,24 @@ describe('the batch scoring job', () => {
     expect(ids).toEqual(memory[1].values);
   });
 
+  it('filters tiers and ranks by probability in SQL as the in-memory list does', async () => {
+    const loaded = await loadSavedModel(model);
+    const table = addDerivedFeatures(await readCustomerTable(parseConfig({ source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' } }, 'x.json')), loaded.saved.encoder.roles);
+    for (const tier of ['high', 'medium'] as const) {
+      const m = await runScoringJob({ model, input: INPUT, out: list(`tier-${tier}.csv`), tier, rankBy: 'probability', batchSize: 2000, workers: 2 });
+      const memory = retentionList(loaded, table, { tier, rankBy: 'probability' });
+      const lines = readFileSync(list(`tier-${tier}.csv`), 'utf8').trim().split('\n');
+      const header = lines[0].split(',');
+      const rows = lines.slice(1).map((l) => l.split(','));
+      expect(m.rows.listed).toBe(memory[0].values.length);
+      expect(m.rows.listed).toBeGreaterThan(500);
+      expect(rows.map((r) => r[header.indexOf('id')])).toEqual(memory[1].values);
+      expect(new Set(rows.map((r) => r[header.indexOf('risk_tier')]))).toEqual(new Set([tier]));
+      const p = rows.map((r) => Number(r[header.indexOf('churn_probability')]));
+      expect(p.every((v, i) => i === 0 || v <= p[i - 1])).toBe(true);
+    }
+  });
+
   it('n shards merged equal the unsharded run', async () => {
     const shards = [0, 1, 2].map((i) => list(`shard-${i}.parquet`));
     const counts = [];
