@@ -78,35 +78,56 @@ export interface TopParts {
  */
 export function topContributions(parts: Float64Array, rows: number, features: readonly string[], k: number): TopParts {
   const p = features.length;
-  const byName = Int32Array.from(features.map((_, j) => j).sort((a, b) => (features[a] < features[b] ? -1 : features[a] > features[b] ? 1 : 0)));
-  const nameRank = new Int32Array(p);
-  byName.forEach((j, r) => { nameRank[j] = r; });
+  const nameRank = nameRanks(features);
   const feature = new Int32Array(rows * k).fill(-1);
   const contribution = new Float64Array(rows * k).fill(Number.NaN);
+  // The row's kept parts live in small scratch arrays (registers and L1), copied out once a row.
+  const keptPart = new Float64Array(k);
+  const keptFeature = new Int32Array(k);
   for (let i = 0; i < rows; i++) {
-    const o = i * k;
     let filled = 0;
+    // The smallest kept part: a part below it (most of them) is skipped with one comparison.
+    let floor = 0;
+    const base = i * p;
     for (let j = 0; j < p; j++) {
-      const c = parts[i * p + j];
-      if (!(c > 0)) continue;
+      const c = parts[base + j];
+      if (!(c > 0) || (filled === k && c < floor)) continue;
       // Position among the kept ones: after every larger part, and equal parts with a smaller name.
       let at = filled;
       while (at > 0) {
-        const prev = contribution[o + at - 1];
-        if (prev > c || (prev === c && nameRank[feature[o + at - 1]] < nameRank[j])) break;
+        const prev = keptPart[at - 1];
+        if (prev > c || (prev === c && nameRank[keptFeature[at - 1]] < nameRank[j])) break;
         at--;
       }
       if (at >= k) continue;
       for (let m = Math.min(filled, k - 1); m > at; m--) {
-        feature[o + m] = feature[o + m - 1];
-        contribution[o + m] = contribution[o + m - 1];
+        keptFeature[m] = keptFeature[m - 1];
+        keptPart[m] = keptPart[m - 1];
       }
-      feature[o + at] = j;
-      contribution[o + at] = c;
+      keptFeature[at] = j;
+      keptPart[at] = c;
       if (filled < k) filled++;
+      if (filled === k) floor = keptPart[k - 1];
+    }
+    for (let m = 0; m < filled; m++) {
+      feature[i * k + m] = keptFeature[m];
+      contribution[i * k + m] = keptPart[m];
     }
   }
   return { k, feature, contribution };
+}
+
+/** Each feature's position in name order (ties between equal parts go to the smaller name); remembered per feature list. */
+const rankCache = new WeakMap<readonly string[], Int32Array>();
+function nameRanks(features: readonly string[]): Int32Array {
+  let ranks = rankCache.get(features);
+  if (ranks === undefined) {
+    const byName = features.map((_, j) => j).sort((a, b) => (features[a] < features[b] ? -1 : features[a] > features[b] ? 1 : 0));
+    ranks = new Int32Array(features.length);
+    for (let r = 0; r < byName.length; r++) ranks[byName[r]] = r;
+    rankCache.set(features, ranks);
+  }
+  return ranks;
 }
 
 /** The reasons of one row, in words, from its top parts. */
