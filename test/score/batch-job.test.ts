@@ -19,7 +19,7 @@ const model = join(tmp.dir, 'run', 'models', 'logistic.json');
 const list = (name: string): string => join(tmp.dir, name);
 
 beforeAll(async () => {
-  await trainTelcoLogistic(INPUT, join(tmp.dir, 'run'));
+  await trainTelcoLogistic(INPUT, join(tmp.dir, 'run'), ['logistic', 'random_forest']);
 });
 
 describe('the batch scoring job', () => {
@@ -55,6 +55,16 @@ describe('the batch scoring job', () => {
       const p = rows.map((r) => Number(r[header.indexOf('churn_probability')]));
       expect(p.every((v, i) => i === 0 || v <= p[i - 1])).toBe(true);
     }
+  });
+
+  it('scores a forest on worker threads sharing one compiled forest, as on the calling thread', async () => {
+    const forest = join(tmp.dir, 'run', 'models', 'random_forest.json');
+    const inline = await runScoringJob({ model: forest, input: INPUT, out: list('forest-one.csv'), batchSize: 100_000 });
+    const pooled = await runScoringJob({ model: forest, input: INPUT, out: list('forest-many.csv'), batchSize: 1000, workers: 2 });
+    expect([inline.workers, pooled.workers, pooled.batches]).toEqual([0, 2, 8]);
+    const text = readFileSync(list('forest-many.csv'), 'utf8');
+    expect(text).toBe(readFileSync(list('forest-one.csv'), 'utf8'));
+    expect(text.trim().split('\n')).toHaveLength(7044);
   });
 
   it('n shards merged equal the unsharded run', async () => {
