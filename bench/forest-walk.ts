@@ -1,9 +1,9 @@
 /**
  * The forest's walk alone, on one core: microseconds per customer for predict and for
  * predict + Saabas parts, on the bench's 300-tree Telco forest and Telco rows.
- *   npm run bench:score first (it trains the models), then: npx tsx bench/forest-walk.ts
+ *   npm run bench:score first (it trains the models), then: npm run bench:walk
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { addDerivedFeatures } from '../src/features/derived.js';
 import { readScoringTable } from '../src/ingest/read-table.js';
 import type { ForestModel } from '../src/models/forest/forest.js';
@@ -32,4 +32,3 @@ for (const withParts of [false, true]) {
   rows.push([withParts ? 'predict + parts' : 'predict', x.rows, (best * 1000) / x.rows]);
 }
 printTable(`forest walk, ${forest.trees} trees, ${forest.nodes.length / 2} nodes, one core`, ['walk', 'rows', 'µs/customer'], rows);
-void join;

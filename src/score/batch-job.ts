@@ -14,7 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tempPathFor, toStableJson } from '../io/atomic.js';
 import { appendColumns, readDoubles, readInts } from '../io/duckdb-vectors.js';
-import { sqlString, withDuckDB } from '../io/duckdb.js';
+import { DEFAULT_MEMORY_LIMIT, sqlString, withDuckDB } from '../io/duckdb.js';
 import { formatOf, writeTable, type OutColumn } from '../io/table-writer.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
 import { checkDrift, type DriftSummary } from './drift-check.js';
@@ -68,7 +68,7 @@ export interface Manifest {
   drift: DriftSummary;
 }
 
-export const DEFAULT_MEMORY_LIMIT = '1GB';
+export { DEFAULT_MEMORY_LIMIT };
 /** Customers per batch: a batch's matrices stay small enough for the cores' caches (25k scored 7% faster than 100k, with 14% less memory). */
 export const DEFAULT_BATCH_SIZE = 25_000;
 const CHUNK_ROWS = 2048; // the most rows DuckDB puts in a data chunk

@@ -6,7 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { tempPathFor } from '../io/atomic.js';
-import { sqlString, withDuckDB } from '../io/duckdb.js';
+import { DEFAULT_MEMORY_LIMIT, sqlString, withDuckDB } from '../io/duckdb.js';
 import { formatOf } from '../io/table-writer.js';
 import type { RankBy } from './score-batch.js';
 
@@ -15,6 +15,7 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
   const format = formatOf(out);
   if (format === 'arrow') throw new UsageError('merge writes CSV or Parquet', { file: out });
   const tmp = tempPathFor(out);
+  const scratch = `${tmp}.scratch`; // DuckDB spills here past its memory limit
   try {
     return await withDuckDB(async (con) => {
       const parquet = inputs.every((f) => extname(f).toLowerCase() === '.parquet');
@@ -30,11 +31,14 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
       if (dup.length > 0) throw new InputError(`customer "${String(dup[0][0])}" is in more than one shard list: were the shards cut from the same base?`, { file: inputs.join(', '), column: 'id' });
       const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM lists')).getRowsJS()[0][0]);
       const fmt = format === 'parquet' ? '(FORMAT parquet, ROW_GROUP_SIZE 100000)' : '(FORMAT csv, HEADER true)';
-      await con.run(`COPY (SELECT CAST(row_number() OVER (ORDER BY ${key} DESC, id) AS INTEGER) AS rank, * FROM lists ORDER BY rank) TO ${sqlString(tmp)} ${fmt}`);
+      // One sort into a table whose row order is the rank (as the batch job ranks).
+      await con.run(`CREATE TABLE merged AS SELECT * FROM lists ORDER BY ${key} DESC, id`);
+      await con.run(`COPY (SELECT (rowid + 1)::INTEGER AS rank, * FROM merged) TO ${sqlString(tmp)} ${fmt}`);
       await rename(tmp, out);
       return { rows };
-    });
+    }, { memory_limit: DEFAULT_MEMORY_LIMIT, temp_directory: scratch });
   } finally {
     await rm(tmp, { force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
