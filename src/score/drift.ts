@@ -34,19 +34,22 @@ export interface FeatureDrift {
 }
 
 
-/** The bin of each row as SQL, numbered as the reference's shares. */
-function binExpr(ref: ColumnReference): string {
+/** Each reference column as scoring reads it: numbers TRY_CAST (text from CSV), text with missing as ''. */
+function valueExpr(ref: ColumnReference): string {
   const c = sqlIdent(ref.column);
+  return ref.kind === 'numeric' ? `TRY_CAST(${c} AS DOUBLE)` : `coalesce(CAST(${c} AS VARCHAR), '')`;
+}
+
+/** The bin of the value `v` as SQL, numbered as the reference's shares. */
+function binExpr(ref: ColumnReference, v: string): string {
   if (ref.kind === 'numeric') {
-    // As scoring reads it (text from CSV, TRY_CAST); non-finite is missing, as the encoder treats it.
-    const v = `TRY_CAST(${c} AS DOUBLE)`;
+    // Non-finite is missing, as the encoder treats it.
     const whens = ref.edges.map((e, j) => `WHEN ${v} <= ${sqlDouble(e)} THEN ${j}`).join(' ');
     return `CASE WHEN NOT coalesce(isfinite(${v}), false) THEN ${ref.edges.length + 1} ${whens} ELSE ${ref.edges.length} END`;
   }
-  // As the encoder matches a level: the value as text, missing as ''.
-  const s = `coalesce(CAST(${c} AS VARCHAR), '')`;
+  // As the encoder matches a level.
   const whens = ref.levels.map((l, j) => `WHEN ${sqlString(l)} THEN ${j}`).join(' ');
-  return ref.levels.length === 0 ? '0' : `CASE ${s} ${whens} ELSE ${ref.levels.length} END`;
+  return ref.levels.length === 0 ? '0' : `CASE ${v} ${whens} ELSE ${ref.levels.length} END`;
 }
 
 /**
@@ -55,9 +58,13 @@ function binExpr(ref: ColumnReference): string {
  */
 export async function measureDrift(con: DuckDBConnection, view: string, reference: DriftReference, file: string): Promise<{ rows: number; features: FeatureDrift[] }> {
   const refs = reference.columns;
-  const inner = refs.map((r, i) => `${binExpr(r)} AS b${i}`);
+  // Each value is cast once, then binned: the bins' comparisons do not cast again.
+  const values = refs.map((r, i) => `${valueExpr(r)} AS v${i}`);
+  const bins = refs.map((r, i) => `${binExpr(r, `v${i}`)} AS b${i}`);
   const counts = refs.flatMap((r, i) => r.shares.map((_, j) => `count_if(b${i} = ${j})::DOUBLE`));
-  const sql = `SELECT count(*)::DOUBLE${counts.map((c) => `, ${c}`).join('')} FROM (SELECT ${inner.length > 0 ? inner.join(', ') : '1'} FROM ${sqlIdent(view)})`;
+  const sql = refs.length === 0
+    ? `SELECT count(*)::DOUBLE FROM ${sqlIdent(view)}`
+    : `SELECT count(*)::DOUBLE${counts.map((c) => `, ${c}`).join('')} FROM (SELECT ${bins.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${sqlIdent(view)}))`;
   let row: unknown[];
   try {
     row = (await con.runAndReadAll(sql)).getRowsJS()[0];
