@@ -33,10 +33,14 @@ export function cutPoints(column: Float64Array, maxBins: number): Float64Array {
   return Float64Array.from(cuts);
 }
 
-/** The bin of a value: the number of cut points below it (NaN goes to bin 0). */
+/**
+ * The bin of a value: the number of cut points below it, so v > thresholds[c] exactly when
+ * binOf(v) > c (NaN goes to bin 0, as `NaN > t` is false). Values at or below the first cut
+ * (a one-hot 0, most often) return at once.
+ */
 export function binOf(thresholds: Float64Array, v: number): number {
-  if (Number.isNaN(v)) return 0;
-  let lo = 0;
+  if (!(v > thresholds[0])) return 0;
+  let lo = 1;
   let hi = thresholds.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;

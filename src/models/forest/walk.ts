@@ -5,6 +5,7 @@
  * over the batch. The walk gives the same sums, bit for bit, as comparing raw values would.
  */
 import { ModelError } from '../../errors.js';
+import { binOf } from './binning.js';
 import type { Tree } from './tree.js';
 
 export interface CompiledForest {
@@ -29,19 +30,6 @@ export interface CompiledForest {
 const MAX_FEATURES = (1 << 15) - 1;
 /** A leaf's cut: above every cut index, so it also tells leaves from splits. */
 const LEAF_CUT = 0xffff;
-
-/** The number of cuts below v: v > cuts[c] exactly when binOfValue(cuts, v) > c; NaN bins to 0 and goes left, as `x > t` is false. */
-function binOfValue(cuts: Float64Array, v: number): number {
-  if (!(v > cuts[0])) return 0; // NaN too
-  let lo = 1;
-  let hi = cuts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cuts[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** `shared`: the arrays live on SharedArrayBuffers, so worker threads can read one copy. */
 export function compileForest(trees: readonly Tree[], features: number, shared = false): CompiledForest {
@@ -122,7 +110,7 @@ export function walkForest(forest: CompiledForest, columns: readonly Float64Arra
       const c = columns[f];
       const cf = cuts[f];
       if (cf.length === 0) continue; // never split on: its bin is never read
-      for (let i = 0; i < n; i++) bins[i * q + f] = binOfValue(cf, c[from + i]);
+      for (let i = 0; i < n; i++) bins[i * q + f] = binOf(cf, c[from + i]);
     }
     acc.fill(0);
     for (let t = 0; t < roots.length; t++) {
