@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { addDerivedFeatures } from '../../src/features/derived.js';
 import { readCustomerTable } from '../../src/ingest/read-table.js';
+import { withDuckDB } from '../../src/io/duckdb.js';
 import { writeTable } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { loadSavedModel } from '../../src/score/load-model.js';
@@ -37,6 +39,14 @@ describe('the batch scoring job', () => {
     const memory = retentionList(loaded, table);
     const ids = readFileSync(list('one.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
     expect(ids).toEqual(memory[1].values);
+    // Every column, words included, as the in-memory list has it (values compared as DuckDB reads both files).
+    await writeTable(list('memory.csv'), memory, 'csv');
+    const differing = await withDuckDB(async (con) => {
+      const csv = (f: string): string => `read_csv('${list(f)}', header = true)`;
+      const q = `SELECT count(*)::INTEGER FROM ((SELECT * FROM ${csv('one.csv')} EXCEPT ALL SELECT * FROM ${csv('memory.csv')}) UNION ALL (SELECT * FROM ${csv('memory.csv')} EXCEPT ALL SELECT * FROM ${csv('one.csv')}))`;
+      return Number((await con.runAndReadAll(q)).getRowsJS()[0][0]);
+    });
+    expect(differing).toBe(0);
   });
 
   it('filters tiers and ranks by probability in SQL as the in-memory list does', async () => {
@@ -65,6 +75,23 @@ describe('the batch scoring job', () => {
     const text = readFileSync(list('forest-many.csv'), 'utf8');
     expect(text).toBe(readFileSync(list('forest-one.csv'), 'utf8'));
     expect(text.trim().split('\n')).toHaveLength(7044);
+  });
+
+  it('writes the same list as CSV, Parquet and Arrow, the words decoded from their ENUM codes', async () => {
+    await runScoringJob({ model, input: INPUT, out: list('same.csv'), batchSize: 3000, workers: 2 });
+    await runScoringJob({ model, input: INPUT, out: list('same.parquet'), batchSize: 3000, workers: 2 });
+    await runScoringJob({ model, input: INPUT, out: list('same.arrow'), batchSize: 3000, workers: 2 });
+    const columns = ['rank', 'id', 'risk_tier', 'reason_1', 'reason_2_feature', 'reason_3_action'];
+    const arrow = tableFromIPC(readFileSync(list('same.arrow')));
+    const fromArrow = Array.from({ length: arrow.numRows }, (_, i) => columns.map((c) => String(arrow.getChild(c)?.get(i) ?? '')));
+    const read = (from: string): Promise<string[][]> => withDuckDB(async (con) => (await con.runAndReadAll(`SELECT ${columns.map((c) => `coalesce(CAST(${c} AS VARCHAR), '')`).join(', ')} FROM ${from}`)).getRowsJS().map((r) => r.map(String)));
+    const fromCsv = await read(`read_csv('${list('same.csv')}', header = true, all_varchar = true)`);
+    const fromParquet = await read(`read_parquet('${list('same.parquet')}')`);
+    expect(fromCsv).toHaveLength(7043);
+    expect(fromArrow).toEqual(fromCsv);
+    expect(fromParquet).toEqual(fromCsv);
+    expect(new Set(fromCsv.map((r) => r[2]))).toEqual(new Set(['high', 'medium', 'low']));
+    expect(fromCsv.filter((r) => r[3] === '').length).toBeLessThan(100); // nearly everyone has a first reason
   });
 
   it('n shards merged equal the unsharded run', async () => {
