@@ -162,6 +162,9 @@ async function scoreAll(con: DuckDBConnection, store: DuckDBConnection, pool: Sc
 
 export async function runScoringJob(options: BatchJobOptions): Promise<Manifest> {
   const started = performance.now();
+  // Hashed while DuckDB reads the file (the main thread is idle then), not after the list is written.
+  const inputHash = sha256File(options.input);
+  inputHash.catch(() => undefined); // a missing file is reported by openInput; awaited below
   const loaded = await loadSavedModel(options.model);
   const rankBy = resolveRankBy(loaded, options.rankBy);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -221,7 +224,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         format: 'churnscope-score-manifest',
         version: 1,
         model: { name: loaded.saved.name, kind: loaded.saved.kind, sha256: createHash('sha256').update(loaded.text).digest('hex'), file: options.model },
-        input: { file: options.input, sha256: await sha256File(options.input), bytes: (await stat(options.input)).size },
+        input: { file: options.input, sha256: await inputHash, bytes: (await stat(options.input)).size },
         previous: options.previous === undefined ? null : { file: options.previous, sha256: await sha256File(options.previous) },
         shard: options.shard ?? null,
         rank_by: rankBy,
