@@ -7,6 +7,7 @@
  */
 import type { CustomerTable } from '../ingest/table.js';
 import { findColumn } from '../ingest/table.js';
+import { binOf } from './bins.js';
 import type { EncoderState } from './encoder.js';
 
 /** Bins: value ≤ edges[0], (edges[0], edges[1]], …, > edges[last], then missing (blank, NaN, ±Infinity). */
@@ -33,18 +34,6 @@ export interface DriftReference {
 }
 
 const share = (count: number, total: number): number => (total === 0 ? 0 : Math.round((count / total) * 1e6) / 1e6);
-
-/** Index of the first edge ≥ v (binary search), or edges.length when v is above them all. */
-export function binOf(edges: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v <= edges[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 /** Deciles by nearest rank (training values, not interpolations), duplicates dropped. */
 export function decileEdges(sorted: Float64Array): number[] {

@@ -28,12 +28,12 @@ export function makeMatrix(features: readonly string[], columns: readonly Float6
   return { rows, features, columns };
 }
 
-/** Rows picked by index, in the given order (for splits, bootstraps and folds). */
 /** Rows from..to as views on the same columns (no copy). */
 export function rowRange(x: FeatureMatrix, from: number, to: number): FeatureMatrix {
   return { rows: to - from, features: x.features, columns: x.columns.map((c) => c.subarray(from, to)) };
 }
 
+/** Rows picked by index, in the given order (for splits, bootstraps and folds). */
 export function takeRows(x: FeatureMatrix, index: ArrayLike<number>): FeatureMatrix {
   const n = index.length;
   const columns = x.columns.map((col) => {

@@ -25,14 +25,14 @@ export function readDoubles(chunk: DuckDBDataChunk, column: number, out: Float64
   if (valid !== null) for (let i = 0; i < rows; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[offset + i] = Number.NaN;
 }
 
-/** Copies an INTEGER column of a chunk into `out` at `offset`; NULL becomes `nullAs`. */
-export function readInts(chunk: DuckDBDataChunk, column: number, out: Int32Array, offset: number, nullAs = 0): void {
+/** Copies an INTEGER column of a chunk into `out` at `offset`; NULL becomes 0. */
+export function readInts(chunk: DuckDBDataChunk, column: number, out: Int32Array, offset: number): void {
   const rows = chunk.rowCount;
   const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
   const data = duckdb.vector_get_data(vector, rows * 4);
   out.set(new Int32Array(data.buffer, data.byteOffset, rows), offset);
   const valid = validMask(vector, rows);
-  if (valid !== null) for (let i = 0; i < rows; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[offset + i] = nullAs;
+  if (valid !== null) for (let i = 0; i < rows; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[offset + i] = 0;
 }
 
 /** A column to append: doubles (NaN is written as NULL) or integers (negative is NULL). */

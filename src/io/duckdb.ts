@@ -25,10 +25,10 @@ export async function withDuckDB<T>(work: (con: DuckDBConnection, instance: Duck
   }
 }
 
-/** A path or string as a SQL string literal. */
 /** A SQL double literal parsed by DuckDB's double parser, exactly this double (a bare 29.85 would be a DECIMAL). */
 export const sqlDouble = (x: number): string => `CAST('${String(x)}' AS DOUBLE)`;
 
+/** A path or string as a SQL string literal. */
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }

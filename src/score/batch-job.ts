@@ -191,7 +191,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       const schema = scoredSchema(loaded.saved.kind === 'cox', value !== null && layout.numeric.includes(value));
       await createScoredTable(con, schema);
       const workers = input.rows <= batchSize ? 0 : Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
-      pool = new ScorePool(loaded, layout, rankBy, schema, workers);
+      pool = new ScorePool(loaded, layout, schema, workers);
       const store = await instance.connect();
       const { batches, scored } = await scoreAll(con, store, pool, layout, batchSize, options.onBatch);
       store.closeSync();
@@ -206,10 +206,10 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       let listed: number;
       if (format === 'arrow') {
         // Arrow IPC is built in memory from the ranked rows (DuckDB here has no Arrow writer): for lists cut by --top or a filter.
-        const ranked = await con.runAndReadAll(query);
-        const values = ranked.getColumnsJS();
-        const types = ranked.columnTypes().map((t) => String(t));
-        const arrow: OutColumn[] = ranked.columnNames().map((name, j) => toOutColumn(name, types[j], values[j]));
+        const result = await con.runAndReadAll(query);
+        const values = result.getColumnsJS();
+        const types = result.columnTypes().map((t) => String(t));
+        const arrow: OutColumn[] = result.columnNames().map((name, j) => toOutColumn(name, types[j], values[j]));
         listed = arrow.length === 0 ? 0 : arrow[0].values.length;
         await writeTable(options.out, arrow, 'arrow');
       } else {

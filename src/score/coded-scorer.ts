@@ -9,7 +9,7 @@ import type { RawColumn } from '../ingest/table.js';
 import type { TypedColumn } from '../io/duckdb-vectors.js';
 import type { LoadedModel } from './load-model.js';
 import { reasonSentence } from './reasons.js';
-import { REASONS_PER_CUSTOMER, scoreTyped, type RankBy } from './score-batch.js';
+import { REASONS_PER_CUSTOMER, scoreTyped } from './score-batch.js';
 import { StringCodes } from './string-codes.js';
 
 /** The model's raw inputs as the job reads them: numbers, and text columns with their known levels. */
@@ -59,7 +59,6 @@ export class CodedScorer {
   constructor(
     private readonly loaded: LoadedModel,
     private readonly layout: InputLayout,
-    private readonly rankBy: RankBy,
   ) {
     this.sentenceCache = loaded.saved.features.map(() => new Map());
   }
@@ -78,7 +77,7 @@ export class CodedScorer {
     const columns = this.layout.numeric.map((name, j): RawColumn => ({ name, kind: 'numeric', values: input.numeric[j] }));
     const coded = new Map(this.layout.text.map(({ name }, j) => [name, input.text[j]]));
     const table = addDerivedFeatures({ source: 'scoring batch', rows, ids: [], columns, warnings: [] }, this.loaded.saved.encoder.roles);
-    const s = scoreTyped(this.loaded, table, this.rankBy, null, coded);
+    const s = scoreTyped(this.loaded, table, null, coded);
     const signals = Int32Array.from(s.warnings.signals, (w) => this.codes.code(w));
     // Tier, value at risk and the ranking key follow from these in SQL (see listQueries): not moved.
     const out: TypedColumn[] = [input.rowid, s.p];

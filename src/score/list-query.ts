@@ -1,7 +1,8 @@
 /**
  * The ranked list in SQL: scored rows joined back to their ids and segments, the previous list
- * joined for probability rises, filtered, sorted once on compact numeric rows, numbered as they
- * stream out, and only then turned into words (codes looked up in lists held as variables).
+ * joined for probability rises, filtered, sorted once on packed numeric rows into a table whose
+ * row order is the rank, and only then turned into words (codes looked up in ENUM lists held as
+ * variables).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
@@ -87,13 +88,14 @@ const FEATURE_BITS = 16;
  * DuckDB's sort moves every payload column row by row, so its cost follows the column count:
  * the codes ride through it packed into integers (sentence and signal codes two to a BIGINT;
  * feature indices, tier and flag in one), unpacked and turned into words after, and value at
- * risk is multiplied out after. Measured at 10M rows: 25 payload columns 32 s, packed 11 s. The rank comes from the sorted table's row
- * ids, not row_number() OVER (), which would read and write the whole list on one thread.
+ * risk is multiplied out after. Measured at 10M rows: 25 payload columns 32 s, packed 11 s.
+ * The rank comes from the sorted table's row ids, not row_number() OVER (), which would read
+ * and write the whole list on one thread.
  */
 export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean, rise: number, ranking: ListRanking, filters: ListFilters): { ranked: string; list: string } {
   const has = (name: string): boolean => schema.some((c) => c.name === name);
   const prev = filters.previous !== undefined;
-  // The same comparisons and product of doubles as scoreTyped: riskTier, and value × probability.
+  // The same comparisons and product of doubles as scoreBatch: riskTier, and value × probability.
   const tier = `CASE WHEN s.churn_probability >= ${sqlDouble(ranking.tiers.high)} THEN 0 WHEN s.churn_probability >= ${sqlDouble(ranking.tiers.medium)} THEN 1 ELSE 2 END`;
   const key = ranking.rankBy === 'value_at_risk' && has('value') ? 's.value * s.churn_probability' : 's.churn_probability';
   const where = [hasId('i.')];

@@ -38,21 +38,21 @@ export function resolveRankBy(loaded: LoadedModel, rankBy: RankBy | undefined): 
 
 export const TIERS: readonly RiskTier[] = ['high', 'medium', 'low'];
 
-/** One batch scored on typed arrays: what both the in-memory list and the batch job are made of. */
+/**
+ * One batch scored on typed arrays: what both the in-memory list and the batch job are made of.
+ * Tier, value at risk and the ranking key follow from these (scoreBatch here, SQL in the job).
+ */
 export interface TypedScores {
   x: FeatureMatrix;
   p: Float64Array;
   within?: Scores['within'];
   value: Float64Array | null;
-  atRisk: Float64Array | null;
-  key: Float64Array; // the ranking key per row (higher first)
-  tier: Int32Array; // index into TIERS
   warnings: Warnings;
   reasons: TopParts;
 }
 
 /** `coded`: text columns as level codes (see encode). */
-export function scoreTyped(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null, coded?: ReadonlyMap<string, Int32Array>): TypedScores {
+export function scoreTyped(loaded: LoadedModel, table: CustomerTable, previous: Map<string, number> | null = null, coded?: ReadonlyMap<string, Int32Array>): TypedScores {
   const { saved, model } = loaded;
   const x = modelMatrix(loaded, table, coded);
   const explained = explainTop(model, x);
@@ -60,12 +60,8 @@ export function scoreTyped(loaded: LoadedModel, table: CustomerTable, rankBy: Ra
   const scores = explained.probability !== null ? { churn_probability: explained.probability } : scoreMatrix(loaded, x, table);
   const p = scores.churn_probability;
   const value = customerValue(saved, table);
-  const atRisk = value === null ? null : value.map((v, i) => v * p[i]);
-  const tier = Int32Array.from(p, (v) => TIERS.indexOf(riskTier(v, saved.scoring.tiers)));
   const warnings = earlyWarnings(x, p, previous, table.ids, saved.scoring.retention.early_warning);
-  const reasons = explained.top;
-  const key = rankBy === 'value_at_risk' && atRisk !== null ? atRisk : p;
-  return { x, p, within: scores.within, value, atRisk, key, tier, warnings, reasons };
+  return { x, p, within: scores.within, value, warnings, reasons: explained.top };
 }
 
 /** Rows explained at a time: a block's parts (rows × features) stay in the core's cache until its top reasons are taken. */
@@ -95,10 +91,12 @@ function explainTop(model: ChurnModel, x: FeatureMatrix): { top: TopParts; proba
 export function scoreBatch(loaded: LoadedModel, table: CustomerTable, rankBy: RankBy, previous: Map<string, number> | null = null): ScoredBatch {
   const { saved } = loaded;
   const settings = saved.scoring.retention;
-  const { x, p, within, value, atRisk, key, tier, warnings, reasons: top } = scoreTyped(loaded, table, rankBy, previous);
+  const { x, p, within, value, warnings, reasons: top } = scoreTyped(loaded, table, previous);
+  const atRisk = value === null ? null : value.map((v, i) => v * p[i]);
+  const key = rankBy === 'value_at_risk' && atRisk !== null ? atRisk : p;
   const segmentCol = findColumn(table, settings.segment_column);
   const segments = segmentCol === undefined ? null : segmentCol.kind === 'text' ? [...segmentCol.values] : Array.from(segmentCol.values, String);
-  const tiers = Array.from(tier, (t) => TIERS[t]);
+  const tiers = Array.from(p, (v) => riskTier(v, saved.scoring.tiers));
   const reasons = Array.from({ length: x.rows }, (_, i) => reasonsOfRow(top, i, x, settings.actions, saved.encoder.roles));
 
   const columns: OutColumn[] = [

@@ -10,13 +10,11 @@ import { siblingModule, startWorker } from '../io/worker-thread.js';
 import type { SavedModel } from '../models/artifact.js';
 import { CodedScorer, type ScoredColumn, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
 import type { LoadedModel } from './load-model.js';
-import type { RankBy } from './score-batch.js';
 import { CodeRemap, StringCodes } from './string-codes.js';
 
 export interface ScorerInit {
   saved: SavedModel;
   layout: InputLayout;
-  rankBy: RankBy;
   /** The model's prepared state on shared memory, when it has one (see ChurnModel.sharedScoringState). */
   shared: object | null;
 }
@@ -46,15 +44,15 @@ export class ScorePool {
   private readonly codeColumns: number[];
   private failure: Error | null = null;
 
-  constructor(loaded: LoadedModel, layout: InputLayout, rankBy: RankBy, schema: readonly ScoredColumn[], workers: number) {
+  constructor(loaded: LoadedModel, layout: InputLayout, schema: readonly ScoredColumn[], workers: number) {
     this.codeColumns = schema.flatMap((c, j) => (c.name === 'warning_signals' || /^reason_\d$/.test(c.name) ? [j] : []));
     if (workers <= 0) {
-      this.inline = new CodedScorer(loaded, layout, rankBy);
+      this.inline = new CodedScorer(loaded, layout);
       this.lanes.push({ worker: null, remap: new CodeRemap(this.texts), busy: null });
       return;
     }
     this.inline = null;
-    const init: ScorerInit = { saved: loaded.saved, layout, rankBy, shared: loaded.model.sharedScoringState?.() ?? null };
+    const init: ScorerInit = { saved: loaded.saved, layout, shared: loaded.model.sharedScoringState?.() ?? null };
     for (let w = 0; w < workers; w++) {
       const lane: Lane = { worker: startWorker(siblingModule(import.meta.url, 'score-worker'), init), remap: new CodeRemap(this.texts), busy: null };
       lane.worker?.on('message', (reply: WorkerReply) => this.settle(lane, reply));

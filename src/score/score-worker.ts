@@ -8,7 +8,7 @@ import type { ScorerInit, WorkerReply } from './score-pool.js';
 const init = workerData as ScorerInit;
 const model = modelFromState(init.saved.model);
 if (init.shared !== null) model.adoptScoringState?.(init.shared);
-const scorer = new CodedScorer({ saved: init.saved, model, text: '' }, init.layout, init.rankBy);
+const scorer = new CodedScorer({ saved: init.saved, model, text: '' }, init.layout);
 
 parentPort?.on('message', (input: CodedInput) => {
   let reply: WorkerReply;

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { binOf, decileEdges } from '../../src/data/drift-reference.js';
+import { binOf } from '../../src/data/bins.js';
+import { decileEdges } from '../../src/data/drift-reference.js';
 import { DriftError } from '../../src/errors.js';
 import { MODEL_FORMAT_VERSION, type SavedModel } from '../../src/models/artifact.js';
 import { runScoringJob, type Manifest } from '../../src/score/batch-job.js';

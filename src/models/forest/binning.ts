@@ -2,6 +2,8 @@
  * Pre-binning for the forest: each feature is cut at up to 255 quantile thresholds learnt from
  * the training rows, so split search scans a 256-bin histogram instead of sorting rows.
  */
+import { binOf } from '../../data/bins.js';
+
 export const MAX_BINS = 256;
 
 export interface Binned {
@@ -31,23 +33,6 @@ export function cutPoints(column: Float64Array, maxBins: number): Float64Array {
     if (cuts.length === 0 || mid > cuts[cuts.length - 1]) cuts.push(mid);
   }
   return Float64Array.from(cuts);
-}
-
-/**
- * The bin of a value: the number of cut points below it, so v > thresholds[c] exactly when
- * binOf(v) > c (NaN goes to bin 0, as `NaN > t` is false). Values at or below the first cut
- * (a one-hot 0, most often) return at once.
- */
-export function binOf(thresholds: Float64Array, v: number): number {
-  if (!(v > thresholds[0])) return 0;
-  let lo = 1;
-  let hi = thresholds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (thresholds[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function binColumns(columns: readonly Float64Array[], maxBins: number, shared: boolean): Binned {

@@ -5,7 +5,7 @@
  * over the batch. The walk gives the same sums, bit for bit, as comparing raw values would.
  */
 import { ModelError } from '../../errors.js';
-import { binOf } from './binning.js';
+import { binOf } from '../../data/bins.js';
 import type { Tree } from './tree.js';
 
 export interface CompiledForest {
