@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { KERNELS, kernelModule } from '../../scripts/build-wasm.js';
 import { makeMatrix, takeTraining } from '../../src/data/matrix.js';
 import { stratifiedSplit } from '../../src/data/split.js';
 import { auc } from '../../src/evaluate/metrics.js';
@@ -110,5 +112,9 @@ describe('the compiled forest walk', () => {
     expect(Array.from(got.probability ?? [])).toEqual(Array.from(want.p));
     expect(Array.from(got.contributions)).toEqual(Array.from(want.parts));
     expect(Array.from(model.predictProba(batch))).toEqual(Array.from(want.p));
+  });
+
+  it('runs the kernel assembled from walk.wat (npm run build:wasm regenerates it)', async () => {
+    for (const k of KERNELS) expect(readFileSync(k.module, 'utf8'), k.wat).toBe(await kernelModule(k.wat));
   });
 });

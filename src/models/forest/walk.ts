@@ -7,6 +7,7 @@
 import { ModelError } from '../../errors.js';
 import { binOf } from '../../data/bins.js';
 import type { Tree } from './tree.js';
+import { WASM_BASE64 } from './walk-wasm.js';
 
 export interface CompiledForest {
   trees: number;
@@ -28,6 +29,8 @@ export interface CompiledForest {
 }
 
 const MAX_FEATURES = (1 << 15) - 1;
+/** Bins are bytes: a churnscope forest is grown on at most 256 bins, so at most 255 cuts a feature. */
+const MAX_CUTS = 255;
 /** A leaf's cut: above every cut index, so it also tells leaves from splits. */
 const LEAF_CUT = 0xffff;
 
@@ -47,7 +50,7 @@ export function compileForest(trees: readonly Tree[], features: number, shared =
   }
   const cuts = distinct.map((s) => Float64Array.from(s).sort());
   const longest = Math.max(0, ...cuts.map((c) => c.length));
-  if (longest >= LEAF_CUT) throw new ModelError(`a forest feature split at ${longest} distinct thresholds cannot be compiled (at most ${LEAF_CUT - 1})`);
+  if (longest > MAX_CUTS) throw new ModelError(`a forest feature split at ${longest} distinct thresholds cannot be compiled (at most ${MAX_CUTS})`);
   const cutIndex = cuts.map((c) => new Map(Array.from(c, (t, i) => [t, i])));
 
   const nodes = new Int32Array(memory(8 * total));
@@ -90,89 +93,101 @@ export function compileForest(trees: readonly Tree[], features: number, shared =
  */
 const BLOCK_ROWS = 1024;
 
+/** The part of WebAssembly the walk uses (Node has it all; @types/node 20 does not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+let kernel: object | undefined;
+
+/** One thread's copy of a compiled forest in WebAssembly memory, with room for a block of rows. */
+class Walker {
+  private readonly walk: (...args: number[]) => void;
+  private readonly bins: Uint8Array;
+  private readonly acc: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly args: number[];
+
+  constructor(readonly forest: CompiledForest) {
+    const { trees, nodes, value, delta, roots, depths } = forest;
+    const q = forest.features + 1;
+    const total = value.length;
+    // Node addresses step by 8 bytes; values and deltas sit at fixed distances from their node.
+    const line = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+    const at = { nodes: 64, delta: 0, value: 0, roots: 0, depths: 0, bins: 0, acc: 0, sum: 0, end: 0 };
+    at.delta = line(at.nodes + 8 * total);
+    at.value = line(at.delta + 8 * total);
+    at.roots = line(at.value + 8 * total);
+    at.depths = line(at.roots + 4 * trees);
+    at.bins = line(at.depths + 4 * trees);
+    at.acc = line(at.bins + BLOCK_ROWS * q);
+    at.sum = line(at.acc + 8 * BLOCK_ROWS * q);
+    at.end = at.sum + 8 * BLOCK_ROWS;
+    const memory = new wasm.Memory({ initial: Math.ceil(at.end / 65_536) });
+    kernel ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
+    this.walk = new wasm.Instance(kernel, { env: { memory } }).exports.walk as (...args: number[]) => void;
+    const buffer = memory.buffer;
+    const address = new Int32Array(buffer, at.nodes, 2 * total);
+    for (let g = 0; g < total; g++) {
+      address[2 * g] = nodes[2 * g];
+      address[2 * g + 1] = at.nodes + 8 * nodes[2 * g + 1];
+    }
+    new Float64Array(buffer, at.delta, total).set(delta);
+    new Float64Array(buffer, at.value, total).set(value);
+    new Int32Array(buffer, at.roots, trees).set(roots.map((r) => at.nodes + 8 * r));
+    new Int32Array(buffer, at.depths, trees).set(depths);
+    this.bins = new Uint8Array(buffer, at.bins, BLOCK_ROWS * q);
+    this.acc = new Float64Array(buffer, at.acc, BLOCK_ROWS * q);
+    this.sum = new Float64Array(buffer, at.sum, BLOCK_ROWS);
+    this.args = [q, trees, at.nodes, at.delta - at.nodes, at.value - at.nodes, at.roots, at.depths, at.bins, at.acc, at.sum];
+  }
+
+  run(columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
+    const { cuts } = this.forest;
+    const p = this.forest.features;
+    if (columns.length !== p) throw new ModelError(`the forest takes ${p} features, the batch has ${columns.length}`);
+    const q = p + 1; // a spare column: bin 0, and the parts a leaf's steps to itself add
+    const { bins, acc, sum: blockSum } = this;
+    const sum = new Float64Array(rows);
+    for (let from = 0; from < rows; from += BLOCK_ROWS) {
+      const n = Math.min(rows, from + BLOCK_ROWS) - from;
+      for (let f = 0; f < p; f++) {
+        const c = columns[f];
+        const cf = cuts[f];
+        if (cf.length === 0) continue; // never split on: its bin is never read
+        for (let i = 0; i < n; i++) bins[i * q + f] = binOf(cf, c[from + i]);
+      }
+      acc.fill(0);
+      blockSum.fill(0);
+      this.walk(n, ...this.args);
+      sum.set(blockSum.subarray(0, n), from);
+      if (parts !== null) {
+        for (let i = 0; i < n; i++) {
+          for (let f = 0; f < p; f++) parts[(from + i) * p + f] = acc[i * q + f];
+        }
+      }
+    }
+    const t = this.forest.trees;
+    for (let i = 0; i < rows; i++) sum[i] /= t;
+    if (parts !== null) for (let k = 0; k < parts.length; k++) parts[k] /= t;
+    return sum;
+  }
+}
+
+/** Each thread builds its walker once per compiled forest (its own memory: WebAssembly instances are per thread). */
+const walkers = new WeakMap<CompiledForest, Walker>();
+
 /**
  * Mean leaf value per row; with `parts` (row-major rows × features), also each split's change
  * in node value added to its feature (Saabas), divided by the tree count: one traversal gives both.
  */
 export function walkForest(forest: CompiledForest, columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
-  const { nodes, value, delta, roots, depths, cuts } = forest;
-  const p = forest.features;
-  if (columns.length !== p) throw new ModelError(`the forest takes ${p} features, the batch has ${columns.length}`);
-  const q = p + 1; // a spare column: bin 0, and the parts a leaf's steps to itself add
-  const block = Math.min(rows, BLOCK_ROWS);
-  // Bytes when every feature has under 255 cuts (a forest grown on 255 bins): half the cache.
-  const bins = forest.cuts.every((c) => c.length < 255) ? new Uint8Array(block * q) : new Uint16Array(block * q);
-  const acc = new Float64Array(block * q);
-  const sum = new Float64Array(rows);
-  for (let from = 0; from < rows; from += BLOCK_ROWS) {
-    const n = Math.min(rows, from + BLOCK_ROWS) - from;
-    for (let f = 0; f < p; f++) {
-      const c = columns[f];
-      const cf = cuts[f];
-      if (cf.length === 0) continue; // never split on: its bin is never read
-      for (let i = 0; i < n; i++) bins[i * q + f] = binOf(cf, c[from + i]);
-    }
-    acc.fill(0);
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      const depth = depths[t];
-      let i = 0;
-      // Four rows at a time, until all four reach their leaves (a leaf steps to itself): four
-      // independent chains of loads the processor overlaps. Children sit side by side, so
-      // a step is an add: (cut - bin) >>> 31 is 1 when bin > cut.
-      for (; i + 4 <= n; i += 4) {
-        const b0 = i * q;
-        const b1 = b0 + q;
-        const b2 = b1 + q;
-        const b3 = b2 + q;
-        let n0 = root;
-        let n1 = root;
-        let n2 = root;
-        let n3 = root;
-        for (let d = 0; d < depth; d++) {
-          const s0 = nodes[2 * n0];
-          const s1 = nodes[2 * n1];
-          const s2 = nodes[2 * n2];
-          const s3 = nodes[2 * n3];
-          if ((s0 & s1 & s2 & s3 & LEAF_CUT) === LEAF_CUT) break; // all four at their leaves
-          const f0 = b0 + (s0 >>> 16);
-          const f1 = b1 + (s1 >>> 16);
-          const f2 = b2 + (s2 >>> 16);
-          const f3 = b3 + (s3 >>> 16);
-          n0 = nodes[2 * n0 + 1] + (((s0 & 0xffff) - bins[f0]) >>> 31);
-          n1 = nodes[2 * n1 + 1] + (((s1 & 0xffff) - bins[f1]) >>> 31);
-          n2 = nodes[2 * n2 + 1] + (((s2 & 0xffff) - bins[f2]) >>> 31);
-          n3 = nodes[2 * n3 + 1] + (((s3 & 0xffff) - bins[f3]) >>> 31);
-          acc[f0] += delta[n0];
-          acc[f1] += delta[n1];
-          acc[f2] += delta[n2];
-          acc[f3] += delta[n3];
-        }
-        sum[from + i] += value[n0];
-        sum[from + i + 1] += value[n1];
-        sum[from + i + 2] += value[n2];
-        sum[from + i + 3] += value[n3];
-      }
-      for (; i < n; i++) {
-        const b = i * q;
-        let node = root;
-        for (let d = 0; d < depth; d++) {
-          const s = nodes[2 * node];
-          const f = b + (s >>> 16);
-          node = nodes[2 * node + 1] + (((s & 0xffff) - bins[f]) >>> 31);
-          acc[f] += delta[node];
-        }
-        sum[from + i] += value[node];
-      }
-    }
-    if (parts !== null) {
-      for (let i = 0; i < n; i++) {
-        for (let f = 0; f < p; f++) parts[(from + i) * p + f] = acc[i * q + f];
-      }
-    }
+  let walker = walkers.get(forest);
+  if (walker === undefined) {
+    walker = new Walker(forest);
+    walkers.set(forest, walker);
   }
-  const t = roots.length;
-  for (let i = 0; i < rows; i++) sum[i] /= t;
-  if (parts !== null) for (let k = 0; k < parts.length; k++) parts[k] /= t;
-  return sum;
+  return walker.run(columns, rows, parts);
 }
