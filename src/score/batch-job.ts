@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tempPathFor, toStableJson } from '../io/atomic.js';
 import { appendColumns, readDoubles, readInts } from '../io/duckdb-vectors.js';
+import { copyTable } from '../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, sqlString, withDuckDB } from '../io/duckdb.js';
 import { formatOf, writeTable, type OutColumn } from '../io/table-writer.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
@@ -213,8 +214,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         listed = arrow.length === 0 ? 0 : arrow[0].values.length;
         await writeTable(options.out, arrow, 'arrow');
       } else {
-        const fmt = format === 'parquet' ? '(FORMAT parquet, ROW_GROUP_SIZE 100000)' : '(FORMAT csv, HEADER true)';
-        listed = Number((await con.runAndReadAll(`COPY (${query}) TO ${sqlString(work)} ${fmt}`)).getRowsJS()[0]?.[0] ?? 0);
+        listed = await copyTable(con, 'ranked', query, work, format);
         await rename(work, options.out);
       }
       const rankSeconds = clock();

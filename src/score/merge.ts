@@ -6,6 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { tempPathFor } from '../io/atomic.js';
+import { copyTable } from '../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, sqlString, withDuckDB } from '../io/duckdb.js';
 import { formatOf } from '../io/table-writer.js';
 import type { RankBy } from './score-batch.js';
@@ -30,10 +31,9 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
       const dup = (await con.runAndReadAll('SELECT id FROM lists GROUP BY id HAVING count(*) > 1 LIMIT 1')).getRowsJS();
       if (dup.length > 0) throw new InputError(`customer "${String(dup[0][0])}" is in more than one shard list: were the shards cut from the same base?`, { file: inputs.join(', '), column: 'id' });
       const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM lists')).getRowsJS()[0][0]);
-      const fmt = format === 'parquet' ? '(FORMAT parquet, ROW_GROUP_SIZE 100000)' : '(FORMAT csv, HEADER true)';
       // One sort into a table whose row order is the rank (as the batch job ranks).
       await con.run(`CREATE TABLE merged AS SELECT * FROM lists ORDER BY ${key} DESC, id`);
-      await con.run(`COPY (SELECT (rowid + 1)::INTEGER AS rank, * FROM merged) TO ${sqlString(tmp)} ${fmt}`);
+      await copyTable(con, 'merged', 'SELECT (rowid + 1)::INTEGER AS rank, * FROM merged', tmp, format);
       await rename(tmp, out);
       return { rows };
     }, { memory_limit: DEFAULT_MEMORY_LIMIT, temp_directory: scratch });
