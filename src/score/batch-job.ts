@@ -14,9 +14,10 @@ import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tempPathFor, toStableJson } from '../io/atomic.js';
 import { appendColumns, readDoubles, readInts } from '../io/duckdb-vectors.js';
+import { copyToArrow } from '../io/arrow-stream.js';
 import { copyTable } from '../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, sqlString, withDuckDB } from '../io/duckdb.js';
-import { formatOf, writeTable, type OutColumn } from '../io/table-writer.js';
+import { formatOf } from '../io/table-writer.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
 import { checkDrift, type DriftSummary } from './drift-check.js';
 import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Shard } from './job-input.js';
@@ -204,19 +205,9 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       if (options.previous !== undefined) await loadPrevious(con, options.previous);
       const { ranked, list: query } = listQueries(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, { rankBy, tiers: loaded.saved.scoring.tiers }, options);
       await con.run(`CREATE TABLE ranked AS ${ranked}`);
-      let listed: number;
-      if (format === 'arrow') {
-        // Arrow IPC is built in memory from the ranked rows (DuckDB here has no Arrow writer): for lists cut by --top or a filter.
-        const result = await con.runAndReadAll(query);
-        const values = result.getColumnsJS();
-        const types = result.columnTypes().map((t) => String(t));
-        const arrow: OutColumn[] = result.columnNames().map((name, j) => toOutColumn(name, types[j], values[j]));
-        listed = arrow.length === 0 ? 0 : arrow[0].values.length;
-        await writeTable(options.out, arrow, 'arrow');
-      } else {
-        listed = await copyTable(con, 'ranked', query, work, format);
-        await rename(work, options.out);
-      }
+      // Arrow IPC streams out in record batches; CSV and Parquet are DuckDB's own writers.
+      const listed = format === 'arrow' ? await copyToArrow(con, query, work) : await copyTable(con, 'ranked', query, work, format);
+      await rename(work, options.out);
       const rankSeconds = clock();
 
       const total = (performance.now() - started) / 1000;
@@ -264,11 +255,3 @@ function stopwatch(): () => number {
   };
 }
 
-function toOutColumn(name: string, duckType: string, values: unknown[]): OutColumn {
-  switch (duckType) {
-    case 'INTEGER': return { name, type: 'int', values: Int32Array.from(values, Number) };
-    case 'DOUBLE': return { name, type: 'double', values: Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v))) };
-    case 'BOOLEAN': return { name, type: 'bool', values: Uint8Array.from(values, (v) => (v === true ? 1 : 0)) };
-    default: return { name, type: 'text', values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
-  }
-}
