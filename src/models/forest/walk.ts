@@ -125,6 +125,8 @@ class Walker {
     at.acc = line(at.bins + BLOCK_ROWS * q);
     at.sum = line(at.acc + 8 * BLOCK_ROWS * q);
     at.end = at.sum + 8 * BLOCK_ROWS;
+    // Addresses are 32-bit: ~89 million nodes at most (a 300-tree forest here has 282 thousand).
+    if (at.end >= 2 ** 31) throw new ModelError(`a forest of ${total} nodes does not fit the walk's 2 GB of 32-bit addresses; train fewer or shallower trees`);
     const memory = new wasm.Memory({ initial: Math.ceil(at.end / 65_536) });
     kernel ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
     this.walk = new wasm.Instance(kernel, { env: { memory } }).exports.walk as (...args: number[]) => void;
