@@ -62,10 +62,13 @@ class ValidityBits {
   }
 }
 
-/** A fixed-width column whose DuckDB bytes become an Arrow typed array (`copy` converts a chunk). */
+/**
+ * A fixed-width column: `read` views a chunk's DuckDB bytes as numbers, gathered into a typed
+ * array of the batch's rows; `finish` turns that into the Arrow buffers (by default as it is).
+ */
 function fixedSink<T extends DataType, A extends Int32Array | Float64Array | Uint8Array>(
-  capacity: number, field: Field<T>, width: number, make: (n: number) => A, copy: (bytes: Uint8Array, out: A, at: number, n: number) => void,
-  extra: (data: A, rows: number) => { data: A | Uint8Array; dictionary?: Vector } = (data, rows) => ({ data: data.subarray(0, rows) as A }),
+  capacity: number, field: Field<T>, width: number, make: (n: number) => A, read: (bytes: Uint8Array, n: number) => ArrayLike<number>,
+  finish: (data: A, rows: number) => { data: A | Uint8Array; dictionary?: Vector } = (data, rows) => ({ data: data.subarray(0, rows) as A }),
 ): ColumnSink {
   let values = make(capacity);
   const validity = new ValidityBits(capacity);
@@ -74,11 +77,11 @@ function fixedSink<T extends DataType, A extends Int32Array | Float64Array | Uin
     append(chunk, column, at) {
       const n = chunk.rowCount;
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-      copy(duckdb.vector_get_data(vector, n * width), values, at, n);
+      values.set(read(duckdb.vector_get_data(vector, n * width), n), at);
       validity.append(vector, at, n);
     },
     take(rows) {
-      const { data, dictionary } = extra(values, rows);
+      const { data, dictionary } = finish(values, rows);
       const made = makeData({ type: field.type, length: rows, ...validity.take(rows), data, ...(dictionary === undefined ? {} : { dictionary }) } as Parameters<typeof makeData>[0]);
       values = make(capacity);
       return made as Data;
@@ -92,12 +95,12 @@ const view = <T>(bytes: Uint8Array, Kind: { new (buffer: ArrayBufferLike, offset
 function sinkFor(name: string, type: DuckDBType, capacity: number): ColumnSink {
   switch (type.typeId) {
     case DuckDBTypeId.INTEGER:
-      return fixedSink(capacity, new Field(name, new Int32(), true), 4, (n) => new Int32Array(n), (b, out, at, n) => out.set(view(b, Int32Array, n), at));
+      return fixedSink(capacity, new Field(name, new Int32(), true), 4, (n) => new Int32Array(n), (b, n) => view(b, Int32Array, n));
     case DuckDBTypeId.DOUBLE:
-      return fixedSink(capacity, new Field(name, new Float64(), true), 8, (n) => new Float64Array(n), (b, out, at, n) => out.set(view(b, Float64Array, n), at));
+      return fixedSink(capacity, new Field(name, new Float64(), true), 8, (n) => new Float64Array(n), (b, n) => view(b, Float64Array, n));
     case DuckDBTypeId.BOOLEAN:
       // DuckDB keeps a byte per flag, Arrow a bit.
-      return fixedSink(capacity, new Field(name, new Bool(), true), 1, (n) => new Uint8Array(n), (b, out, at, n) => out.set(b.subarray(0, n), at), (bytes, rows) => {
+      return fixedSink(capacity, new Field(name, new Bool(), true), 1, (n) => new Uint8Array(n), (b, n) => b.subarray(0, n), (bytes, rows) => {
         const bits = new Uint8Array(Math.ceil(rows / 8));
         for (let i = 0; i < rows; i++) if (bytes[i] !== 0) bits[i >> 3] |= 1 << (i & 7);
         return { data: bits };
@@ -107,10 +110,9 @@ function sinkFor(name: string, type: DuckDBType, capacity: number): ColumnSink {
       const dictionary = vectorFromArray(enumType.values as string[], new Utf8());
       // An ENUM's codes are 1, 2 or 4 bytes, by its number of values.
       const width = enumType.internalTypeId === DuckDBTypeId.UTINYINT ? 1 : enumType.internalTypeId === DuckDBTypeId.USMALLINT ? 2 : 4;
-      const codes = (b: Uint8Array, n: number): ArrayLike<number> => (width === 1 ? b.subarray(0, n) : width === 2 ? view(b, Uint16Array, n) : view(b, Uint32Array, n));
       return fixedSink(
         capacity, new Field(name, new Dictionary(new Utf8(), new Int32()), true), width, (n) => new Int32Array(n),
-        (b, out, at, n) => out.set(codes(b, n), at),
+        (b, n) => (width === 1 ? b.subarray(0, n) : width === 2 ? view(b, Uint16Array, n) : view(b, Uint32Array, n)),
         (codes, rows) => ({ data: codes.subarray(0, rows), dictionary }),
       );
     }
