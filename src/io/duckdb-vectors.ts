@@ -15,14 +15,14 @@ function validMask(vector: duckdb.Vector, rows: number): Uint8Array | null {
   return bytes === null || bytes === undefined || bytes.length === 0 ? null : bytes;
 }
 
-/** Copies a DOUBLE column of a chunk into `out` at `offset`; NULL becomes NaN. */
-export function readDoubles(chunk: DuckDBDataChunk, column: number, out: Float64Array, offset: number): void {
+/** Copies a DOUBLE column of a chunk into `out` at `offset`; NULL becomes `nullAs` (NaN unless told). */
+export function readDoubles(chunk: DuckDBDataChunk, column: number, out: Float64Array, offset: number, nullAs = Number.NaN): void {
   const rows = chunk.rowCount;
   const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
   const data = duckdb.vector_get_data(vector, rows * 8);
   out.set(new Float64Array(data.buffer, data.byteOffset, rows), offset);
   const valid = validMask(vector, rows);
-  if (valid !== null) for (let i = 0; i < rows; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[offset + i] = Number.NaN;
+  if (valid !== null) for (let i = 0; i < rows; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[offset + i] = nullAs;
 }
 
 /** Copies an INTEGER column of a chunk into `out` at `offset`; NULL becomes 0. */

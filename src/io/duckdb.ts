@@ -3,7 +3,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-/** DuckDB's memory for a large job (list ranking, merging): past it DuckDB spills to disk, which keeps the process under 2 GB. */
+/** DuckDB's memory for a large job (list ranking, merging, an operator panel): past it DuckDB spills to disk, which keeps the process under 2 GB. */
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
 /** Settings for a large job: DuckDB's memory limit (it spills past it) and where it spills. */

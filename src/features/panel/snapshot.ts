@@ -4,6 +4,8 @@
  * CustomerTable, so the customer-table path trains and scores it unchanged.
  */
 import { InputError } from '../../errors.js';
+import { sqlIdent } from '../../io/duckdb.js';
+import { readDoubles } from '../../io/duckdb-vectors.js';
 import { dayIn, monthIndex, monthStart, yyyymm } from '../../generate/months.js';
 import type { Panel } from '../../ingest/panel/open-panel.js';
 import type { CustomerTable, RawColumn } from '../../ingest/table.js';
@@ -71,20 +73,41 @@ export async function buildSnapshot(panel: Panel, month: string, options: Snapsh
     LEFT JOIN (${complaintFamily(w)}) c USING (customer_id)
     ${labelSql === null ? '' : `LEFT JOIN (${labelSql}) l USING (customer_id)`}
     ORDER BY customer_id`;
-  const reader = await con.runAndReadAll(sql);
-  const names = reader.columnNames();
-  const data = reader.getColumnsJS();
-  const col = (name: string): unknown[] => data[names.indexOf(name)];
-  const active = data[0].length;
+  // Streamed chunk by chunk into typed columns: a million customers' features as JS values took GBs.
+  const names = (await con.runAndReadAll(`DESCRIBE ${sql}`)).getRowsJS().map((r) => String(r[0]));
+  const isText = (name: string): boolean => name === 'customer_id' || name === 'excluded' || TEXT_FEATURES.has(name);
+  const active = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM base')).getRowsJS()[0][0]);
+  const numbers = new Map<string, Float64Array>();
+  const texts = new Map<string, (string | null)[]>();
+  for (const name of names) {
+    if (isText(name)) texts.set(name, []);
+    else numbers.set(name, new Float64Array(active));
+  }
+  // What an absent value means: no usage or complaint is 0, no complaint ever is "long ago", else missing.
+  const fill = (name: string): number => (ZERO_WHEN_ABSENT.includes(name) ? 0 : name === 'months_since_complaint' ? NO_COMPLAINT_MONTHS : Number.NaN);
+  const typed = names.map((n) => `CAST(${sqlIdent(n)} AS ${isText(n) ? 'VARCHAR' : 'DOUBLE'}) AS ${sqlIdent(n)}`);
+  const result = await con.stream(`SELECT ${typed.join(', ')} FROM (${sql})`);
+  let at = 0;
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    if (at + chunk.rowCount > active) throw new InputError(`the snapshot at ${month} has more rows than active customers (${active})`, { key: 'month' });
+    for (let j = 0; j < names.length; j++) {
+      const out = numbers.get(names[j]);
+      if (out !== undefined) readDoubles(chunk, j, out, at, fill(names[j]));
+      else for (const v of chunk.getColumnValues(j)) texts.get(names[j])?.push(v === null ? null : String(v));
+    }
+    at += chunk.rowCount;
+  }
+  const num = (name: string): Float64Array => numbers.get(name) ?? new Float64Array(active);
+  const text = (name: string): (string | null)[] => texts.get(name) ?? [];
 
   let keep: number[] = Array.from({ length: active }, (_, i) => i);
   const counts: SnapshotCounts = { month, active, labelled: active, churned: 0, excluded_involuntary: 0, excluded_left_in_gap: 0, excluded_other: 0 };
   if (labels !== undefined) {
-    const label = col('label');
-    const excluded = col('excluded');
-    keep = keep.filter((i) => label[i] !== null && label[i] !== undefined);
+    const label = num('label');
+    const excluded = text('excluded');
+    keep = keep.filter((i) => !Number.isNaN(label[i]));
     for (let i = 0; i < active; i++) {
-      if (label[i] !== null && label[i] !== undefined) continue;
+      if (!Number.isNaN(label[i])) continue;
       if (excluded[i] === 'involuntary') counts.excluded_involuntary++;
       else if (excluded[i] === 'left_in_gap') counts.excluded_left_in_gap++;
       else counts.excluded_other++;
@@ -92,18 +115,20 @@ export async function buildSnapshot(panel: Panel, month: string, options: Snapsh
     counts.labelled = keep.length;
     if (keep.length === 0) throw new InputError(`no customer can be labelled at ${month}: the outcome window is empty`, { key: 'month' });
   }
+  const all = keep.length === active;
   const columns: RawColumn[] = [];
   for (const name of names) {
     if (name === 'customer_id' || name === 'label' || name === 'excluded' || name === '__duration') continue;
-    const values = col(name);
     if (TEXT_FEATURES.has(name)) {
-      columns.push({ name, kind: 'text', values: keep.map((i) => (values[i] === null ? null : String(values[i]))) });
+      const values = text(name);
+      columns.push({ name, kind: 'text', values: all ? values : keep.map((i) => values[i]) });
       continue;
     }
-    const fill = ZERO_WHEN_ABSENT.includes(name) ? 0 : name === 'months_since_complaint' ? NO_COMPLAINT_MONTHS : Number.NaN;
-    columns.push({ name, kind: 'numeric', values: Float64Array.from(keep, (i) => (typeof values[i] === 'number' ? (values[i] as number) : fill)) });
+    const values = num(name);
+    columns.push({ name, kind: 'numeric', values: all ? values : Float64Array.from(keep, (i) => values[i]) });
   }
-  const ids = keep.map((i) => String(col('customer_id')[i]));
+  const id = text('customer_id');
+  const ids = keep.map((i) => String(id[i]));
   const table: CustomerTable = {
     source: panel.files.usage ?? panel.files.customers,
     rows: keep.length,
@@ -113,10 +138,10 @@ export async function buildSnapshot(panel: Panel, month: string, options: Snapsh
     warnings: [],
   };
   if (labels !== undefined) {
-    const label = col('label');
-    const duration = col('__duration');
-    table.target = Uint8Array.from(keep, (i) => Number(label[i]));
-    table.duration = Float64Array.from(keep, (i) => Number(duration[i]));
+    const label = num('label');
+    const duration = num('__duration');
+    table.target = Uint8Array.from(keep, (i) => label[i]);
+    table.duration = Float64Array.from(keep, (i) => duration[i]);
     counts.churned = table.target.reduce((a, b) => a + b, 0);
   }
   return { table, counts };

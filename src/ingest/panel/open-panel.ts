@@ -4,11 +4,12 @@
  * column; where skipping is the right answer (usage of an unknown customer, a month missing from
  * a customer's usage) the rows are counted in warnings, never dropped silently.
  */
-import { existsSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
-import { sqlIdent, sqlString } from '../../io/duckdb.js';
+import { DEFAULT_MEMORY_LIMIT, sqlIdent, sqlString } from '../../io/duckdb.js';
 
 export const DEACTIVATION_REASONS = ['voluntary', 'port_out', 'non_payment', 'fraud'] as const;
 export const VOLUNTARY_REASONS = ['voluntary', 'port_out'] as const;
@@ -78,11 +79,14 @@ const cast = (column: string, type: string): string => `TRY_CAST(NULLIF(trim(CAS
 const USAGE_NUMBERS = ['out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'distinct_called', 'sms', 'data_mb', 'revenue', 'dropped_calls'] as const;
 
 export async function openPanel(files: PanelFiles): Promise<Panel> {
-  const instance = await DuckDBInstance.create(':memory:');
+  // DuckDB holds the panel in memory up to a cap and spills the rest to a scratch folder.
+  const scratch = mkdtempSync(join(tmpdir(), 'churnscope-panel-'));
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: DEFAULT_MEMORY_LIMIT, temp_directory: scratch });
   const con = await instance.connect();
   const close = (): void => {
     con.closeSync();
     instance.closeSync();
+    rmSync(scratch, { recursive: true, force: true });
   };
   try {
     const warnings: string[] = [];
@@ -114,6 +118,7 @@ export async function openPanel(files: PanelFiles): Promise<Panel> {
       CAST(segment AS VARCHAR) AS segment, CAST(plan AS VARCHAR) AS plan, ${cast('contract_end_date', 'DATE')} AS contract_end_date,
       ${cast('deactivation_date', 'DATE')} AS deactivation_date, lower(NULLIF(trim(CAST(deactivation_reason AS VARCHAR)), '')) AS deactivation_reason
       FROM raw_customers`);
+    await con.run('DROP TABLE raw_customers'); // checked and typed: the raw text would hold memory for nothing
 
     // Usage: from the monthly table, or aggregated from call-detail records.
     if (files.usage !== undefined) {
@@ -130,6 +135,7 @@ export async function openPanel(files: PanelFiles): Promise<Panel> {
       }
       await con.run(`CREATE TABLE usage_all AS SELECT CAST(customer_id AS VARCHAR) AS customer_id, CAST(date_trunc('month', ${cast('month', 'DATE')}) AS DATE) AS month,
         ${USAGE_NUMBERS.map((c) => `coalesce(${cast(c, 'DOUBLE')}, 0) AS ${c}`).join(', ')} FROM raw_usage`);
+      await con.run('DROP TABLE raw_usage');
     } else if (files.cdr !== undefined) {
       await loadCdr(con, files.cdr);
     } else {
@@ -138,6 +144,7 @@ export async function openPanel(files: PanelFiles): Promise<Panel> {
     const unknown = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM usage_all u ANTI JOIN customers c USING (customer_id)')).getRowsJS()[0][0]);
     if (unknown > 0) warnings.push(`${unknown} usage rows belong to customers not in ${cf}; they were skipped`);
     await con.run('CREATE TABLE usage_monthly AS SELECT u.* FROM usage_all u SEMI JOIN customers c USING (customer_id)');
+    await con.run('DROP TABLE usage_all');
     const gaps = (await con.runAndReadAll(`SELECT count(*)::INTEGER, coalesce(sum(missing), 0)::INTEGER FROM (
         SELECT customer_id, (datediff('month', min(month), max(month)) + 1 - count(*)) AS missing FROM usage_monthly GROUP BY 1) WHERE missing > 0`)).getRowsJS()[0];
     if (Number(gaps[0]) > 0) warnings.push(`${Number(gaps[0])} customers have gaps in their monthly usage (${Number(gaps[1])} missing months, read as no usage)`);
@@ -150,6 +157,7 @@ export async function openPanel(files: PanelFiles): Promise<Panel> {
       await checkCast(con, 'raw_complaints', pf, 'resolved_at', 'DATE', true);
       await con.run(`CREATE TABLE complaints AS SELECT CAST(customer_id AS VARCHAR) AS customer_id, ${cast('opened_at', 'DATE')} AS opened_at,
         lower(CAST(category AS VARCHAR)) AS category, ${cast('resolved_at', 'DATE')} AS resolved_at FROM raw_complaints`);
+      await con.run('DROP TABLE raw_complaints');
       const orphans = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM complaints c ANTI JOIN customers USING (customer_id)')).getRowsJS()[0][0]);
       if (orphans > 0) warnings.push(`${orphans} complaints belong to customers not in ${cf}; they were skipped`);
     } else {
@@ -170,6 +178,7 @@ async function loadCdr(con: DuckDBConnection, file: string): Promise<void> {
   await checkCast(con, 'raw_cdr', file, 'seconds', 'DOUBLE', false);
   await con.run(`CREATE TABLE cdr AS SELECT CAST(caller AS VARCHAR) AS caller, CAST(callee AS VARCHAR) AS callee,
     CAST(date_trunc('month', ${cast('started_at', 'TIMESTAMP')}) AS DATE) AS month, ${cast('seconds', 'DOUBLE')} AS seconds FROM raw_cdr`);
+  await con.run('DROP TABLE raw_cdr');
   await con.run(`CREATE TABLE usage_all AS
     WITH outgoing AS (SELECT caller AS customer_id, month, count(*) AS out_calls, sum(seconds) / 60 AS out_minutes, count(DISTINCT callee) AS distinct_called FROM cdr GROUP BY 1, 2),
          incoming AS (SELECT callee AS customer_id, month, count(*) AS in_calls, sum(seconds) / 60 AS in_minutes FROM cdr GROUP BY 1, 2)
@@ -178,4 +187,5 @@ async function loadCdr(con: DuckDBConnection, file: string): Promise<void> {
       coalesce(o.out_minutes, 0)::DOUBLE AS out_minutes, coalesce(i.in_minutes, 0)::DOUBLE AS in_minutes,
       coalesce(o.distinct_called, 0)::DOUBLE AS distinct_called, 0::DOUBLE AS sms, 0::DOUBLE AS data_mb, 0::DOUBLE AS revenue, 0::DOUBLE AS dropped_calls
     FROM outgoing o FULL OUTER JOIN incoming i USING (customer_id, month)`);
+  await con.run('DROP TABLE cdr');
 }
