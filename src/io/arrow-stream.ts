@@ -3,7 +3,7 @@
  * whole base takes no more memory than a batch. Numbers, flags and validity are copied from
  * DuckDB's vectors (its validity bits are Arrow's, least significant bit first); ENUM columns (the
  * list's words) become dictionary columns over the ENUM's values, their codes copied as they are;
- * only free text (ids, segments) is read value by value.
+ * free text (ids, segments) goes over as its UTF-8 bytes.
  */
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -35,22 +35,24 @@ class ValidityBits {
     this.bits = new Uint8Array(Math.ceil(capacity / 8));
   }
 
-  /** Copies a chunk's validity (none from DuckDB: all valid) to rows at..at+n. */
-  append(vector: duckdb.Vector, at: number, n: number): void {
-    const mask = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
-    const all = mask === null || mask === undefined || mask.length === 0;
+  /** Copies a chunk's validity to rows at..at+n; returns DuckDB's mask, or null when all are valid. */
+  append(vector: duckdb.Vector, at: number, n: number): Uint8Array | null {
+    const given = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
+    const mask = given === null || given === undefined || given.length === 0 ? null : given;
+    const all = mask === null;
     if (all && at % 8 === 0) {
       this.bits.fill(0xff, at / 8, Math.ceil((at + n) / 8));
-      return;
+      return null;
     }
     for (let i = 0; i < n; i++) {
       const r = at + i;
-      if (all || (mask[i >> 3] & (1 << (i & 7))) !== 0) this.bits[r >> 3] |= 1 << (r & 7);
+      if (mask === null || (mask[i >> 3] & (1 << (i & 7))) !== 0) this.bits[r >> 3] |= 1 << (r & 7);
       else {
         this.bits[r >> 3] &= ~(1 << (r & 7));
         this.nulls++;
       }
     }
+    return mask;
   }
 
   take(rows: number): { nullBitmap: Uint8Array | undefined; nullCount: number } {
@@ -89,6 +91,47 @@ function fixedSink<T extends DataType, A extends Int32Array | Float64Array | Uin
   };
 }
 
+/**
+ * Text as Arrow wants it, UTF-8 bytes end to end and offsets, copied from DuckDB's 16-byte string
+ * entries (up to 12 bytes inline, else a pointer read natively): no JavaScript string per value.
+ */
+function textSink(capacity: number, field: Field<Utf8>): ColumnSink {
+  const validity = new ValidityBits(capacity);
+  let offsets = new Int32Array(capacity + 1);
+  let bytes = new Uint8Array(capacity * 16);
+  let used = 0;
+  return {
+    field,
+    append(chunk, column, at) {
+      const n = chunk.rowCount;
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
+      const entries = duckdb.vector_get_data(vector, n * 16);
+      const lengths = new DataView(entries.buffer, entries.byteOffset, n * 16);
+      const mask = validity.append(vector, at, n);
+      for (let i = 0; i < n; i++) {
+        const valid = mask === null || (mask[i >> 3] & (1 << (i & 7))) !== 0;
+        const length = valid ? lengths.getUint32(16 * i, true) : 0;
+        if (used + length > bytes.length) {
+          const grown = new Uint8Array(Math.max(2 * bytes.length, used + length));
+          grown.set(bytes.subarray(0, used));
+          bytes = grown;
+        }
+        if (length > 12) bytes.set(duckdb.get_data_from_pointer(entries.buffer as ArrayBuffer, entries.byteOffset + 16 * i + 8, length), used);
+        else if (length > 0) bytes.set(entries.subarray(16 * i + 4, 16 * i + 4 + length), used);
+        used += length;
+        offsets[at + i + 1] = used;
+      }
+    },
+    take(rows) {
+      const data = makeData({ type: field.type, length: rows, ...validity.take(rows), valueOffsets: offsets.subarray(0, rows + 1), data: bytes.subarray(0, used) });
+      offsets = new Int32Array(capacity + 1);
+      bytes = new Uint8Array(bytes.length);
+      used = 0;
+      return data;
+    },
+  };
+}
+
 const view = <T>(bytes: Uint8Array, Kind: { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, n: number): T =>
   new Kind(bytes.buffer, bytes.byteOffset, n);
 
@@ -116,21 +159,8 @@ function sinkFor(name: string, type: DuckDBType, capacity: number): ColumnSink {
         (codes, rows) => ({ data: codes.subarray(0, rows), dictionary }),
       );
     }
-    case DuckDBTypeId.VARCHAR: {
-      let values: (string | null)[] = [];
-      const field = new Field(name, new Utf8(), true);
-      return {
-        field,
-        append(chunk, column) {
-          for (const v of chunk.getColumnValues(column)) values.push(v === null ? null : String(v));
-        },
-        take() {
-          const data = vectorFromArray(values, new Utf8()).data[0];
-          values = [];
-          return data;
-        },
-      };
-    }
+    case DuckDBTypeId.VARCHAR:
+      return textSink(capacity, new Field(name, new Utf8(), true));
     default:
       throw new ChurnscopeError('io', `a ${String(type)} column has no Arrow form here`, { column: name });
   }

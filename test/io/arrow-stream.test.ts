@@ -20,7 +20,8 @@ describe('copyToArrow', () => {
           CASE WHEN i % 13 = 0 THEN NULL ELSE i % 2 = 0 END AS flag,
           CASE WHEN i % 17 = 0 THEN NULL ELSE (['high', 'medium', 'low'])[i % 3 + 1] END::small AS tier,
           ('word ' || (i % 300))::wide AS reason,
-          CASE WHEN i % 19 = 0 THEN NULL ELSE 'id-' || i END AS id
+          CASE WHEN i % 19 = 0 THEN NULL ELSE 'id-' || i END AS id,
+          CASE WHEN i % 23 = 0 THEN NULL WHEN i % 5 = 0 THEN '' ELSE 'customer ' || i || repeat(' ünïcødé', i % 4) END AS note
         FROM range(20000) r(i) WHERE i % 7 <> 3`;
       const rows = await copyToArrow(con, select, file, 4096);
       const want = (await con.runAndReadAll(select)).getRowsJS();
@@ -29,12 +30,15 @@ describe('copyToArrow', () => {
       expect(table.batches.length).toBeGreaterThan(4);
       expect(table.numRows).toBe(want.length);
       expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual([
-        'rank:Int32', 'p:Float64', 'flag:Bool', 'tier:Dictionary<Int32, Utf8>', 'reason:Dictionary<Int32, Utf8>', 'id:Utf8',
+        'rank:Int32', 'p:Float64', 'flag:Bool', 'tier:Dictionary<Int32, Utf8>', 'reason:Dictionary<Int32, Utf8>', 'id:Utf8', 'note:Utf8',
       ]);
       const names = table.schema.fields.map((f) => f.name);
       const got = Array.from({ length: table.numRows }, (_, i) => names.map((n) => table.getChild(n)?.get(i) ?? null));
       expect(got).toEqual(want.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v))));
       expect(got.filter((r) => r[1] === null).length).toBeGreaterThan(100);
+      // Text inline in DuckDB's entries (up to 12 bytes), behind pointers (longer, multi-byte UTF-8), empty and NULL.
+      const notes = got.map((r) => r[6] as string | null);
+      expect([notes.some((v) => v !== null && v.length > 0 && v.length <= 12), notes.some((v) => v !== null && v.includes('ü')), notes.includes(''), notes.includes(null)]).toEqual([true, true, true, true]);
     });
   });
 
