@@ -34,12 +34,12 @@ if (!existsSync(join(models, 'logistic.json'))) {
 }
 
 /** Runs the CLI; peak RSS comes from the manifest the job writes (merge writes none). */
-function timed(args: string[], list?: string): { seconds: number; rssMb: number } {
+function timed(args: string[], list?: string): { seconds: number; rssMb: number; jobRate: number } {
   const started = performance.now();
   execFileSync(process.execPath, ['bin/churnscope.js', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = (performance.now() - started) / 1000;
-  const rssMb = list === undefined ? Number.NaN : (JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8')).timings.peak_rss_mb as number);
-  return { seconds, rssMb };
+  const timings = list === undefined ? null : (JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8')).timings as { peak_rss_mb: number; customers_per_second: number });
+  return { seconds, rssMb: timings?.peak_rss_mb ?? Number.NaN, jobRate: timings?.customers_per_second ?? Number.NaN };
 }
 
 const rows: (string | number)[][] = [];
@@ -50,13 +50,13 @@ for (const n of run) {
     const whole = timed(['score', '--model', join(models, `${model}.json`), '--input', file, '--out', list], list);
     const manifest = JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8'));
     const t = manifest.timings;
-    rows.push([model, n, 'whole', n / whole.seconds, whole.rssMb, whole.seconds, t.drift_seconds + t.load_seconds, t.score_seconds, t.rank_write_seconds]);
+    rows.push([model, n, 'whole', whole.jobRate, n / whole.seconds, whole.rssMb, whole.seconds, t.drift_seconds + t.load_seconds, t.score_seconds, t.rank_write_seconds]);
   }
   // Two shards one after the other, then the merge: what two machines would each do.
   const shards = [0, 1].map((i) => timed(['score', '--model', join(models, 'logistic.json'), '--input', file, '--out', join(out, `shard-${i}-${n}.parquet`), '--shard', `${i}/2`], join(out, `shard-${i}-${n}.parquet`)));
   const merge = timed(['merge', '--inputs', join(out, `shard-0-${n}.parquet`), join(out, `shard-1-${n}.parquet`), '--out', join(out, `merged-${n}.parquet`)]);
   // customers/s: what each of two machines sustains on its half (the merge runs once after).
   const slowest = Math.max(...shards.map((s) => s.seconds));
-  rows.push(['logistic', n, '2 shards + merge', n / 2 / slowest, Math.max(...shards.map((s) => s.rssMb)), slowest + merge.seconds, Number.NaN, Number.NaN, merge.seconds]);
+  rows.push(['logistic', n, '2 shards + merge', Math.min(...shards.map((s) => s.jobRate)), n / 2 / slowest, Math.max(...shards.map((s) => s.rssMb)), slowest + merge.seconds, Number.NaN, Number.NaN, merge.seconds]);
 }
-printTable('churnscope score (drift check, load, features, score, reasons, ranked Parquet write), 2 cores; wall s includes process start', ['model', 'customers', 'run', 'customers/s', 'peak RSS MB', 'wall s', 'drift+load s', 'score s', 'rank+write s'], rows);
+printTable('churnscope score (drift check, load, features, score, reasons, ranked Parquet write), 2 cores; job = the rate in its manifest, wall includes process start', ['model', 'customers', 'run', 'customers/s (job)', 'customers/s (wall)', 'peak RSS MB', 'wall s', 'drift+load s', 'score s', 'rank+write s'], rows);
