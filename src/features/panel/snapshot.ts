@@ -86,7 +86,7 @@ export async function buildSnapshot(panel: Panel, month: string, options: Snapsh
   // What an absent value means: no usage or complaint is 0, no complaint ever is "long ago", else missing.
   const fill = (name: string): number => (ZERO_WHEN_ABSENT.includes(name) ? 0 : name === 'months_since_complaint' ? NO_COMPLAINT_MONTHS : Number.NaN);
   const typed = names.map((n) => `CAST(${sqlIdent(n)} AS ${isText(n) ? 'VARCHAR' : 'DOUBLE'}) AS ${sqlIdent(n)}`);
-  const result = await con.stream(`SELECT ${typed.join(', ')} FROM (${sql})`);
+  const result = await con.stream(`SELECT ${typed.join(', ')} FROM (${sql}) ORDER BY customer_id`);
   let at = 0;
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     if (at + chunk.rowCount > active) throw new InputError(`the snapshot at ${month} has more rows than active customers (${active})`, { key: 'month' });
