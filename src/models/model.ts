@@ -35,12 +35,6 @@ export interface ChurnModel {
   /** The same parts for every row of a batch at once, typed, for scoring millions of customers. */
   explainBatch?(x: FeatureMatrix): BatchExplanation;
   toJSON(): ModelState;
-  /**
-   * What prediction prepares from the state (the forest's compiled trees), on shared memory:
-   * scoring threads adopt it instead of each building a copy, so the cores share one in cache.
-   */
-  sharedScoringState?(): object;
-  adoptScoringState?(state: object): void;
 }
 
 export interface Explanation {

@@ -15,8 +15,6 @@ import { CodeRemap, StringCodes } from './string-codes.js';
 export interface ScorerInit {
   saved: SavedModel;
   layout: InputLayout;
-  /** The model's prepared state on shared memory, when it has one (see ChurnModel.sharedScoringState). */
-  shared: object | null;
 }
 
 export type WorkerReply =
@@ -52,7 +50,7 @@ export class ScorePool {
       return;
     }
     this.inline = null;
-    const init: ScorerInit = { saved: loaded.saved, layout, shared: loaded.model.sharedScoringState?.() ?? null };
+    const init: ScorerInit = { saved: loaded.saved, layout };
     for (let w = 0; w < workers; w++) {
       const lane: Lane = { worker: startWorker(siblingModule(import.meta.url, 'score-worker'), init), remap: new CodeRemap(this.texts), busy: null };
       lane.worker?.on('message', (reply: WorkerReply) => this.settle(lane, reply));

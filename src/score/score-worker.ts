@@ -6,9 +6,7 @@ import { CodedScorer, type CodedInput } from './coded-scorer.js';
 import type { ScorerInit, WorkerReply } from './score-pool.js';
 
 const init = workerData as ScorerInit;
-const model = modelFromState(init.saved.model);
-if (init.shared !== null) model.adoptScoringState?.(init.shared);
-const scorer = new CodedScorer({ saved: init.saved, model, text: '' }, init.layout);
+const scorer = new CodedScorer({ saved: init.saved, model: modelFromState(init.saved.model), text: '' }, init.layout);
 
 parentPort?.on('message', (input: CodedInput) => {
   let reply: WorkerReply;

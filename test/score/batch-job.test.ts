@@ -67,7 +67,7 @@ describe('the batch scoring job', () => {
     }
   });
 
-  it('scores a forest on worker threads sharing one compiled forest, as on the calling thread', async () => {
+  it('scores a forest on worker threads, each walking its own compiled forest, as on the calling thread', async () => {
     const forest = join(tmp.dir, 'run', 'models', 'random_forest.json');
     const inline = await runScoringJob({ model: forest, input: INPUT, out: list('forest-one.csv'), batchSize: 100_000 });
     const pooled = await runScoringJob({ model: forest, input: INPUT, out: list('forest-many.csv'), batchSize: 1000, workers: 2 });

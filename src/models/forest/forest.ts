@@ -59,15 +59,6 @@ export class ForestModel implements ChurnModel {
     return walkForest(this.walkable(), x.columns, x.rows, null);
   }
 
-  sharedScoringState(): CompiledForest {
-    this.compiled = compileForest(this.state.trees, this.features.length, true);
-    return this.compiled;
-  }
-
-  adoptScoringState(state: object): void {
-    this.compiled = state as CompiledForest;
-  }
-
   explain(x: FeatureMatrix, row: number): Explanation {
     return explainRow(this, x, row);
   }

@@ -34,9 +34,7 @@ const MAX_CUTS = 255;
 /** A leaf's cut: above every cut index, so it also tells leaves from splits. */
 const LEAF_CUT = 0xffff;
 
-/** `shared`: the arrays live on SharedArrayBuffers, so worker threads can read one copy. */
-export function compileForest(trees: readonly Tree[], features: number, shared = false): CompiledForest {
-  const memory = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+export function compileForest(trees: readonly Tree[], features: number): CompiledForest {
   if (features > MAX_FEATURES) throw new ModelError(`a forest over ${features} features cannot be compiled (at most ${MAX_FEATURES})`);
   const distinct = Array.from({ length: features }, () => new Set<number>());
   let total = 0;
@@ -53,11 +51,11 @@ export function compileForest(trees: readonly Tree[], features: number, shared =
   if (longest > MAX_CUTS) throw new ModelError(`a forest feature split at ${longest} distinct thresholds cannot be compiled (at most ${MAX_CUTS})`);
   const cutIndex = cuts.map((c) => new Map(Array.from(c, (t, i) => [t, i])));
 
-  const nodes = new Int32Array(memory(8 * total));
-  const value = new Float64Array(memory(8 * total));
-  const delta = new Float64Array(memory(8 * total));
-  const roots = new Int32Array(memory(4 * trees.length));
-  const depths = new Int32Array(memory(4 * trees.length));
+  const nodes = new Int32Array(2 * total);
+  const value = new Float64Array(total);
+  const delta = new Float64Array(total);
+  const roots = new Int32Array(trees.length);
+  const depths = new Int32Array(trees.length);
   const leafSplit = (features << 16) | LEAF_CUT;
   let at = 0;
   trees.forEach((tree, t) => {
