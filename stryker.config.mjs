@@ -1,0 +1,35 @@
+/**
+ * Mutation testing of churnscope's core (`npm run mutation`): Stryker plants one small change at a
+ * time (a `<` for `<=`, a dropped term, a flipped condition) in the maths below and reruns the unit
+ * tests that cover it; a change no test notices is a gap in the suite. Incremental: a rerun only
+ * retests mutants in code or tests changed since the file below was written. On demand and before
+ * a release; not part of `npm test`. Scores per folder and the equivalent mutants: README, Tests.
+ */
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/evaluate/**/*.ts',
+    'src/models/**/*.ts',
+    '!src/models/forest/walk-wasm.ts', // the kernel's bytes, checked against walk.wat by a test
+    '!src/models/forest/worker.ts',
+    'src/data/**/*.ts',
+    'src/features/**/*.ts',
+    'src/labels/**/*.ts',
+    // The scoring maths; the job's plumbing (threads, streams, files) is tested end to end instead.
+    'src/score/{tiers,value,early-warning,reasons,drift,drift-check,list-query,rank,score-table,merge,string-codes}.ts',
+    'src/io/atomic.ts',
+  ],
+  incremental: true,
+  incrementalFile: 'test/mutation/stryker-incremental.json',
+  reporters: ['html', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  clearTextReporter: { allowEmojis: false, logTests: false, reportMutants: false },
+  concurrency: 2, // the machine's two cores
+  timeoutMS: 10000,
+  thresholds: { high: 80, low: 60, break: null },
+  ignorePatterns: ['dist', 'notebooks', 'docs', 'reports', 'bench', 'demo-output', 'pipelines'],
+  tempDirName: '.stryker-tmp',
+};

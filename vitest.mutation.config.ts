@@ -1,0 +1,20 @@
+/**
+ * The tests Stryker reruns against each mutant (`npm run mutation`): the fast unit tests of the
+ * mutated folders, on small hand-made inputs with hand-worked or reference values. The slow
+ * end-to-end tests (training on Telco, the CLI, the report in a browser) stay in `npm test` only.
+ * Each test here must pass alone: Stryker reruns only the tests that reach a mutant.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/evaluate/**/*.test.ts',
+      'test/models/{logistic,survival,forest}.test.ts',
+      'test/score/top-reasons.test.ts',
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
