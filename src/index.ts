@@ -27,6 +27,7 @@ export { fitLogistic, LogisticModel, DEFAULT_LOGISTIC_PARAMS, type LogisticParam
 export { fitForest, ForestModel, DEFAULT_FOREST_PARAMS, type ForestParams } from './models/forest/forest.js';
 export { fitCox, CoxModel, DEFAULT_COX_PARAMS, type CoxParams } from './models/cox.js';
 export { kaplanMeier, survivalAt, medianSurvival, type KaplanMeier } from './models/kaplan-meier.js';
+export { atWindowStart, tableSurvival, panelSurvival, type SurvivalLabels, type SurvivalTime } from './labels/survival.js';
 export type { SavedModel } from './models/artifact.js';
 
 export { auc, averagePrecision, brier, logLoss, liftAt, captureAt, binaryMetrics } from './evaluate/metrics.js';

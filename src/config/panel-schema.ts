@@ -8,7 +8,7 @@ import { tableConfigSchema } from './schema.js';
 const month = z.string().regex(/^\d{4}-\d{2}$/, 'expected a month as YYYY-MM');
 
 export const panelConfigSchema = tableConfigSchema
-  .omit({ source: true, id: true, target: true, duration: true, roles: true, drop: true })
+  .omit({ source: true, id: true, target: true, duration: true, duration_unit: true, roles: true, drop: true })
   .extend({
     kind: z.literal('panel'),
     tables: z.strictObject({

@@ -48,6 +48,12 @@ export const retentionSchema = z.strictObject({
 
 export type RetentionSettings = z.output<typeof retentionSchema>;
 
+/** How the survival model reads the labels: see src/labels/survival.ts. */
+export const survivalSchema = z.strictObject({
+  strata: z.array(z.string().min(1)).default([]), // text columns, each level with its own baseline hazard
+  entry: z.enum(['window_start', 'origin']).default('window_start'), // when a row joins the risk sets
+});
+
 /** Scoring refuses an input whose population stability index on any feature exceeds this. */
 export const DEFAULT_DRIFT_LIMIT = 0.25;
 
@@ -57,11 +63,15 @@ export const tableConfigSchema = z.strictObject({
   target: z.strictObject({
     column: z.string().min(1),
     churned: z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)),
+    /** The months the label covers, ending at the snapshot (Telco: "left within the last month"). */
+    window_months: z.number().positive().max(120).default(1),
   }),
   duration: z.string().min(1).optional(),
+  duration_unit: z.enum(['days', 'weeks', 'months']).default('months'),
   roles: z.partialRecord(z.enum(ROLE_NAMES), z.string().min(1)).default({}),
   drop: z.array(z.string()).default([]),
   exclude_from_survival: z.array(z.string()).default([]),
+  survival: survivalSchema.default({ strata: [], entry: 'window_start' }),
   seed: z.number().int().nonnegative().default(42),
   split: z.strictObject({
     test_fraction: z.number().gt(0).lt(1).default(0.2),
@@ -73,7 +83,6 @@ export const tableConfigSchema = z.strictObject({
   tiers: z.strictObject({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
     .refine((t) => t.medium <= t.high, { message: 'tiers.medium must not exceed tiers.high' })
     .default({ high: 0.5, medium: 0.25 }),
-  horizon_months: z.number().positive().default(12),
   drift_limit: z.number().positive().default(DEFAULT_DRIFT_LIMIT),
   max_levels: z.number().int().min(1).max(1000).default(20),
   retention: retentionSchema.default(retentionSchema.parse({})),

@@ -2,6 +2,8 @@
  * The numeric matrix every model consumes: column-major, one Float64Array per feature, so a
  * model can scan a feature without striding and a batch can be sliced without copying names.
  */
+import type { SurvivalLabels } from '../labels/survival.js';
+
 export interface FeatureMatrix {
   readonly rows: number;
   readonly features: readonly string[];
@@ -13,6 +15,7 @@ export interface TrainingData {
   readonly x: FeatureMatrix;
   readonly y: Uint8Array; // 1 = churned (the event)
   readonly duration?: Float64Array; // time on network, for survival models
+  readonly survival?: SurvivalLabels; // the span each row was watched over, for survival models
 }
 
 export function makeMatrix(features: readonly string[], columns: readonly Float64Array[]): FeatureMatrix {
@@ -52,7 +55,10 @@ export function takeTraining(data: TrainingData, index: ArrayLike<number>): Trai
     duration = new Float64Array(index.length);
     for (let i = 0; i < index.length; i++) duration[i] = data.duration[index[i]];
   }
-  return { x: takeRows(data.x, index), y, duration };
+  const pick = (a: Float64Array): Float64Array => Float64Array.from(index, (i) => a[i]);
+  const s = data.survival;
+  const survival = s === undefined ? undefined : { exit: pick(s.exit), entry: pick(s.entry), start: pick(s.start), time: s.time };
+  return { x: takeRows(data.x, index), y, duration, survival };
 }
 
 /** Columns reordered (and checked) to the given feature list, as a saved model expects them. */

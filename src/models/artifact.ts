@@ -9,8 +9,12 @@ import type { DriftReference } from '../data/drift-reference.js';
 import type { EncoderState } from '../data/encoder.js';
 
 export const MODEL_FORMAT = 'churnscope-model';
-/** 2 added `drift_reference` and `scoring.drift_limit`; version 1 files load by migration. */
-export const MODEL_FORMAT_VERSION = 2;
+/**
+ * 2 added `drift_reference` and `scoring.drift_limit`; 3 dropped `scoring.horizon_months` (a Cox
+ * model carries its label's window) and changed the Cox state. Older files load by migration,
+ * but for Cox models, which must be retrained.
+ */
+export const MODEL_FORMAT_VERSION = 3;
 
 export interface SavedModel {
   format: typeof MODEL_FORMAT;
@@ -25,11 +29,10 @@ export interface SavedModel {
   drift_reference: DriftReference | null; // training distributions per raw column; null when migrated from version 1
 }
 
-/** What the score command needs besides the model: ids, tiers, the survival horizon, the drift limit. */
+/** What the score command needs besides the model: ids, tiers, the drift limit. */
 export interface ScoringSettings {
   id: string | null; // id column; null = row number
   tiers: { high: number; medium: number }; // churn probability thresholds
-  horizon_months: number; // survival models: churn_probability = P(churn within this horizon)
   duration: string | null; // survival models: the tenure column scoring conditions on
   retention: RetentionSettings; // value, ranking, early warning and actions for the list
   drift_limit: number; // scoring refuses an input whose PSI on a feature exceeds this (unless --allow-drift)

@@ -34,6 +34,10 @@ export interface ChurnModel {
   explain?(x: FeatureMatrix, row: number): Explanation;
   /** The same parts for every row of a batch at once, typed, for scoring millions of customers. */
   explainBatch?(x: FeatureMatrix): BatchExplanation;
+  /** Survival models: P(churn within h months after each row's window start), per horizon. */
+  churnWithin?(x: FeatureMatrix, horizonMonths: readonly number[]): Float64Array[];
+  /** Survival models: rows whose window of `months` reaches past the longest tenure seen in training. */
+  beyondFollowUp?(x: FeatureMatrix, months: number): number;
   toJSON(): ModelState;
 }
 

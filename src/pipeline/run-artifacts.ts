@@ -17,10 +17,13 @@ import type { PreparedData } from './train.js';
 
 const PERMUTATION_ROWS = 1000; // enough for a stable ranking; keeps big panels fast
 
+/** A fitted model, its feature list and the matrix of test rows it was evaluated with. */
+export interface FittedModel { model: ChurnModel; features: string[]; seconds: number; testX: FeatureMatrix }
+
 export interface RunArtifactsInput {
   config: TableConfig;
   prepared: PreparedData;
-  fitted: Map<ModelKind, { model: ChurnModel; features: string[] }>;
+  fitted: Map<ModelKind, FittedModel>;
   testScores: Map<ModelKind, Float64Array>;
   excluded: Set<string>;
   seed: number;
@@ -77,11 +80,6 @@ export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Re
   return out;
 }
 
-function view(x: FeatureMatrix, features: readonly string[]): FeatureMatrix {
-  const pos = new Map(x.features.map((f, j) => [f, j]));
-  return { rows: x.rows, features, columns: features.map((f) => x.columns[pos.get(f) ?? -1]) };
-}
-
 export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): Promise<void> {
   const { prepared, fitted, testScores, seed } = input;
   const y = prepared.test.y;
@@ -102,11 +100,10 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
   const rng = new Rng(seed ^ 0x5eed);
   let rows: number[] = Array.from({ length: prepared.test.x.rows }, (_, i) => i);
   if (rows.length > PERMUTATION_ROWS) rows = rng.shuffle(rows).slice(0, PERMUTATION_ROWS).sort((a, b) => a - b);
-  const xs = takeRows(prepared.test.x, rows);
   const ys = Uint8Array.from(rows, (i) => y[i]);
   const importance: Record<string, unknown> = {};
   for (const [kind, f] of fitted) {
-    const x = view(xs, f.features);
+    const x = takeRows(f.testX, rows);
     importance[kind] = {
       permutation: permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
       ...modelImportance(f.model),

@@ -10,7 +10,8 @@ import { addDerivedFeatures } from '../features/derived.js';
 import { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from '../features/panel/snapshot.js';
 import { monthIndex, monthName } from '../generate/months.js';
 import { openPanel, type Panel } from '../ingest/panel/open-panel.js';
-import type { CustomerTable } from '../ingest/table.js';
+import { findColumn, type CustomerTable } from '../ingest/table.js';
+import { panelSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { progress } from '../io/progress.js';
 import { trainTable, type TrainOptions, type TrainResult } from './train.js';
 
@@ -20,8 +21,9 @@ export function panelTableConfig(config: PanelConfig): TableConfig {
     ...config,
     source: '',
     id: 'customer_id',
-    target: { column: 'label', churned: '1' },
+    target: { column: 'label', churned: '1', window_months: config.outcome_months },
     duration: 'tenure_months',
+    duration_unit: 'months',
     roles: { ...PANEL_ROLES },
     drop: config.drop,
   };
@@ -69,7 +71,12 @@ export async function trainPanel(config: PanelConfig, outDir: string, options: T
   const panel = await openPanel(config.tables);
   try {
     const { table, counts } = await panelTrainingTable(config, panel);
-    const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, extra: { panel: { months: counts } } });
+    const survival = (t: CustomerTable): SurvivalLabels | undefined => {
+      const tenure = findColumn(t, 'tenure_months');
+      if (t.duration === undefined || t.target === undefined || tenure?.kind !== 'numeric') return undefined;
+      return panelSurvival(tenure.values, t.duration, t.target, 'tenure_months', config.gap, config.outcome_months, config.survival.entry);
+    };
+    const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival, extra: { panel: { months: counts } } });
     return { ...result, counts };
   } finally {
     panel.close();

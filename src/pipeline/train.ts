@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TableConfig } from '../config/schema.js';
 import { fitDriftReference } from '../data/drift-reference.js';
 import { encode, fitEncoder } from '../data/encoder.js';
-import { selectFeatures, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
+import { selectFeatures, takeTraining, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import { stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
 import { binaryMetrics, auc, type BinaryMetrics } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
@@ -19,17 +19,27 @@ import { takeTableRows } from '../ingest/table.js';
 import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
 import { note, progress } from '../io/progress.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
-import type { CoxModel } from '../models/cox.js';
+import { atWindowStart, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { durationLeaks } from '../models/duration-leak.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind } from '../models/registry.js';
 import { Rng } from '../rng.js';
-import { buildRunArtifacts } from './run-artifacts.js';
+import { buildRunArtifacts, type FittedModel } from './run-artifacts.js';
 
 export interface TrainOptions {
   seed?: number;
   /** Extra sections for evaluation.json (e.g. the panel's per-month counts). */
   extra?: Record<string, unknown>;
+  /** Survival labels of a labelled table; default: a customer table's (the window ends at the duration). */
+  survival?: SurvivalBuilder;
+}
+
+export type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
+
+function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
+  return (t) => (t.duration === undefined || config.duration === undefined
+    ? undefined
+    : tableSurvival(t.duration, config.duration, config.target.window_months, config.duration_unit, config.survival.entry));
 }
 
 export interface ModelEvaluation extends BinaryMetrics {
@@ -97,7 +107,7 @@ function requireTarget(table: CustomerTable): Uint8Array {
 }
 
 /** Splits a labelled table and encodes both sides with an encoder fitted on the training side. */
-export function prepareTraining(config: TableConfig, table: CustomerTable): PreparedData & { encoder: ReturnType<typeof fitEncoder> } {
+export function prepareTraining(config: TableConfig, table: CustomerTable, survival: SurvivalBuilder = tableSurvivalBuilder(config)): PreparedData & { encoder: ReturnType<typeof fitEncoder> } {
   const y = requireTarget(table);
   const split = table.period !== undefined
     ? outOfTimeSplit(table.period, latestPeriod(table.period))
@@ -105,12 +115,24 @@ export function prepareTraining(config: TableConfig, table: CustomerTable): Prep
   const trainTable = takeTableRows(table, split.train);
   const testTable = takeTableRows(table, split.test);
   const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles });
-  const toData = (t: CustomerTable): TrainingData => ({ x: encode(encoder, t), y: requireTarget(t), duration: t.duration });
+  const toData = (t: CustomerTable): TrainingData => ({ x: encode(encoder, t), y: requireTarget(t), duration: t.duration, survival: survival(t) });
   return { table, split, train: toData(trainTable), test: toData(testTable), testIds: testTable.ids, encoder };
 }
 
-function coxView(x: FeatureMatrix, excluded: Set<string>): FeatureMatrix {
-  return selectFeatures(x, x.features.filter((f) => !excluded.has(f)));
+/** The Cox model's columns: the survival covariates, and the tenure its baseline is read at. */
+function coxView(x: FeatureMatrix, excluded: Set<string>, tenure: string): FeatureMatrix {
+  return selectFeatures(x, x.features.filter((f) => f === tenure || !excluded.has(f)));
+}
+
+/** A model's view of labelled rows: what it is fitted on, and the matrix it is evaluated with. */
+interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
+
+function modelView(kind: ModelKind, train: TrainingData, test: TrainingData, excluded: Set<string>): ModelView {
+  if (kind !== 'cox' || train.survival === undefined) return { fit: train, test, score: (d) => d.x };
+  const tenure = train.survival.time.feature;
+  const view = (d: TrainingData): TrainingData => ({ ...d, x: coxView(d.x, excluded, tenure) });
+  // A labelled row is scored as the list would have scored it at the start of its label's window.
+  return { fit: view(train), test: view(test), score: (d) => (d.survival === undefined ? d.x : atWindowStart(d.x, d.survival)) };
 }
 
 /** Trains, evaluates and writes the run directory for a customer table already read. */
@@ -118,7 +140,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const seed = options.seed ?? config.seed;
   const cfg = { ...config, seed };
   const warnings = [...table.warnings];
-  const prepared = prepareTraining(cfg, table);
+  const prepared = prepareTraining(cfg, table, options.survival ?? tableSurvivalBuilder(cfg));
   const { train, test, split, encoder } = prepared;
 
   const kinds = cfg.models.map((m) => {
@@ -127,40 +149,39 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   });
   const excluded = survivalExcluded(cfg, train.x.features);
 
-  const fitted = new Map<ModelKind, { model: ChurnModel; features: string[]; seconds: number }>();
+  const fitted = new Map<ModelKind, FittedModel>();
   const evaluations: Record<string, ModelEvaluation> = {};
   const testScores = new Map<ModelKind, Float64Array>();
   const bar = progress('training models', kinds.length);
   for (const kind of kinds) {
-    let trainData = train;
-    let testX = test.x;
-    if (kind === 'cox') {
-      if (train.duration === undefined || test.duration === undefined) {
-        warnings.push('cox skipped: the config declares no duration column');
-        bar.tick();
-        continue;
-      }
-      trainData = { ...train, x: coxView(train.x, excluded) };
-      testX = coxView(test.x, excluded);
-      for (const leak of durationLeaks(trainData.x, train.duration)) {
+    if (kind === 'cox' && (train.survival === undefined || test.survival === undefined)) {
+      warnings.push('cox skipped: the config declares no duration column');
+      bar.tick();
+      continue;
+    }
+    const view = modelView(kind, train, test, excluded);
+    const params = { ...(cfg.model_params[kind] ?? {}), ...(kind === 'cox' ? { strata: cfg.survival.strata } : {}) } as Record<string, unknown>;
+    if (kind === 'cox' && train.duration !== undefined) {
+      for (const leak of durationLeaks(coxView(train.x, excluded, ''), train.duration)) {
         const msg = `survival covariate "${leak.feature}" is close to a function of the duration (correlation ${leak.correlation.toFixed(3)} with ${leak.via}); it leaks the outcome into the Cox model: list it in exclude_from_survival`;
         warnings.push(msg);
         note(`warning: ${msg}`);
       }
     }
     const started = performance.now();
-    const model = await fitModel(kind, trainData, (cfg.model_params[kind] ?? {}) as Record<string, unknown>, new Rng(modelSeed(seed, kind)));
+    const model = await fitModel(kind, view.fit, params, new Rng(modelSeed(seed, kind)));
     const seconds = (performance.now() - started) / 1000;
+    const testX = selectFeatures(view.score(view.test), model.features);
     const p = model.predictProba(testX);
     testScores.set(kind, p);
     const profit = empc(test.y, p);
     const m: ModelEvaluation = { ...binaryMetrics(test.y, p), empc: round(profit.empc, 6), empc_fraction: round(profit.fraction, 6), fit_seconds: round(seconds, 3) };
-    if (kind === 'cox' && test.duration !== undefined) {
-      m.c_index = harrellC(test.duration, test.y, (model as CoxModel).linearPredictor(testX));
+    if (test.survival !== undefined && kind === 'cox') {
+      m.c_index = harrellC(test.survival.exit, test.y, p);
     }
-    if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, trainData, seed));
+    if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, view, params, seed));
     evaluations[kind] = m;
-    fitted.set(kind, { model, features: [...trainData.x.features], seconds });
+    fitted.set(kind, { model, features: [...model.features], seconds, testX });
     bar.tick();
   }
   bar.stop();
@@ -203,7 +224,6 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       scoring: {
         id: cfg.id ?? null,
         tiers: cfg.tiers,
-        horizon_months: cfg.horizon_months,
         duration: cfg.duration ?? null,
         retention: cfg.retention,
         drift_limit: cfg.drift_limit,
@@ -224,14 +244,14 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   return { evaluation, outDir };
 }
 
-async function crossValidate(kind: ModelKind, cfg: TableConfig, data: TrainingData, seed: number): Promise<{ cv_auc_mean: number; cv_auc_sd: number }> {
-  const { takeTraining } = await import('../data/matrix.js');
+async function crossValidate(kind: ModelKind, cfg: TableConfig, view: ModelView, params: Record<string, unknown>, seed: number): Promise<{ cv_auc_mean: number; cv_auc_sd: number }> {
+  const data = view.fit;
   const scores: number[] = [];
   for (const fold of stratifiedFolds(data.y, cfg.split.folds, seed)) {
     const tr = takeTraining(data, fold.train);
     const te = takeTraining(data, fold.test);
-    const model = await fitModel(kind, tr, (cfg.model_params[kind] ?? {}) as Record<string, unknown>, new Rng(modelSeed(seed, kind)));
-    scores.push(auc(te.y, model.predictProba(te.x)));
+    const model = await fitModel(kind, tr, params, new Rng(modelSeed(seed, kind)));
+    scores.push(auc(te.y, model.predictProba(selectFeatures(view.score(te), model.features))));
   }
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, scores.length - 1));

@@ -41,5 +41,5 @@ export async function loadSavedModel(file: string): Promise<LoadedModel> {
   if (saved.model === undefined || saved.encoder === undefined || !Array.isArray(saved.features)) {
     throw new ModelError('the model file lacks its model state, encoder or feature list', { file });
   }
-  return { saved: migrateSavedModel(saved as SavedModel), model: modelFromState(saved.model), text };
+  return { saved: migrateSavedModel(saved as SavedModel, file), model: modelFromState(saved.model), text };
 }

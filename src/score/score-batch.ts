@@ -57,7 +57,7 @@ export function scoreTyped(loaded: LoadedModel, table: CustomerTable, previous: 
   const x = modelMatrix(loaded, table, coded);
   const explained = explainTop(model, x);
   // The forest's walk for the reasons yields its probabilities too (the same sums, bit for bit).
-  const scores = explained.probability !== null ? { churn_probability: explained.probability } : scoreMatrix(loaded, x, table);
+  const scores = explained.probability !== null ? { churn_probability: explained.probability } : scoreMatrix(loaded, x);
   const p = scores.churn_probability;
   const value = customerValue(saved, table);
   const warnings = earlyWarnings(x, p, previous, table.ids, saved.scoring.retention.early_warning);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeMatrix } from '../../src/data/matrix.js';
+import { makeMatrix, selectFeatures } from '../../src/data/matrix.js';
 import { ConvergenceError, ModelError } from '../../src/errors.js';
 import { concordance, harrellC } from '../../src/evaluate/concordance.js';
-import { fitCox, type CoxModel } from '../../src/models/cox.js';
+import { tableSurvival } from '../../src/labels/survival.js';
+import { DEFAULT_COX_PARAMS, fitCox } from '../../src/models/cox.js';
 import { durationLeaks } from '../../src/models/duration-leak.js';
 import { kaplanMeier, medianSurvival, survivalAt } from '../../src/models/kaplan-meier.js';
 import { Rng } from '../../src/rng.js';
@@ -52,8 +53,13 @@ describe("Harrell's C", () => {
 
 describe('Cox proportional hazards', () => {
   const ref = readReference<CoxReference>('telco-cox.json');
-  const { x, y, tenure } = telcoDesign(ref.covariates, true);
-  const model = fitCox({ x, y, duration: tenure }, { l2: 0, maxIter: 50, tol: 1e-12, maxStep: 5, horizonMonths: 12 }, new Rng(1)) as CoxModel;
+  const design = telcoDesign([...ref.covariates, 'tenure'], true);
+  const { y, tenure } = design;
+  const x = selectFeatures(design.x, ref.covariates);
+  // Watched from joining (statsmodels' PHReg has no window), Breslow ties as the reference.
+  const survival = tableSurvival(tenure, 'tenure', 1, 'months', 'origin');
+  const params = { ...DEFAULT_COX_PARAMS, l2: 0, tol: 1e-12, ties: 'breslow' as const };
+  const model = fitCox({ x: design.x, y, survival }, params, new Rng(1));
 
   it('matches statsmodels PHReg (Breslow) on Telco: coefficients, errors, likelihood, C-index', () => {
     const s = model.state;
@@ -68,19 +74,33 @@ describe('Cox proportional hazards', () => {
   });
 
   it('gives conditional churn probabilities consistent with its survival curve', () => {
-    const [s12, s24] = model.survival(x, [12, 24]);
-    const [within12from12] = model.churnWithin(x, Float64Array.from({ length: x.rows }, () => 12), [12]);
+    const at12 = makeMatrix(design.x.features, design.x.features.map((f, j) => (f === 'tenure' ? new Float64Array(x.rows).fill(12) : design.x.columns[j])));
+    const [s12, s24, s13] = model.survival(at12, [12, 24, 13]);
+    const [within12from12] = model.churnWithin(at12, [12]);
     for (const i of [0, 5, 100]) {
       expect(within12from12[i]).toBeCloseTo(1 - s24[i] / s12[i], 12);
-      expect(model.predictProba(x)[i]).toBeCloseTo(1 - s12[i], 12);
+      expect(model.predictProba(at12)[i]).toBeCloseTo(1 - s13[i] / s12[i], 12);
     }
     const hr = model.hazardRatios().find((h) => h.feature === 'Contract_Two_year');
     expect(hr?.hazard_ratio).toBeLessThan(0.05);
   });
 
+  it('moves a window that reaches past the longest tenure watched back to end there, and counts it', () => {
+    const at = (t: number): ReturnType<typeof makeMatrix> => makeMatrix(design.x.features, design.x.features.map((f, j) => (f === 'tenure' ? new Float64Array(x.rows).fill(t) : design.x.columns[j])));
+    expect(model.state.baselines[0].last_time).toBe(72);
+    const [from60] = model.churnWithin(at(60), [12]);
+    const [from70] = model.churnWithin(at(70), [12]);
+    const [from90] = model.churnWithin(at(90), [12]);
+    expect(Array.from(from70)).toEqual(Array.from(from60));
+    expect(Array.from(from90)).toEqual(Array.from(from60));
+    expect(from60[0]).toBeGreaterThan(0);
+    expect(model.beyondFollowUp(at(60), 12)).toBe(0);
+    expect(model.beyondFollowUp(at(61), 12)).toBe(x.rows);
+  });
+
   it('errors clearly without a duration or when Newton runs out of steps', () => {
-    expect(() => fitCox({ x, y }, { l2: 0, maxIter: 50, tol: 1e-9, maxStep: 5, horizonMonths: 12 }, new Rng(1))).toThrow(ModelError);
-    expect(() => fitCox({ x, y, duration: tenure }, { l2: 0, maxIter: 1, tol: 1e-14, maxStep: 0.01, horizonMonths: 12 }, new Rng(1))).toThrow(ConvergenceError);
+    expect(() => fitCox({ x: design.x, y }, params, new Rng(1))).toThrow(ModelError);
+    expect(() => fitCox({ x: design.x, y, survival }, { ...params, maxIter: 1, tol: 1e-14, maxStep: 0.01 }, new Rng(1))).toThrow(ConvergenceError);
   });
 });
 

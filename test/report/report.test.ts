@@ -46,7 +46,8 @@ describe('the report files', () => {
     const ev = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| model | auc | pr_auc | lift_at_10 | capture_at_20 | brier | log_loss | empc | c_index | fit_seconds |');
-    expect(md).toContain(`| logistic (champion) | ${ev.models.logistic.auc.toFixed(3)} | ${ev.models.logistic.pr_auc.toFixed(3)} |`);
+    const champion = ev.models[ev.champion];
+    expect(md).toContain(`| ${ev.champion} (champion) | ${champion.auc.toFixed(3)} | ${champion.pr_auc.toFixed(3)} |`);
     expect(md).toContain('## Factor matrix: what to fix first');
     expect(md).toContain('| 100 | 10 | 30% |');
   });

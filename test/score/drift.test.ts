@@ -129,7 +129,7 @@ describe('model format versions', () => {
     const { drift_limit: _limit, ...scoring } = saved.scoring;
     const old = tmp.write('v1.json', JSON.stringify({ ...rest, version: 1, scoring }));
     const loaded = await loadSavedModel(old);
-    expect(loaded.saved.version).toBe(2);
+    expect(loaded.saved.version).toBe(3);
     expect(loaded.saved.drift_reference).toBeNull();
     expect(loaded.saved.scoring.drift_limit).toBe(0.25);
     const { code, stderr } = await runCli('score', '--model', old, '--input', INPUT, '--out', out('v1-list.csv'));
@@ -146,10 +146,10 @@ describe('model format versions', () => {
   it('a version 99 file fails with a clear message', async () => {
     const saved = JSON.parse(readFileSync(model, 'utf8')) as Record<string, unknown>;
     const future = tmp.write('v99.json', JSON.stringify({ ...saved, version: 99 }));
-    await expect(loadSavedModel(future)).rejects.toThrow('model format version 99 is not supported by this churnscope (reads version 2)');
+    await expect(loadSavedModel(future)).rejects.toThrow('model format version 99 is not supported by this churnscope (reads version 3)');
     const { code, stderr } = await runCli('score', '--model', future, '--input', INPUT, '--out', out('v99-list.csv'));
     expect(code).toBe(1);
-    expect(stderr).toBe(`churnscope: model error (file ${future}): model format version 99 is not supported by this churnscope (reads version 2) Retrain the model with this version: churnscope train --config <file> --out <dir>.\n`);
+    expect(stderr).toBe(`churnscope: model error (file ${future}): model format version 99 is not supported by this churnscope (reads version 3) Retrain the model with this version: churnscope train --config <file> --out <dir>.\n`);
     expect(existsSync(out('v99-list.csv'))).toBe(false);
   });
 });
