@@ -91,6 +91,46 @@ export class UsageError extends ChurnscopeError {
   }
 }
 
+/** What the system said when a file could not be read or written, in words, with what to do. */
+const FS_ADVICE: Record<string, string> = {
+  EACCES: 'permission denied: check the permissions of the file and its folder, or choose another path',
+  EPERM: 'the operation is not permitted: check the permissions of the file and its folder, or choose another path',
+  ENOENT: 'no such file or folder: check the path',
+  EISDIR: 'this is a folder where a file was expected: name a file',
+  ENOTDIR: 'a part of the path is a file, not a folder: check the path',
+  ENOSPC: 'the disk is full: free some space or write to another disk (large jobs also spill scratch files beside the output)',
+  EDQUOT: 'the disk quota is exhausted: free some space or write to another disk',
+  EROFS: 'the file system is read-only: choose a path on a writable disk',
+  EEXIST: 'something already exists at this path: choose another path',
+  ENOTEMPTY: 'the folder is not empty: choose another path',
+  EBUSY: 'the path is in use (a mount point or the current folder?): choose another path',
+  EMFILE: 'too many open files: raise the limit (ulimit -n) and run again',
+  ENAMETOOLONG: 'the path is too long: choose a shorter one',
+  ELOOP: 'the path loops through symbolic links: check the path',
+  EXDEV: 'the temporary file and the output are on different disks: choose an output folder on one disk',
+};
+
+/** A file-system failure (from Node or DuckDB) as one line naming the path and what to do. */
+export class FileSystemError extends ChurnscopeError {
+  readonly errno: string;
+  constructor(errno: string, path: string, options?: { cause?: unknown }) {
+    super('io', FS_ADVICE[errno] ?? `the file system refused (${errno}): check the path and the disk`, { file: path }, options);
+    this.name = 'FileSystemError';
+    this.errno = errno;
+  }
+}
+
+interface ErrnoLike { code?: unknown; path?: unknown; dest?: unknown }
+
+/** A Node file-system error (it carries `code` and `path`) as a FileSystemError; anything else: null. */
+export function fileSystemError(e: unknown): FileSystemError | null {
+  if (!(e instanceof Error)) return null;
+  const { code, path, dest } = e as ErrnoLike;
+  if (typeof code !== 'string' || typeof path !== 'string') return null;
+  // A rename names both ends; the destination is the one a user chose.
+  return new FileSystemError(code, typeof dest === 'string' && code !== 'ENOENT' ? dest : path, { cause: e });
+}
+
 export function isChurnscopeError(e: unknown): e is ChurnscopeError {
   return e instanceof ChurnscopeError;
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { exportOnnx } from '../export/onnx.js';
+import { isChurnscopeOnnx } from '../export/onnx-schema.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { checkApart, checkFileOutput } from '../io/output-guard.js';
 import { note } from '../io/progress.js';
 import { loadSavedModel } from '../score/load-model.js';
 
@@ -10,8 +13,10 @@ export function registerExport(program: Command): void {
     .description('Write a saved logistic or random-forest model in a portable format (ONNX), for scoring in Spark, Flink or any ONNX Runtime.')
     .requiredOption('--model <file>', 'saved model (models/<name>.json or models/champion.json)')
     .addOption(new Option('--format <format>', 'output format').choices(['onnx']).makeOptionMandatory())
-    .requiredOption('--out <file>', 'file to write (e.g. model.onnx); written under a temporary name and renamed')
+    .requiredOption('--out <file>', 'file to write (e.g. model.onnx); written under a temporary name and renamed; replaces only an ONNX file churnscope wrote')
     .action(async (opts: { model: string; format: 'onnx'; out: string }) => {
+      checkApart([{ path: opts.out, what: 'the ONNX file' }], [{ path: opts.model, what: 'the model' }]);
+      checkFileOutput(opts.out, 'ONNX model', (existing) => isChurnscopeOnnx(readFileSync(existing)));
       const { saved } = await loadSavedModel(opts.model);
       const bytes = exportOnnx(saved, opts.model);
       await writeFileAtomic(opts.out, bytes);

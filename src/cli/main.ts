@@ -2,7 +2,7 @@
  * The `churnscope` command line: one subcommand per file in this folder.
  */
 import { Command, CommanderError } from 'commander';
-import { isChurnscopeError } from '../errors.js';
+import { ChurnscopeError, fileSystemError, isChurnscopeError } from '../errors.js';
 import { registerExport } from './export.js';
 import { registerFeatures } from './features.js';
 import { registerGenerate } from './generate.js';
@@ -15,6 +15,7 @@ export function buildProgram(): Command {
   program
     .name('churnscope')
     .description('Churn prediction for telecom operators: train, evaluate, score and explain.')
+    .option('--debug', 'on an unexpected error, print its stack trace (for a bug report)')
     .showHelpAfterError()
     .exitOverride();
   registerTrain(program);
@@ -26,20 +27,34 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** DuckDB's own I/O failures (a full disk, a file it cannot write) as one line. */
+function duckdbIoError(e: unknown): ChurnscopeError | null {
+  if (!(e instanceof Error) || !e.message.startsWith('IO Error:')) return null;
+  const path = /"([^"]+)"/.exec(e.message)?.[1];
+  const line = e.message.split('\n')[0].replace(/^IO Error:\s*/, '');
+  const hint = /space/i.test(line) ? ' Free some space or write to another disk.' : ' Check the path, its permissions and the free space.';
+  return new ChurnscopeError('io', `${line}.${hint}`, path === undefined ? {} : { file: path }, { cause: e });
+}
+
 /** Runs the CLI; returns the exit code (0 success, 1 bad input or failure, 2 usage). */
 export async function main(argv: readonly string[]): Promise<number> {
+  // --debug is taken anywhere on the line (before or after the command).
+  const debug = argv.includes('--debug') || process.env.CHURNSCOPE_DEBUG === '1';
   const program = buildProgram();
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync([...argv.slice(0, 2), ...argv.slice(2).filter((a) => a !== '--debug')]);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isChurnscopeError(e)) {
-      process.stderr.write(`churnscope: ${e.describe()}\n`);
-      return e.code === 'usage' ? 2 : 1;
+    const known = isChurnscopeError(e) ? e : (fileSystemError(e) ?? duckdbIoError(e));
+    if (known !== null) {
+      process.stderr.write(`churnscope: ${known.describe()}\n`);
+      if (debug && known.cause instanceof Error) process.stderr.write(`${known.cause.stack ?? ''}\n`);
+      return known.code === 'usage' ? 2 : 1;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    process.stderr.write(`churnscope: unexpected error: ${err.stack ?? err.message}\n`);
+    process.stderr.write(`churnscope: unexpected error: ${err.message.split('\n')[0]}. This is a churnscope bug: please report it with the output of the same command run with --debug.\n`);
+    if (debug) process.stderr.write(`${err.stack ?? ''}\n`);
     return 1;
   }
 }

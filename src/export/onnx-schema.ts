@@ -202,3 +202,12 @@ export function encodeModel(model: Model): Uint8Array {
   if (problem !== null) throw new Error(`internal error: invalid ONNX model message: ${problem}`);
   return ModelProtoType.encode(message).finish();
 }
+
+/** Whether `bytes` are an ONNX model churnscope wrote (its producer name), for replacing a previous export only. */
+export function isChurnscopeOnnx(bytes: Uint8Array): boolean {
+  try {
+    return (ModelProtoType.toObject(ModelProtoType.decode(bytes)) as { producer_name?: unknown }).producer_name === 'churnscope';
+  } catch {
+    return false;
+  }
+}

@@ -9,8 +9,11 @@
  * before deactivation as falling outgoing traffic (incoming holds), fewer distinct numbers called
  * and falling total minutes. Non-payment looks different: normal usage, unpaid bills, a cut.
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { withAtomicDir } from '../io/atomic.js';
 import { Rng } from '../rng.js';
 import { dayIn, monthIndex, monthName, monthStart } from './months.js';
 
@@ -223,29 +226,48 @@ export interface GenerateResult {
   counts: { customers: number; months: number; first_month: string; last_month: string };
 }
 
+/** Limits of a generated panel: beyond them a run would fill the disk or mean a typo. */
+export const GENERATE_LIMITS = { customers: 100_000_000, months: 240 } as const;
+
+/** Refuses numbers generate cannot honour, naming the option, before anything is written. */
+export function checkGenerateOptions(options: Pick<GenerateOptions, 'customers' | 'months' | 'seed'>): void {
+  const whole = (name: string, v: number, min: number, max: number): void => {
+    if (!Number.isSafeInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, not ${String(v)}`, { key: `--${name}` });
+  };
+  whole('customers', options.customers, 1, GENERATE_LIMITS.customers);
+  whole('months', options.months, 1, GENERATE_LIMITS.months);
+  whole('seed', options.seed, 0, 2 ** 32 - 1);
+}
+
+/**
+ * Writes the panel into a temporary folder renamed over `out` at the end: a run killed midway
+ * leaves the previous panel whole (or nothing), never a mix of old and new tables.
+ */
 export async function generatePanel(options: GenerateOptions): Promise<GenerateResult> {
+  checkGenerateOptions(options);
   const first = monthIndex(options.startMonth ?? '2025-01');
   const last = first + options.months - 1;
-  mkdirSync(options.out, { recursive: true });
   const names: (keyof Buffers)[] = ['customers', 'usage', 'complaints', ...(options.cdr === true ? (['cdr'] as const) : [])];
-  const files: Record<string, string> = {};
-  const streams: Record<string, WriteStream> = {};
-  for (const name of names) {
-    files[name] = join(options.out, `${name === 'usage' ? 'usage_monthly' : name}.csv`);
-    streams[name] = createWriteStream(files[name]);
-    streams[name].write(`${HEADERS[name]}\n`);
-  }
-  const buffers: Buffers = { customers: [], usage: [], complaints: [], cdr: [] };
-  const CHUNK = 5000;
-  for (let i = 0; i < options.customers; i++) {
-    simulateCustomer(i, options.seed, first, last, options.cdr === true, buffers, options.customers);
-    if ((i + 1) % CHUNK === 0 || i + 1 === options.customers) {
-      for (const name of names) await write(streams[name], buffers[name]);
-    }
-  }
-  for (const name of names) await close(streams[name]);
+  const fileName = (name: keyof Buffers): string => `${name === 'usage' ? 'usage_monthly' : name}.csv`;
+  const files: Record<string, string> = Object.fromEntries(names.map((name) => [name, join(options.out, fileName(name))]));
   files.drivers = join(options.out, 'drivers.json');
   const counts = { customers: options.customers, months: options.months, first_month: monthName(first), last_month: monthName(last) };
-  writeFileSync(files.drivers, `${JSON.stringify({ seed: options.seed, ...counts, drivers: TRUE_DRIVERS }, null, 2)}\n`);
+  await withAtomicDir(options.out, 'panel', async (dir) => {
+    const streams: Record<string, WriteStream> = {};
+    for (const name of names) {
+      streams[name] = createWriteStream(join(dir, fileName(name)));
+      streams[name].write(`${HEADERS[name]}\n`);
+    }
+    const buffers: Buffers = { customers: [], usage: [], complaints: [], cdr: [] };
+    const CHUNK = 5000;
+    for (let i = 0; i < options.customers; i++) {
+      simulateCustomer(i, options.seed, first, last, options.cdr === true, buffers, options.customers);
+      if ((i + 1) % CHUNK === 0 || i + 1 === options.customers) {
+        for (const name of names) await write(streams[name], buffers[name]);
+      }
+    }
+    for (const name of names) await close(streams[name]);
+    await writeFile(join(dir, 'drivers.json'), `${JSON.stringify({ seed: options.seed, ...counts, drivers: TRUE_DRIVERS }, null, 2)}\n`);
+  });
   return { files, drivers: TRUE_DRIVERS, counts };
 }

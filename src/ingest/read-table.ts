@@ -3,12 +3,11 @@
  * the config: every problem a user can cause becomes an InputError naming file, row and column.
  * CSV is read as text first so that a bad value is reported where it stands, not coerced.
  */
-import { statSync } from 'node:fs';
-import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableConfig } from '../config/schema.js';
 import { ConfigError, InputError } from '../errors.js';
 import { sqlIdent, sqlString, withDuckDB } from '../io/duckdb.js';
+import { duckReader, inputFormat, withInputFiles, type InputFile, duckMessage } from '../io/input-file.js';
 import type { CustomerTable, RawColumn } from './table.js';
 
 const ROW = '__churnscope_row';
@@ -16,33 +15,21 @@ const ROW = '__churnscope_row';
 /** Roles whose columns must be numeric. */
 const TEXT_ROLES = new Set(['contract']);
 
-function checkFile(file: string): void {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    throw new InputError('the file does not exist or cannot be read', { file });
-  }
-  if (size === 0) throw new InputError('the file is empty (0 bytes): expected a header line and data rows', { file });
-}
-
 /** Loads the file into table `raw` (with a 1-based row number), text for CSV, typed for Parquet. */
-async function loadRaw(con: DuckDBConnection, file: string): Promise<void> {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.parquet') {
+async function loadRaw(con: DuckDBConnection, input: InputFile): Promise<void> {
+  const file = input.path;
+  if (inputFormat(file) === 'parquet') {
     try {
-      await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM read_parquet(${sqlString(file)})`);
+      await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${duckReader([input])}`);
     } catch (e) {
-      throw new InputError(`the Parquet file cannot be read (corrupt or not Parquet): ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+      throw new InputError(`the Parquet file cannot be read (corrupt or not Parquet): ${duckMessage(e, [input])}`, { file }, { cause: e });
     }
     return;
   }
   try {
-    await con.run(
-      `CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM read_csv(${sqlString(file)}, all_varchar = true, header = true, store_rejects = true)`,
-    );
+    await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${duckReader([input], 'all_varchar = true, header = true, store_rejects = true')}`);
   } catch (e) {
-    throw new InputError(`the file cannot be read as CSV: ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+    throw new InputError(`the file cannot be read as CSV: ${duckMessage(e, [input])}`, { file }, { cause: e });
   }
   const rejects = (await con.runAndReadAll(
     'SELECT line::INTEGER, column_name, error_type, error_message FROM reject_errors ORDER BY line LIMIT 1',
@@ -108,9 +95,8 @@ export interface ReadSpec {
 /** Reads and validates a table; the shared engine behind training and scoring reads. */
 export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
   const { file } = spec;
-  checkFile(file);
-  return withDuckDB(async (con) => {
-    await loadRaw(con, file);
+  return withInputFiles([{ path: file, what: 'the file' }], ([input]) => withDuckDB(async (con) => {
+    await loadRaw(con, input);
     const columns = await describe(con);
     const names = new Set(columns.map((c) => c.name));
     const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM raw')).getRowsJS()[0][0]);
@@ -217,7 +203,7 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
       out.push(column);
     }
     return { source: file, rows, ids, columns: out, target, duration, warnings };
-  });
+  }));
 }
 
 function isConstant(column: RawColumn): boolean {

@@ -9,6 +9,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { UsageError } from '../errors.js';
 import { tempPathFor } from './atomic.js';
 import { sqlIdent, sqlString, withDuckDB } from './duckdb.js';
+import { withInputFiles } from './input-file.js';
 
 export type OutColumn =
   | { name: string; type: 'int'; values: Int32Array }
@@ -62,35 +63,41 @@ export async function writeTable(target: string, columns: readonly OutColumn[], 
   await mkdir(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   try {
-    if (format === 'csv') {
-      await writeFile(tmp, toCsv(columns));
-    } else if (format === 'arrow') {
-      const arrays: Record<string, Int32Array | Float64Array | boolean[] | string[]> = {};
-      for (const c of columns) {
-        if (c.type === 'bool') arrays[c.name] = Array.from(c.values, (v) => v === 1);
-        else if (c.type === 'text') arrays[c.name] = c.values.map((v) => v ?? '');
-        else arrays[c.name] = c.values;
-      }
-      await writeFile(tmp, tableToIPC(tableFromArrays(arrays), 'file'));
-    } else {
-      const csv = `${tmp}.csv`;
-      await writeFile(csv, toCsv(columns));
-      const types = columns.map((c) => `${sqlString(c.name)}: '${duckType[c.type]}'`).join(', ');
-      const select = columns.map((c) => sqlIdent(c.name)).join(', ');
-      try {
-        await withDuckDB(async (con) => {
-          await con.run('SET threads = 1'); // one writer thread keeps row groups, and so bytes, stable
-          await con.run(
-            `COPY (SELECT ${select} FROM read_csv(${sqlString(csv)}, header = true, columns = {${types}})) TO ${sqlString(tmp)} (FORMAT parquet)`,
-          );
-        });
-      } finally {
-        await rm(csv, { force: true });
-      }
-    }
+    await writeTableFile(tmp, columns, format);
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Writes `columns` straight to `file` (a temporary path the caller renames). */
+export async function writeTableFile(file: string, columns: readonly OutColumn[], format: TableFormat): Promise<void> {
+  if (format === 'csv') {
+    await writeFile(file, toCsv(columns));
+    return;
+  }
+  if (format === 'arrow') {
+    const arrays: Record<string, Int32Array | Float64Array | boolean[] | string[]> = {};
+    for (const c of columns) {
+      if (c.type === 'bool') arrays[c.name] = Array.from(c.values, (v) => v === 1);
+      else if (c.type === 'text') arrays[c.name] = c.values.map((v) => v ?? '');
+      else arrays[c.name] = c.values;
+    }
+    await writeFile(file, tableToIPC(tableFromArrays(arrays), 'file'));
+    return;
+  }
+  const csv = `${file}.csv`;
+  await writeFile(csv, toCsv(columns));
+  const types = columns.map((c) => `${sqlString(c.name)}: '${duckType[c.type]}'`).join(', ');
+  const select = columns.map((c) => sqlIdent(c.name)).join(', ');
+  try {
+    // The temporary name holds the output's name, which may hold pattern characters: read it literally.
+    await withInputFiles([{ path: csv, what: 'the temporary table' }], ([input]) => withDuckDB(async (con) => {
+      await con.run('SET threads = 1'); // one writer thread keeps row groups, and so bytes, stable
+      await con.run(`COPY (SELECT ${select} FROM read_csv(${sqlString(input.duck)}, header = true, columns = {${types}})) TO ${sqlString(file)} (FORMAT parquet)`);
+    }));
+  } finally {
+    await rm(csv, { force: true });
   }
 }

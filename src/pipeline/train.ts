@@ -17,6 +17,7 @@ import { ConfigError } from '../errors.js';
 import type { CustomerTable } from '../ingest/table.js';
 import { takeTableRows } from '../ingest/table.js';
 import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
+import { checkFolderOutput } from '../io/output-guard.js';
 import { note, progress } from '../io/progress.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
 import { atWindowStart, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
@@ -137,6 +138,7 @@ function modelView(kind: ModelKind, train: TrainingData, test: TrainingData, exc
 
 /** Trains, evaluates and writes the run directory for a customer table already read. */
 export async function trainTable(config: TableConfig, table: CustomerTable, outDir: string, options: TrainOptions = {}): Promise<TrainResult> {
+  checkFolderOutput(outDir, 'run'); // before minutes of fitting, not after
   const seed = options.seed ?? config.seed;
   const cfg = { ...config, seed };
   const warnings = [...table.warnings];
@@ -234,7 +236,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     });
   }
 
-  await withAtomicDir(outDir, async (dir) => {
+  await withAtomicDir(outDir, 'run', async (dir) => {
     for (const [kind, s] of saved) await writeFileAtomic(join(dir, 'models', `${kind}.json`), toCompactJson(s));
     const championModel = saved.get(champion as ModelKind);
     if (championModel !== undefined) await writeFileAtomic(join(dir, 'models', 'champion.json'), toCompactJson(championModel));

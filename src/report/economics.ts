@@ -3,7 +3,9 @@
  * customers and revenue at risk by tier and segment, the expected saving of a campaign on the top
  * N, and how often each driver is among the at-risk customers' reasons.
  */
-import { sqlString, withDuckDB } from '../io/duckdb.js';
+import { InputError } from '../errors.js';
+import { withDuckDB } from '../io/duckdb.js';
+import { duckReader, withInputFiles, duckMessage } from '../io/input-file.js';
 import { driverOf } from './factors.js';
 
 export interface Campaign { top_n: number; offer_cost: number; success_rate: number }
@@ -21,9 +23,12 @@ export interface Economics {
 }
 
 export async function economics(list: string, campaign: Campaign = DEFAULT_CAMPAIGN): Promise<Economics> {
-  return withDuckDB(async (con) => {
-    const src = `${list.endsWith('.parquet') ? 'read_parquet' : 'read_csv'}(${sqlString(list)})`;
-    await con.run(`CREATE TABLE l AS SELECT * FROM ${src}`);
+  return withInputFiles([{ path: list, what: 'the scored list' }], ([file]) => withDuckDB(async (con) => {
+    try {
+      await con.run(`CREATE TABLE l AS SELECT * FROM ${duckReader([file], "header = true, types = {'id': 'VARCHAR'}")}`);
+    } catch (e) {
+      throw new InputError(`the scored list cannot be read: ${duckMessage(e, [file])}`, { file: list }, { cause: e });
+    }
     const cols = new Set((await con.runAndReadAll('DESCRIBE l')).getRowsJS().map((r) => String(r[0])));
     const risk = cols.has('value_at_risk') ? 'value_at_risk' : '0';
     const group = async (expr: string): Promise<GroupRow[]> =>
@@ -61,5 +66,5 @@ export async function economics(list: string, campaign: Campaign = DEFAULT_CAMPA
       driver_share_high_risk: share,
       top_reasons_by_segment: bySegment,
     };
-  });
+  }));
 }

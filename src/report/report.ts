@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { describeFeature } from '../features/catalogue.js';
 import { toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
+import { checkApart, checkFolderOutput } from '../io/output-guard.js';
 import { barChart, calibrationChart, importanceChart, kaplanMeierChart, overlayChart, ratioChart } from './charts.js';
 import { economics, type Campaign, type Economics } from './economics.js';
 import { consolidatedRanking, factorMatrix, type FactorRow, type RankedDriver } from './factors.js';
@@ -187,8 +188,13 @@ export function toMarkdown(doc: ReportDocument): string {
 }
 
 export async function writeReport(input: ReportInput, outDir: string, campaign?: Campaign): Promise<{ html: string; markdown: string; json: string }> {
+  checkApart([{ path: outDir, what: 'the report folder' }], [
+    { path: input.runDir, what: 'the run folder' },
+    ...(input.list === null ? [] : [{ path: input.list, what: 'the scored list' }]),
+  ]);
+  checkFolderOutput(outDir, 'report');
   const { doc, svgs, figs } = await buildReport(input, campaign);
-  await withAtomicDir(outDir, async (dir) => {
+  await withAtomicDir(outDir, 'report', async (dir) => {
     await writeFileAtomic(join(dir, 'report.html'), toHtml(doc, figs, svgs));
     await writeFileAtomic(join(dir, 'report.md'), toMarkdown(doc));
     await writeFileAtomic(join(dir, 'report.json'), toStableJson(doc));

@@ -4,12 +4,11 @@
  * DOUBLE, text as codes of the levels the encoder knows — so that no string crosses into
  * JavaScript and the ids can be joined back by row after scoring.
  */
-import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
 import { derivedInputs } from '../features/derived.js';
 import { sqlIdent, sqlString } from '../io/duckdb.js';
+import { duckMessage, duckReader, inputFormat, type InputFile } from '../io/input-file.js';
 import type { InputLayout } from './coded-scorer.js';
 import type { LoadedModel } from './load-model.js';
 import { valueColumn } from './value.js';
@@ -17,24 +16,15 @@ import { valueColumn } from './value.js';
 export interface Shard { index: number; count: number }
 
 /** CSV is read as text: the sniffer would turn Yes/No into booleans, which then never match the levels learnt in training. */
-export function reader(file: string): string {
-  return extname(file).toLowerCase() === '.parquet' ? `read_parquet(${sqlString(file)})` : `read_csv(${sqlString(file)}, header = true, all_varchar = true)`;
-}
+export const CSV_AS_TEXT = 'header = true, all_varchar = true';
 
-/** Opens the input as the view `src`; returns its column names. */
-export async function openInput(con: DuckDBConnection, input: string): Promise<Set<string>> {
+/** Opens the input (a literal file, see io/input-file) as the view `src`; returns its column names. */
+export async function openInput(con: DuckDBConnection, input: InputFile): Promise<Set<string>> {
   try {
-    const s = await stat(input);
-    if (s.size === 0) throw new InputError('the file is empty (0 bytes)', { file: input });
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('the file does not exist or cannot be read', { file: input });
-  }
-  try {
-    await con.run(`CREATE VIEW src AS SELECT * FROM ${reader(input)}`);
+    await con.run(`CREATE VIEW src AS SELECT * FROM ${duckReader([input], CSV_AS_TEXT)}`);
     return new Set((await con.runAndReadAll('DESCRIBE src')).getRowsJS().map((r) => String(r[0])));
   } catch (e) {
-    throw new InputError(`the file cannot be read (corrupt, truncated or not ${extname(input).slice(1) || 'CSV'}): ${(e as Error).message.split('\n')[0]}`, { file: input }, { cause: e });
+    throw new InputError(`the file cannot be read (corrupt, truncated or not ${inputFormat(input.path) === 'parquet' ? 'Parquet' : 'CSV'}): ${duckMessage(e, [input])}`, { file: input.path }, { cause: e });
   }
 }
 

@@ -8,7 +8,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
 import { sqlDouble, sqlIdent, sqlString } from '../io/duckdb.js';
 import type { ScoredColumn } from './coded-scorer.js';
-import { hasId, reader } from './job-input.js';
+import { duckReader, type InputFile, duckMessage } from '../io/input-file.js';
+import { CSV_AS_TEXT, hasId } from './job-input.js';
 import type { LoadedModel } from './load-model.js';
 import { actionFor } from './reasons.js';
 import { REASONS_PER_CUSTOMER, TIERS, type RankBy } from './score-batch.js';
@@ -61,11 +62,11 @@ export async function setDecoders(con: DuckDBConnection, loaded: LoadedModel, te
 const distinct = (values: readonly string[]): string => [...new Set(values)].sort().map(sqlString).join(', ');
 
 /** Loads the previous list's probabilities as the table `prev`. */
-export async function loadPrevious(con: DuckDBConnection, file: string): Promise<void> {
+export async function loadPrevious(con: DuckDBConnection, previous: InputFile): Promise<void> {
   try {
-    await con.run(`CREATE TABLE prev AS SELECT CAST(id AS VARCHAR) AS id, CAST(churn_probability AS DOUBLE) AS p_prev FROM ${reader(file)}`);
+    await con.run(`CREATE TABLE prev AS SELECT CAST(id AS VARCHAR) AS id, CAST(churn_probability AS DOUBLE) AS p_prev FROM ${duckReader([previous], CSV_AS_TEXT)}`);
   } catch (e) {
-    throw new InputError(`the previous list cannot be read (it needs columns id and churn_probability): ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+    throw new InputError(`the previous list cannot be read (it needs columns id and churn_probability): ${duckMessage(e, [previous])}`, { file: previous.path }, { cause: e });
   }
 }
 

@@ -41,7 +41,7 @@ describe('customer table: bad input gets one clear error naming file, row and co
   });
 
   it('missing file', async () => {
-    expect(await errorOf(null)).toBe('input error (file FILE): the file does not exist or cannot be read');
+    expect(await errorOf(null)).toBe('input error (file FILE): the file does not exist: check the path');
   });
   it('empty file', async () => {
     expect(await errorOf('')).toBe('input error (file FILE): the file is empty (0 bytes): expected a header line and data rows');

@@ -4,12 +4,13 @@
  * column; where skipping is the right answer (usage of an unknown customer, a month missing from
  * a customer's usage) the rows are counted in warnings, never dropped silently.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MEMORY_LIMIT, sqlIdent, sqlString } from '../../io/duckdb.js';
+import { duckReader, withInputFiles, duckMessage } from '../../io/input-file.js';
 
 export const DEACTIVATION_REASONS = ['voluntary', 'port_out', 'non_payment', 'fraud'] as const;
 export const VOLUNTARY_REASONS = ['voluntary', 'port_out'] as const;
@@ -32,21 +33,15 @@ export interface Panel {
 
 const ROW = '__row';
 
-function reader(file: string): string {
-  if (!existsSync(file)) throw new InputError('the file does not exist or cannot be read', { file });
-  if (statSync(file).size === 0) throw new InputError('the file is empty (0 bytes): expected a header line and data rows', { file });
-  return extname(file).toLowerCase() === '.parquet'
-    ? `read_parquet(${sqlString(file)})`
-    : `read_csv(${sqlString(file)}, all_varchar = true, header = true, store_rejects = true)`;
-}
-
+/** Copies a table's file (read literally, see io/input-file) into `table`, with 1-based row numbers. */
 async function loadRaw(con: DuckDBConnection, table: string, file: string, columns: readonly string[]): Promise<void> {
-  try {
-    await con.run(`CREATE TABLE ${table} AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${reader(file)}`);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`the file cannot be read: ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
-  }
+  await withInputFiles([{ path: file, what: `the ${table.replace('raw_', '')} table` }], async ([input]) => {
+    try {
+      await con.run(`CREATE TABLE ${table} AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${duckReader([input], 'all_varchar = true, header = true, store_rejects = true')}`);
+    } catch (e) {
+      throw new InputError(`the file cannot be read: ${duckMessage(e, [input])}`, { file }, { cause: e });
+    }
+  });
   const rejects = (await con.runAndReadAll('SELECT line::INTEGER, column_name, error_message FROM reject_errors ORDER BY line LIMIT 1')).getRowsJS();
   if (rejects.length > 0) {
     throw new InputError(`the line cannot be parsed: ${String(rejects[0][2])}`, { file, row: Number(rejects[0][0]) - 1, column: String(rejects[0][1]) });
