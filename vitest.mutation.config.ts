@@ -10,8 +10,12 @@ export default defineConfig({
   test: {
     include: [
       'test/evaluate/**/*.test.ts',
-      'test/models/{logistic,survival,forest}.test.ts',
-      'test/score/top-reasons.test.ts',
+      'test/models/{logistic,survival,cox-baseline,penalized}.test.ts',
+      'test/data/**/*.test.ts',
+      'test/features/**/*.test.ts',
+      'test/labels/**/*.test.ts',
+      'test/score/{top-reasons,list-boundaries}.test.ts',
+      'test/io/atomic-faults.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
