@@ -37,7 +37,6 @@ function savedModel(kind: 'logistic' | 'cox', features: string[], model: ModelSt
     scoring: {
       id: 'id',
       tiers: options.tiers ?? { high: 0.5, medium: 0.25 },
-      horizon_months: 12,
       duration,
       retention: { ...retentionSchema.parse({}), ...options.retention },
       drift_limit: 0.25,
@@ -64,12 +63,17 @@ export function probabilityOf(score: number): number {
   return model.predictProba({ rows: 1, features: ['score'], columns: [Float64Array.from([score])] })[0];
 }
 
-/** A Cox model on `score` with coefficient ln 2 (risk 2^score) and the baseline given, conditioned on `tenure`. */
-export function handCox(times: number[], cumhaz: number[], options: HandModelOptions = {}): SavedModel {
-  const features = ['score'];
+/**
+ * A Cox model on `score` with coefficient ln 2 (risk 2^score), the baseline given (at the means),
+ * conditioned on the `tenure` column; its churn_probability is churn within a 1-month window.
+ */
+export function handCox(times: number[], cumhaz: number[], lastTime: number, options: HandModelOptions = {}): SavedModel {
+  const features = ['score', 'tenure'];
   const state: CoxState = {
-    kind: 'cox', params: { l2: 0, maxIter: 1, tol: 1, maxStep: 1, horizonMonths: 12 }, features,
-    coef: [Math.LN2], se: [0], mean: [0], baseline_times: times, baseline_cumhaz: cumhaz, log_partial_likelihood: 0, iterations: 1,
+    kind: 'cox', params: { l2: 0, maxIter: 1, tol: 1, maxStep: 1, ties: 'breslow', strata: [] }, features, covariates: ['score'],
+    time: { feature: 'tenure', offset: 0, window: 1, month: 1 }, strata: [], coef: [Math.LN2], se: [0], mean: [0],
+    baselines: [{ levels: [], rows: 100, events: 10, last_time: lastTime, times, cumhaz }],
+    log_partial_likelihood: 0, null_log_partial_likelihood: 0, concordance: 0.5, rows: 100, events: 10, iterations: 1,
   };
   return savedModel('cox', features, state, options, 'tenure');
 }

@@ -4,6 +4,8 @@
  * (scikit-learn / statsmodels, polished by scipy; see make-survival-and-penalized.py).
  */
 import { describe, expect, it } from 'vitest';
+import { makeMatrix } from '../../src/data/matrix.js';
+import { tableSurvival } from '../../src/labels/survival.js';
 import { DEFAULT_COX_PARAMS, fitCox } from '../../src/models/cox.js';
 import { DEFAULT_LOGISTIC_PARAMS, fitLogistic } from '../../src/models/logistic.js';
 import { Rng } from '../../src/rng.js';
@@ -35,13 +37,15 @@ describe('penalized logistic regression against scikit-learn with the same L2', 
   }
 });
 
-describe('penalized Cox (Breslow) against statsmodels with the same L2', () => {
+describe('penalized Cox (Breslow, watched from joining) against statsmodels with the same L2', () => {
   const { x, y, tenure } = telcoDesign(ref.cox.covariates, true);
+  const withTenure = makeMatrix([...x.features, 'tenure'], [...x.columns, tenure]);
+  const survival = tableSurvival(tenure, 'tenure', 1, 'months', 'origin');
   it('uses l2 = 0.1 by default', () => expect(DEFAULT_COX_PARAMS.l2).toBe(0.1));
 
   for (const fit of ref.cox.fits) {
     it(`l2 = ${fit.l2}: coefficients and log partial likelihood`, () => {
-      const m = fitCox({ x, y, duration: tenure }, { ...DEFAULT_COX_PARAMS, l2: fit.l2, tol: 1e-14 }, new Rng(1));
+      const m = fitCox({ x: withTenure, y, survival }, { ...DEFAULT_COX_PARAMS, l2: fit.l2, tol: 1e-14, ties: 'breslow' }, new Rng(1));
       ref.cox.covariates.forEach((t, j) => expect(relative(m.state.coef[j], fit.coef[t])).toBeLessThan(1e-7));
       expect(m.state.log_partial_likelihood).toBeCloseTo(fit.log_partial_likelihood, 6);
     });

@@ -89,20 +89,25 @@ describe('early warnings at their limits', () => {
 });
 
 describe('survival horizons in the list', () => {
-  // H0 at the means: 0.1 at month 1, 0.3 at 2, 0.6 at 4; risk 2^score.
-  const cox = writeModel(join(tmp.dir, 'cox.json'), handCox([1, 2, 4], [0.1, 0.3, 0.6], { revenue: null, retention: { rank_by: 'probability' } }));
+  // H0 at the means: 0.1 at month 1, 0.3 at 2, 0.6 at 4, the longest tenure watched 5; risk 2^score.
+  // churn_probability is churn within the label's 1-month window; a window reaching past month 5
+  // is moved back to end there.
+  const cox = writeModel(join(tmp.dir, 'cox.json'), handCox([1, 2, 4], [0.1, 0.3, 0.6], 5, { revenue: null, retention: { rank_by: 'probability' } }));
   const coxInput = tmp.write('cox-input.csv', ['id,score,tenure', 'new,0,0', 'at_event_time,1,1', 'unknown_tenure,0,', 'later,0,2', 'long,0,10'].join('\n'));
 
-  it('gives 1 − exp(−(H0(t+h) − H0(t))·risk) at the current tenure, a blank tenure as new', async () => {
+  it('gives 1 − exp(−(H0(a+h) − H0(a))·risk) from the current tenure a, a blank tenure imputed (median 0)', async () => {
     const out = join(tmp.dir, 'cox.csv');
     await runScoringJob({ model: cox, input: coxInput, out });
     const rows = Object.fromEntries(readList(out).map((r) => [r.id, [r.p_churn_3m, r.p_churn_6m, r.p_churn_12m, r.churn_probability].map(Number)]));
     const p = (h: number): number => 1 - Math.exp(-h);
-    expect(rows.new).toEqual([p(0.3), p(0.6), p(0.6), p(0.6)]);
-    expect(rows.at_event_time).toEqual([p((0.6 - 0.1) * 2), p((0.6 - 0.1) * 2), p((0.6 - 0.1) * 2), p((0.6 - 0.1) * 2)]);
+    // 3 months from 0: H0(3); 6 and 12 months reach past 5, so they read 0..5: H0(5) = 0.6.
+    expect(rows.new).toEqual([p(0.3), p(0.6), p(0.6), p(0.1)]);
+    // From month 1, at an event time (its jump is already behind): H0(4) − H0(1) = 0.5, doubled.
+    expect(rows.at_event_time).toEqual([p(0.5 * 2), p(0.6 * 2), p(0.6 * 2), p(0.2 * 2)]);
     expect(rows.unknown_tenure).toEqual(rows.new);
-    expect(rows.later).toEqual([p(0.6 - 0.3), p(0.6 - 0.3), p(0.6 - 0.3), p(0.6 - 0.3)]);
-    expect(rows.long).toEqual([0, 0, 0, 0]);
+    expect(rows.later).toEqual([p(0.6 - 0.3), p(0.6), p(0.6), 0]);
+    // From month 10, every window is moved back to end at 5.
+    expect(rows.long).toEqual([p(0.6 - 0.3), p(0.6), p(0.6), 0]);
     expect(readList(out).map((r) => r.id)).toEqual(['at_event_time', 'new', 'unknown_tenure', 'later', 'long']);
   });
 });
