@@ -12,12 +12,16 @@ import type { CustomerTable, RawColumn } from '../../ingest/table.js';
 import { labelQuery, type LabelSpec } from '../../labels/windows.js';
 import { registerCatalogue } from '../catalogue.js';
 import { accountFamily, activeAt, complaintFamily, NO_COMPLAINT_MONTHS, PANEL_CATALOGUE, usageFamily, ZERO_WHEN_ABSENT, type Window } from './families.js';
+import { sequenceCatalogue, sequenceFamily } from './sequence.js';
 
 registerCatalogue(PANEL_CATALOGUE);
+registerCatalogue(sequenceCatalogue(24));
 
 export interface SnapshotOptions {
   window: number; // observation months
   labels?: LabelSpec; // absent for scoring
+  /** Also the months themselves, one column per channel and month (for the sequence model). */
+  sequence?: boolean;
 }
 
 export interface SnapshotCounts {
@@ -66,11 +70,13 @@ export async function buildSnapshot(panel: Panel, month: string, options: Snapsh
   const { con } = panel;
   await con.run(`CREATE OR REPLACE TEMP TABLE base AS ${activeAt(w)}`);
   const labelSql = labels === undefined ? null : labelQuery(w.tStart, w.tEnd, { start: monthStart(windowStart), end: monthStart(windowEnd + 1) }, labels);
-  const sql = `SELECT customer_id, a.* EXCLUDE (customer_id), u.* EXCLUDE (customer_id), c.* EXCLUDE (customer_id)${labelSql === null ? '' : ', l.label, l.excluded, l.duration AS __duration'}
+  const sequence = options.sequence === true;
+  const sql = `SELECT customer_id, a.* EXCLUDE (customer_id), u.* EXCLUDE (customer_id), c.* EXCLUDE (customer_id)${sequence ? ', s.* EXCLUDE (customer_id)' : ''}${labelSql === null ? '' : ', l.label, l.excluded, l.duration AS __duration'}
     FROM base
     LEFT JOIN (${accountFamily(w)}) a USING (customer_id)
     LEFT JOIN (${usageFamily(w)}) u USING (customer_id)
     LEFT JOIN (${complaintFamily(w)}) c USING (customer_id)
+    ${sequence ? `LEFT JOIN (${sequenceFamily(t, options.window, panel.firstMonth)}) s USING (customer_id)` : ''}
     ${labelSql === null ? '' : `LEFT JOIN (${labelSql}) l USING (customer_id)`}
     ORDER BY customer_id`;
   // Streamed chunk by chunk into typed columns: a million customers' features as JS values took GBs.
@@ -156,9 +162,17 @@ export function stackSnapshots(snapshots: readonly Snapshot[]): CustomerTable {
       : { name: c.name, kind: 'text', values: snapshots.flatMap((s) => s.table.columns[j].values as (string | null)[]) },
   );
   const period = new Int32Array(snapshots.reduce((a, s) => a + s.table.rows, 0));
+  const groups = new Int32Array(period.length);
+  const customer = new Map<string, number>();
   let off = 0;
   for (const s of snapshots) {
     period.set(s.table.period ?? [], off);
+    for (let i = 0; i < s.table.rows; i++) {
+      const id = s.table.ids[i];
+      let g = customer.get(id);
+      if (g === undefined) customer.set(id, (g = customer.size));
+      groups[off + i] = g;
+    }
     off += s.table.rows;
   }
   return {
@@ -170,6 +184,7 @@ export function stackSnapshots(snapshots: readonly Snapshot[]): CustomerTable {
     target: first.target === undefined ? undefined : Uint8Array.from(snapshots.flatMap((s) => Array.from(s.table.target ?? []))),
     duration: first.duration === undefined ? undefined : concatFloat(snapshots.map((s) => s.table.duration ?? new Float64Array())),
     period,
+    groups,
     warnings: snapshots.flatMap((s) => s.table.warnings),
   };
 }
