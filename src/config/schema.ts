@@ -10,7 +10,7 @@ export const ROLE_NAMES = [
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
-const modelNames = z.enum(['logistic', 'random_forest', 'cox']);
+const modelNames = z.enum(['logistic', 'random_forest', 'cox', 'sequence']);
 
 /** How the retention list values customers, ranks them, flags early warnings and suggests actions. */
 export const retentionSchema = z.strictObject({

@@ -16,6 +16,8 @@ export interface TrainingData {
   readonly y: Uint8Array; // 1 = churned (the event)
   readonly duration?: Float64Array; // time on network, for survival models
   readonly survival?: SurvivalLabels; // the span each row was watched over, for survival models
+  /** Rows of one customer (a panel's reference months) share a group, so a split can keep them together. */
+  readonly groups?: Int32Array;
 }
 
 export function makeMatrix(features: readonly string[], columns: readonly Float64Array[]): FeatureMatrix {
@@ -58,7 +60,8 @@ export function takeTraining(data: TrainingData, index: ArrayLike<number>): Trai
   const pick = (a: Float64Array): Float64Array => Float64Array.from(index, (i) => a[i]);
   const s = data.survival;
   const survival = s === undefined ? undefined : { exit: pick(s.exit), entry: pick(s.entry), start: pick(s.start), time: s.time };
-  return { x: takeRows(data.x, index), y, duration, survival };
+  const groups = data.groups === undefined ? undefined : Int32Array.from(index, (i) => (data.groups as Int32Array)[i]);
+  return { x: takeRows(data.x, index), y, duration, survival, groups };
 }
 
 /** Columns reordered (and checked) to the given feature list, as a saved model expects them. */

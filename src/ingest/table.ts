@@ -17,6 +17,8 @@ export interface CustomerTable {
   duration?: Float64Array; // time on network (months), for survival models
   /** Panels: the reference month of each row as YYYYMM, for out-of-time splits. */
   period?: Int32Array;
+  /** Panels: rows of one customer (one per reference month) share a group. */
+  groups?: Int32Array;
   warnings: string[];
 }
 
@@ -45,6 +47,7 @@ export function takeTableRows(table: CustomerTable, index: ArrayLike<number>): C
     target: table.target && pickTyped(table.target, (m) => new Uint8Array(m)),
     duration: table.duration && pickTyped(table.duration, (m) => new Float64Array(m)),
     period: table.period && pickTyped(table.period, (m) => new Int32Array(m)),
+    groups: table.groups && pickTyped(table.groups, (m) => new Int32Array(m)),
     warnings: table.warnings,
   };
 }

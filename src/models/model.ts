@@ -6,7 +6,7 @@
 import { takeRows, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import type { Rng } from '../rng.js';
 
-export type ModelKind = 'logistic' | 'random_forest' | 'cox';
+export type ModelKind = 'logistic' | 'random_forest' | 'cox' | 'sequence';
 
 /** One feature's part in one prediction, on the model's own scale (log-odds, log-hazard, or probability). */
 export interface Contribution {
@@ -39,6 +39,8 @@ export interface ChurnModel {
   /** Survival models: rows whose window of `months` reaches past the longest tenure seen in training. */
   beyondFollowUp?(x: FeatureMatrix, months: number): number;
   toJSON(): ModelState;
+  /** The compute backend, for a model that runs on one (the sequence model's TensorFlow.js backend). */
+  readonly backend?: string;
 }
 
 export interface Explanation {

@@ -8,8 +8,12 @@ import { CoxModel, DEFAULT_COX_PARAMS, fitCox } from './cox.js';
 import { DEFAULT_FOREST_PARAMS, ForestModel, fitForest } from './forest/forest.js';
 import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.js';
 import type { ChurnModel, ModelKind, ModelState } from './model.js';
+import { fitSequence } from './sequence/fit.js';
+import { SequenceModel } from './sequence/model.js';
+import { DEFAULT_SEQUENCE_PARAMS } from './sequence/params.js';
+import { loadRuntime } from './sequence/runtime.js';
 
-export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'cox'];
+export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'cox', 'sequence'];
 
 export function isModelKind(s: string): s is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(s);
@@ -24,6 +28,8 @@ export async function fitModel(kind: ModelKind, data: TrainingData, params: Reco
       return await fitForest(data, { ...DEFAULT_FOREST_PARAMS, ...params }, rng);
     case 'cox':
       return fitCox(data, { ...DEFAULT_COX_PARAMS, ...params }, rng);
+    case 'sequence':
+      return await fitSequence(data, { ...DEFAULT_SEQUENCE_PARAMS, ...params }, rng);
   }
 }
 
@@ -36,7 +42,15 @@ export function modelFromState(state: ModelState): ChurnModel {
       return ForestModel.fromJSON(state);
     case 'cox':
       return CoxModel.fromJSON(state);
+    case 'sequence':
+      return SequenceModel.fromJSON(state);
     default:
       throw new ModelError(`unknown model kind "${String((state as { kind: unknown }).kind)}"`);
   }
+}
+
+/** Rebuilds a fitted model and starts what it runs on (the sequence model's TensorFlow.js backend). */
+export async function loadModel(state: ModelState): Promise<ChurnModel> {
+  if (state.kind === 'sequence') await loadRuntime(DEFAULT_SEQUENCE_PARAMS.backend);
+  return modelFromState(state);
 }

@@ -57,7 +57,7 @@ export async function panelTrainingTable(config: PanelConfig, panel: Panel): Pro
   const all = [...months.train, months.test];
   const bar = progress('building snapshots', all.length);
   for (const month of all) {
-    snapshots.push(await buildSnapshot(panel, month, { window: config.window, labels }));
+    snapshots.push(await buildSnapshot(panel, month, { window: config.window, labels, sequence: config.models.includes('sequence') }));
     bar.tick();
   }
   bar.stop();

@@ -13,6 +13,7 @@ import { binaryMetrics, auc, type BinaryMetrics } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
 import { empc } from '../evaluate/empc.js';
 import { harrellC } from '../evaluate/concordance.js';
+import { parseSequenceColumn } from '../features/panel/sequence.js';
 import { ConfigError } from '../errors.js';
 import type { CustomerTable } from '../ingest/table.js';
 import { takeTableRows } from '../ingest/table.js';
@@ -50,6 +51,7 @@ export interface ModelEvaluation extends BinaryMetrics {
   c_index?: number;
   cv_auc_mean?: number;
   cv_auc_sd?: number;
+  backend?: string; // the compute backend (the sequence model's TensorFlow.js backend)
 }
 
 export interface Evaluation {
@@ -116,8 +118,19 @@ export function prepareTraining(config: TableConfig, table: CustomerTable, survi
   const trainTable = takeTableRows(table, split.train);
   const testTable = takeTableRows(table, split.test);
   const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles });
-  const toData = (t: CustomerTable): TrainingData => ({ x: encode(encoder, t), y: requireTarget(t), duration: t.duration, survival: survival(t) });
+  const toData = (t: CustomerTable): TrainingData => ({ x: encode(encoder, t), y: requireTarget(t), duration: t.duration, survival: survival(t), groups: t.groups });
   return { table, split, train: toData(trainTable), test: toData(testTable), testIds: testTable.ids, encoder };
+}
+
+/** A model's numeric metrics (the backend's name aside). */
+function numericMetrics(m: ModelEvaluation): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
+
+function withoutSequences(d: TrainingData): TrainingData {
+  return { ...d, x: selectFeatures(d.x, d.x.features.filter((f) => parseSequenceColumn(f) === null)) };
 }
 
 /** The Cox model's columns: the survival covariates, and the tenure its baseline is read at. */
@@ -128,7 +141,9 @@ function coxView(x: FeatureMatrix, excluded: Set<string>, tenure: string): Featu
 /** A model's view of labelled rows: what it is fitted on, and the matrix it is evaluated with. */
 interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
 
-function modelView(kind: ModelKind, train: TrainingData, test: TrainingData, excluded: Set<string>): ModelView {
+function modelView(kind: ModelKind, all: { train: TrainingData; test: TrainingData }, excluded: Set<string>): ModelView {
+  // The months themselves are the sequence model's alone; the others read the summaries.
+  const { train, test } = kind === 'sequence' ? all : { train: withoutSequences(all.train), test: withoutSequences(all.test) };
   if (kind !== 'cox' || train.survival === undefined) return { fit: train, test, score: (d) => d.x };
   const tenure = train.survival.time.feature;
   const view = (d: TrainingData): TrainingData => ({ ...d, x: coxView(d.x, excluded, tenure) });
@@ -161,7 +176,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       bar.tick();
       continue;
     }
-    const view = modelView(kind, train, test, excluded);
+    const view = modelView(kind, { train, test }, excluded);
     const params = { ...(cfg.model_params[kind] ?? {}), ...(kind === 'cox' ? { strata: cfg.survival.strata } : {}) } as Record<string, unknown>;
     if (kind === 'cox' && train.duration !== undefined) {
       for (const leak of durationLeaks(coxView(train.x, excluded, ''), train.duration)) {
@@ -178,6 +193,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     testScores.set(kind, p);
     const profit = empc(test.y, p);
     const m: ModelEvaluation = { ...binaryMetrics(test.y, p), empc: round(profit.empc, 6), empc_fraction: round(profit.fraction, 6), fit_seconds: round(seconds, 3) };
+    if (model.backend !== undefined) m.backend = model.backend;
     if (test.survival !== undefined && kind === 'cox') {
       m.c_index = harrellC(test.survival.exit, test.y, p);
     }
@@ -190,7 +206,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   if (fitted.size === 0) throw new ConfigError('no model was trained', { key: 'models' });
 
   const champion = chooseChampion(
-    Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, { ...v }])),
+    Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, numericMetrics(v)])),
     cfg.champion_metric,
   );
 
@@ -214,8 +230,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const driftReference = fitDriftReference(encoder, table, split.train);
   const saved = new Map<ModelKind, SavedModel>();
   for (const [kind, f] of fitted) {
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(evaluations[kind])) if (k !== 'fit_seconds' && typeof v === 'number') metrics[k] = v;
+    const { fit_seconds: _seconds, ...metrics } = numericMetrics(evaluations[kind]);
     saved.set(kind, {
       format: MODEL_FORMAT,
       version: MODEL_FORMAT_VERSION,

@@ -1,0 +1,136 @@
+/**
+ * The network, wide and deep: a GRU over the months (oldest first; a masked month leaves the state
+ * as it was) whose last state joins the static features in a small tanh layer, plus a linear term
+ * in every input, summed into one logit. Every
+ * activation is smooth (sigmoid, tanh), so integrated gradients converge fast in the number of
+ * steps. Written with TensorFlow.js ops so that gradients (training, attributions) come for free.
+ */
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
+import type { Rng } from '../../rng.js';
+import type { SequenceBatch } from './layout.js';
+import type { Tf } from './runtime.js';
+import type { SavedTensor } from './weights.js';
+import { decodeFloat32, encodeFloat32 } from './weights.js';
+
+export interface Shape {
+  months: number;
+  channels: number;
+  statics: number;
+  hidden: number;
+  dense: number;
+}
+
+/** The weights in a fixed order: GRU input and recurrent kernels with their biases, then the head. */
+export const WEIGHT_NAMES = ['gru_input', 'gru_input_bias', 'gru_recurrent', 'gru_recurrent_bias', 'dense', 'dense_bias', 'output', 'output_bias', 'wide'] as const;
+export type WeightName = (typeof WEIGHT_NAMES)[number];
+
+export function weightShapes(s: Shape): Record<WeightName, number[]> {
+  return {
+    gru_input: [s.channels, 3 * s.hidden],
+    gru_input_bias: [3 * s.hidden],
+    gru_recurrent: [s.hidden, 3 * s.hidden],
+    gru_recurrent_bias: [3 * s.hidden],
+    dense: [s.hidden + s.statics, s.dense],
+    dense_bias: [s.dense],
+    output: [s.dense, 1],
+    output_bias: [1],
+    wide: [s.months * s.channels + s.months + s.statics, 1],
+  };
+}
+
+/** Glorot-uniform kernels from the seeded generator; zero biases and a zero wide part. */
+export function initialWeights(s: Shape, rng: Rng): Map<WeightName, Float32Array> {
+  const out = new Map<WeightName, Float32Array>();
+  for (const [name, shape] of Object.entries(weightShapes(s)) as [WeightName, number[]][]) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const w = new Float32Array(size);
+    if (shape.length === 2 && name !== 'wide') {
+      const limit = Math.sqrt(6 / (shape[0] + shape[1]));
+      for (let i = 0; i < size; i++) w[i] = (2 * rng.next() - 1) * limit;
+    }
+    out.set(name, w);
+  }
+  return out;
+}
+
+export type Weights = Record<WeightName, Tensor>;
+
+export function toTensors(tf: Tf, s: Shape, values: ReadonlyMap<WeightName, Float32Array>): Weights {
+  const shapes = weightShapes(s);
+  return Object.fromEntries(WEIGHT_NAMES.map((n) => [n, tf.tensor(values.get(n) as Float32Array, shapes[n], 'float32')])) as Weights;
+}
+
+export function toVariables(tf: Tf, s: Shape, values: ReadonlyMap<WeightName, Float32Array>): Record<WeightName, Variable> {
+  const shapes = weightShapes(s);
+  return Object.fromEntries(WEIGHT_NAMES.map((n) => [n, tf.variable(tf.tensor(values.get(n) as Float32Array, shapes[n], 'float32'), true, undefined, 'float32')])) as Record<WeightName, Variable>;
+}
+
+export function readWeights(weights: Weights): Map<WeightName, Float32Array> {
+  return new Map(WEIGHT_NAMES.map((n) => [n, weights[n].dataSync() as Float32Array]));
+}
+
+export function saveWeights(s: Shape, values: ReadonlyMap<WeightName, Float32Array>): SavedTensor[] {
+  const shapes = weightShapes(s);
+  return WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name], data: encodeFloat32(values.get(name) as Float32Array) }));
+}
+
+export function loadWeights(s: Shape, saved: readonly SavedTensor[]): Map<WeightName, Float32Array> {
+  const shapes = weightShapes(s);
+  const byName = new Map(saved.map((t) => [t.name, t]));
+  return new Map(WEIGHT_NAMES.map((name) => {
+    const t = byName.get(name);
+    const expected = shapes[name];
+    if (t === undefined || t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
+      throw new Error(`the sequence model's weight "${name}" is missing or not of shape [${expected.join(', ')}]`);
+    }
+    return [name, decodeFloat32(t)];
+  }));
+}
+
+/**
+ * Logits of a batch: cells [B, months, channels], mask [B, months] (1 = observed; fractions are
+ * allowed, as integrated gradients walk from an all-observed baseline), statics [B, statics].
+ */
+export function logits(tf: Tf, s: Shape, w: Weights, cells: Tensor3D, mask: Tensor2D, statics: Tensor2D): Tensor1D {
+  const B = cells.shape[0];
+  const H = s.hidden;
+  const xw = tf.add(tf.matMul(tf.reshape(cells, [B * s.months, s.channels]), w.gru_input as Tensor2D), w.gru_input_bias);
+  const steps = tf.split(tf.reshape(xw, [B, s.months, 3 * H]), s.months, 1);
+  const maskSteps = tf.split(mask, s.months, 1);
+  let h: Tensor2D = tf.zeros([B, H]);
+  for (let t = 0; t < s.months; t++) {
+    const [xz, xr, xn] = tf.split(tf.reshape(steps[t], [B, 3 * H]), 3, 1);
+    const hu = tf.add(tf.matMul(h, w.gru_recurrent as Tensor2D), w.gru_recurrent_bias);
+    const [hz, hr, hn] = tf.split(hu, 3, 1);
+    const z = tf.sigmoid(tf.add(xz, hz));
+    const r = tf.sigmoid(tf.add(xr, hr));
+    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    const next = tf.add(n, tf.mul(z, tf.sub(h, n)));
+    h = tf.add(h, tf.mul(maskSteps[t], tf.sub(next, h))) as Tensor2D;
+  }
+  const joined = tf.concat([h, statics], 1);
+  const hidden = tf.tanh(tf.add(tf.matMul(joined, w.dense as Tensor2D), w.dense_bias)) as Tensor2D;
+  // The wide part: a linear term in every input, so differences of log usage between months
+  // (log ratios, what the hand-made summaries compute) are there from the first epoch.
+  const flat = tf.concat([tf.reshape(cells, [B, s.months * s.channels]), mask, statics], 1);
+  const deep = tf.add(tf.matMul(hidden, w.output as Tensor2D), w.output_bias);
+  return tf.reshape(tf.add(deep, tf.matMul(flat, w.wide as Tensor2D)), [B]);
+}
+
+/** Logits of a packed batch, in chunks that bound the tensors' memory. */
+export function predictLogits(tf: Tf, shape: Shape, weights: Weights, batch: SequenceBatch, chunk = 8192): Float32Array {
+  const out = new Float32Array(batch.rows);
+  for (let from = 0; from < batch.rows; from += chunk) {
+    const n = Math.min(chunk, batch.rows - from);
+    const z = tf.tidy(() => logits(
+      tf, shape, weights,
+      tf.tensor3d(batch.cells.subarray(from * shape.months * shape.channels, (from + n) * shape.months * shape.channels), [n, shape.months, shape.channels]) as Tensor3D,
+      tf.tensor2d(batch.mask.subarray(from * shape.months, (from + n) * shape.months), [n, shape.months]) as Tensor2D,
+      tf.tensor2d(batch.statics.subarray(from * shape.statics, (from + n) * shape.statics), [n, shape.statics]) as Tensor2D,
+    ));
+    out.set(z.dataSync() as Float32Array, from);
+    z.dispose();
+  }
+  return out;
+}
+

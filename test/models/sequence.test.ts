@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { selectFeatures, takeRows } from '../../src/data/matrix.js';
+import { auc } from '../../src/evaluate/metrics.js';
+import { SequenceModel } from '../../src/models/sequence/model.js';
+import { fitSequence } from '../../src/models/sequence/fit.js';
+import { gaussLegendre } from '../../src/models/sequence/integrated-gradients.js';
+import { DEFAULT_SEQUENCE_PARAMS, type SequenceParams } from '../../src/models/sequence/params.js';
+import { loadRuntime } from '../../src/models/sequence/runtime.js';
+import { decodeFloat32, encodeFloat32 } from '../../src/models/sequence/weights.js';
+import { loadModel } from '../../src/models/registry.js';
+import { Rng } from '../../src/rng.js';
+import { generatedPanelConfig, panelTraining } from '../helpers/panel-training.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+// A small panel and a short fit: seconds, enough to check the mechanics (quality floors are in test/panel).
+const config = await generatedPanelConfig(tmp.dir, 800, 10, 11);
+const data = await panelTraining(config);
+const PARAMS: SequenceParams = { ...DEFAULT_SEQUENCE_PARAMS, max_epochs: 4, hidden: 8, dense: 8 };
+const fit = (seed: number, params = PARAMS): Promise<SequenceModel> => fitSequence(data.train, params, new Rng(seed));
+const model = await fit(1);
+const testX = selectFeatures(data.test.x, model.features);
+
+describe('the sequence model', () => {
+  it('runs on the WebAssembly backend here: the tfjs-node package present is an alias of plain tfjs, not the native backend', async () => {
+    expect((await loadRuntime()).backend).toBe('wasm');
+    expect(model.backend).toBe('wasm');
+  });
+
+  it('reads the months oldest first, their masks, then tenure, contract and segment', () => {
+    const { layout } = model.state;
+    expect(layout.months).toBe(6);
+    expect(layout.channels).toEqual(['out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'data_mb', 'revenue', 'distinct_called', 'dropped_calls', 'complaints', 'unresolved']);
+    expect(layout.statics).toEqual(expect.arrayContaining(['tenure_months', 'months_to_contract_end', 'has_contract', 'segment=consumer', 'plan=basic']));
+    expect(model.features.slice(0, 2)).toEqual(['seq_out_calls_lag5', 'seq_in_calls_lag5']);
+    expect(model.features[60]).toBe('seq_active_lag5');
+    expect(model.features[65]).toBe('seq_active_lag0');
+  });
+
+  it('is reproducible: the same data and seed give the same model file bytes, another seed another file', async () => {
+    const again = await fit(1);
+    expect(JSON.stringify(again.toJSON())).toBe(JSON.stringify(model.toJSON()));
+    const other = await fit(2);
+    expect(JSON.stringify(other.toJSON())).not.toBe(JSON.stringify(model.toJSON()));
+  });
+
+  it('keeps the best epoch and recalibrates it on the validation customers', () => {
+    const t = model.state.training;
+    expect(t.best_epoch).toBeGreaterThanOrEqual(1);
+    expect(t.best_epoch).toBeLessThanOrEqual(t.epochs);
+    // The validation part is whole customers: about 15% of them, so about 15% of the rows.
+    expect(t.validation_rows / data.train.y.length).toBeGreaterThan(0.1);
+    expect(t.validation_rows / data.train.y.length).toBeLessThan(0.2);
+    // Probabilities, not weighted odds: the mean prediction on the test month is near its churn rate.
+    const p = model.predictProba(testX);
+    const meanP = p.reduce((a, b) => a + b, 0) / p.length;
+    const rate = data.test.y.reduce((a, b) => a + b, 0) / data.test.y.length;
+    expect(Math.abs(meanP - rate)).toBeLessThan(0.02);
+  });
+
+  it('ranks the test month better than chance after four epochs', () => {
+    expect(auc(data.test.y, model.predictProba(testX))).toBeGreaterThan(0.75);
+  });
+
+  it('saves its weights as little-endian float32 in base64 and predicts the same bits after a round trip', async () => {
+    expect(encodeFloat32(Float32Array.of(1, -2.5))).toBe('AACAPwAAIMA=');
+    expect(Array.from(decodeFloat32({ name: 'w', shape: [2], data: 'AACAPwAAIMA=' }))).toEqual([1, -2.5]);
+    expect(() => decodeFloat32({ name: 'w', shape: [3], data: 'AACAPwAAIMA=' })).toThrow('the sequence model\'s weight "w" holds 8 bytes for shape [3] (expected 12): the file is damaged');
+    const loaded = await loadModel(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(Array.from(loaded.predictProba(testX))).toEqual(Array.from(model.predictProba(testX)));
+  });
+
+  it('gives a customer the same probability whatever batch it is scored in', () => {
+    const all = model.predictProba(testX);
+    for (const row of [0, 7, testX.rows - 1]) expect(model.predictProba(takeRows(testX, [row]))[0]).toBe(all[row]);
+    const reversed = model.predictProba(takeRows(testX, Array.from({ length: testX.rows }, (_, i) => testX.rows - 1 - i)));
+    expect(Array.from(reversed).reverse()).toEqual(Array.from(all));
+  });
+});
+
+describe('integrated gradients', () => {
+  it('Gauss–Legendre nodes integrate polynomials up to degree 2n − 1 exactly', () => {
+    const { nodes, weights } = gaussLegendre(4);
+    const integral = (f: (x: number) => number): number => nodes.reduce((s, x, i) => s + weights[i] * f(x), 0);
+    expect(integral(() => 1)).toBeCloseTo(1, 14);
+    expect(integral((x) => x ** 7)).toBeCloseTo(1 / 8, 14);
+    expect(integral((x) => 3 * x ** 5 - x ** 2)).toBeCloseTo(0.5 - 1 / 3, 14);
+  });
+
+  it('are complete: each row\'s parts sum to its logit minus the baseline\'s within 1e-3', () => {
+    const rows = takeRows(testX, Array.from({ length: 300 }, (_, i) => i));
+    const e = model.explainBatch(rows);
+    const z = model.logOdds(rows);
+    const P = model.features.length;
+    let worst = 0;
+    for (let i = 0; i < rows.rows; i++) {
+      let s = 0;
+      for (let j = 0; j < P; j++) s += e.contributions[i * P + j];
+      worst = Math.max(worst, Math.abs(s - (z[i] - e.base)));
+    }
+    expect(worst).toBeLessThan(1e-3);
+    // Months before activation carry no part of their own channels.
+    const masked = model.features.map((f, j) => [f, j] as const).filter(([f]) => /^seq_out_calls_lag/.test(f));
+    for (let i = 0; i < rows.rows; i++) {
+      for (const [f, j] of masked) {
+        const lag = f.slice(f.lastIndexOf('lag'));
+        const m = rows.columns[model.features.indexOf(`seq_active_${lag}`)][i];
+        if (m === 0) expect(Math.abs(e.contributions[i * P + j])).toBe(0);
+      }
+    }
+  });
+});
