@@ -14,6 +14,7 @@ export function registerTrain(program: Command): void {
       const lines = Object.entries(evaluation.models).map(
         ([name, m]) => `  ${name.padEnd(14)} auc ${m.auc.toFixed(3)}  pr_auc ${m.pr_auc.toFixed(3)}  lift@10 ${m.lift_at_10.toFixed(2)}${m.c_index !== undefined ? `  c_index ${m.c_index.toFixed(3)}` : ''}  fit ${m.fit_seconds.toFixed(2)} s`,
       );
+      for (const w of evaluation.warnings) note(`warning: ${w}`);
       note(`trained on ${evaluation.split.train_rows} rows, tested on ${evaluation.split.test_rows} (${evaluation.split.kind})`);
       note(lines.join('\n'));
       note(`champion: ${evaluation.champion} (by ${evaluation.champion_metric}); run written to ${opts.out}`);

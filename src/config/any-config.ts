@@ -2,7 +2,7 @@
  * A config file is either a customer table or an operator panel (`"kind": "panel"`).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { configIssue, parseConfig, readJsonFile } from './load.js';
+import { configIssue, parseConfig, readConfigFile } from './load.js';
 import { panelConfigSchema, type PanelConfig } from './panel-schema.js';
 import type { TableConfig } from './schema.js';
 
@@ -18,7 +18,7 @@ export function parsePanelConfig(raw: unknown, file: string): PanelConfig {
 }
 
 export function loadAnyConfig(file: string): AnyConfig {
-  const raw = readJsonFile(file);
+  const raw = readConfigFile(file);
   const isPanel = typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'panel';
   return isPanel ? { kind: 'panel', config: parsePanelConfig(raw, file) } : { kind: 'table', config: parseConfig(raw, file) };
 }

@@ -1,9 +1,10 @@
 /**
- * Loads a config file: parses JSON, validates against the schema (an error names the key and
+ * Loads a config file: parses YAML (.yaml, .yml) or JSON, validates against the schema (an error names the key and
  * what was expected) and resolves relative paths against the config's own folder.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { tableConfigSchema, type TableConfig } from './schema.js';
@@ -26,12 +27,22 @@ export function parseConfig(raw: unknown, file: string): TableConfig {
   return { ...config, source: isAbsolute(config.source) ? config.source : resolve(base, config.source) };
 }
 
-export function readJsonFile(file: string): unknown {
+export const isYamlFile = (file: string): boolean => /\.ya?ml$/i.test(file);
+
+/** A config file's content: YAML by extension (.yaml, .yml), JSON otherwise. */
+export function readConfigFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     throw new ConfigError('the config file cannot be read: check the path', { file });
+  }
+  if (isYamlFile(file)) {
+    // Duplicate keys are errors; the first problem is reported with its line and column.
+    const doc = parseDocument(text, { uniqueKeys: true });
+    const error = doc.errors[0];
+    if (error !== undefined) throw new ConfigError(`the config file is not valid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`, { file });
+    return doc.toJS();
   }
   try {
     return JSON.parse(text);
@@ -41,5 +52,5 @@ export function readJsonFile(file: string): unknown {
 }
 
 export function loadConfig(file: string): TableConfig {
-  return parseConfig(readJsonFile(file), file);
+  return parseConfig(readConfigFile(file), file);
 }

@@ -3,12 +3,12 @@
  * same model and scoring settings as a customer-table config.
  */
 import { z } from 'zod';
-import { tableConfigSchema } from './schema.js';
+import { tableConfigObject } from './schema.js';
 
 const month = z.string().regex(/^\d{4}-\d{2}$/, 'expected a month as YYYY-MM');
 
-export const panelConfigSchema = tableConfigSchema
-  .omit({ source: true, id: true, target: true, duration: true, duration_unit: true, roles: true, drop: true })
+export const panelConfigSchema = tableConfigObject
+  .omit({ source: true, id: true, target: true, duration: true, duration_unit: true, roles: true, tenure_unit: true, drop: true })
   .extend({
     kind: z.literal('panel'),
     tables: z.strictObject({

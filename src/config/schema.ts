@@ -3,6 +3,8 @@
  * duration, the columns that carry the telecom signals (roles), and training settings.
  */
 import { z } from 'zod';
+import type { DurationUnit } from '../labels/survival.js';
+import { resolveRoles } from './roles.js';
 
 export const ROLE_NAMES = [
   'tenure', 'out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'minutes', 'minutes_change',
@@ -10,14 +12,27 @@ export const ROLE_NAMES = [
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
+/** A role names one column, or several whose values are summed (day, evening, night and international minutes). */
+const roleColumns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const roleShape = Object.fromEntries(ROLE_NAMES.map((r) => [r, roleColumns.optional()])) as Record<RoleName, z.ZodOptional<typeof roleColumns>>;
+export const rolesSchema = z.strictObject(roleShape, {
+  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown role ${iss.keys.map((k) => `"${k}"`).join(', ')}; the roles are: ${ROLE_NAMES.join(', ')}` : undefined),
+});
+
+/** Units a time on network may be counted in (durations and the tenure role); see labels/survival.ts. */
+export const TIME_UNITS = ['days', 'weeks', 'months'] as const satisfies readonly DurationUnit[];
+export type TimeUnit = DurationUnit;
+
 const modelNames = z.enum(['logistic', 'random_forest', 'cox', 'sequence']);
+
 
 /** How the retention list values customers, ranks them, flags early warnings and suggests actions. */
 export const retentionSchema = z.strictObject({
-  value_column: z.string().min(1).optional(), // default: the `revenue` role
-  value_months: z.number().positive().default(12), // value = monthly revenue × months
-  rank_by: z.enum(['value_at_risk', 'probability']).default('value_at_risk'),
-  segment_column: z.string().min(1).default('segment'),
+  value_column: z.string().min(1).optional().describe('Column holding monthly revenue per customer; default: the revenue role. Without either the list ranks by probability.'),
+  value_months: z.number().positive().default(12).describe('Value = monthly revenue × this many months.'),
+  currency: z.string().min(1).optional().describe('Currency of the value column, as reports should state it (e.g. EUR, USD).'),
+  rank_by: z.enum(['value_at_risk', 'probability']).default('value_at_risk').describe('How the list is ranked; value_at_risk needs a value (revenue role or value_column).'),
+  segment_column: z.string().min(1).default('segment').describe('Input column naming each customer\'s segment, when present.'),
   early_warning: z.strictObject({
     probability_rise: z.number().min(0).max(1).default(0.1),
     traffic_drop: z.number().min(0).max(1).default(0.3),
@@ -25,7 +40,7 @@ export const retentionSchema = z.strictObject({
     complaints: z.number().int().min(1).default(1),
   }).default({ probability_rise: 0.1, traffic_drop: 0.3, call_ratio_drop: 0.3, complaints: 1 }),
   /** Feature name prefix -> suggested action; the longest matching prefix wins. */
-  actions: z.record(z.string(), z.string()).default({
+  actions: z.record(z.string(), z.string()).describe('Suggested action per role, derived feature or feature-name prefix; the longest matching prefix wins, then the role the feature\'s column plays.').default({
     dropped_call: 'open a network ticket for the customer’s area',
     complaints_coverage: 'open a network ticket for the customer’s area',
     complaints_billing: 'account review with billing',
@@ -57,35 +72,40 @@ export const survivalSchema = z.strictObject({
 /** Scoring refuses an input whose population stability index on any feature exceeds this. */
 export const DEFAULT_DRIFT_LIMIT = 0.25;
 
-export const tableConfigSchema = z.strictObject({
-  source: z.string().min(1),
-  id: z.string().min(1).optional(),
+export const tableConfigObject = z.strictObject({
+  $schema: z.string().optional(), // an editor's pointer to schema/config.schema.json; ignored
+  source: z.string().min(1).describe('The customer table (CSV or Parquet), relative to the config file.'),
+  id: z.string().min(1).optional().describe('Unique customer id column; without it rows are numbered.'),
   target: z.strictObject({
-    column: z.string().min(1),
-    churned: z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)),
+    column: z.string().min(1).describe('The two-valued churn column.'),
+    churned: z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)).describe('The value meaning churned (compared as trimmed, case-insensitive text).'),
     /** The months the label covers, ending at the snapshot (Telco: "left within the last month"). */
     window_months: z.number().positive().max(120).default(1),
   }),
-  duration: z.string().min(1).optional(),
-  duration_unit: z.enum(['days', 'weeks', 'months']).default('months'),
-  roles: z.partialRecord(z.enum(ROLE_NAMES), z.string().min(1)).default({}),
-  drop: z.array(z.string()).default([]),
-  exclude_from_survival: z.array(z.string()).default([]),
+  duration: z.string().min(1).optional().describe('Time on network, for the survival model (cox).'),
+  duration_unit: z.enum(TIME_UNITS).default('months'),
+  roles: rolesSchema.default({}).describe('Columns carrying telecom signals; a list of columns is summed. Derived features and default actions key on these.'),
+  tenure_unit: z.enum(TIME_UNITS).optional().describe('Unit of the tenure role; derived features convert it to months. Default: duration_unit when tenure is the duration, else months.'),
+  drop: z.array(z.string()).default([]).describe('Columns not used as features.'),
+  exclude_from_survival: z.array(z.string()).default([]).describe('Columns the survival model leaves out (lifetime totals that grow with tenure).'),
   survival: survivalSchema.default({ strata: [], entry: 'window_start' }),
   seed: z.number().int().nonnegative().default(42),
   split: z.strictObject({
     test_fraction: z.number().gt(0).lt(1).default(0.2),
     folds: z.number().int().min(0).max(20).default(0),
   }).default({ test_fraction: 0.2, folds: 0 }),
-  models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'cox']),
+  models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'cox']).describe('Models to train; the champion is chosen by champion_metric.'),
   model_params: z.partialRecord(modelNames, z.record(z.string(), z.unknown())).default({}),
   champion_metric: z.enum(['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc']).default('auc'),
   tiers: z.strictObject({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
     .refine((t) => t.medium <= t.high, { message: 'tiers.medium must not exceed tiers.high' })
     .default({ high: 0.5, medium: 0.25 }),
-  drift_limit: z.number().positive().default(DEFAULT_DRIFT_LIMIT),
-  max_levels: z.number().int().min(1).max(1000).default(20),
+  drift_limit: z.number().positive().default(DEFAULT_DRIFT_LIMIT).describe('Scoring refuses an input whose PSI on any feature exceeds this.'),
+  max_levels: z.number().int().min(1).max(1000).default(20).describe('Text columns keep this many most frequent levels; the rest encode as "other" (with a warning).'),
   retention: retentionSchema.default(retentionSchema.parse({})),
 });
+
+/** Roles resolved to one column each: a role over several columns reads their sum, `total_<role>`. */
+export const tableConfigSchema = tableConfigObject.transform((c) => ({ ...c, ...resolveRoles(c.roles) }));
 
 export type TableConfig = z.output<typeof tableConfigSchema>;

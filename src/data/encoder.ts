@@ -1,3 +1,4 @@
+import type { TimeUnit } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { derivableFeatures } from '../features/derived.js';
 import type { CustomerTable } from '../ingest/table.js';
@@ -25,7 +26,11 @@ export interface EncoderState {
   columns: (NumericEncoding | CategoricalEncoding)[];
   features: string[]; // matrix column order
   derived: string[]; // derived features (from roles) computed before encoding, by catalogue name
-  roles: Record<string, string>; // role -> raw column, as configured
+  roles: Record<string, string>; // role -> raw column, as configured (a summed role: its added column)
+  /** Columns added as the sum of others (a role over several columns); absent before they existed. */
+  role_sums?: Record<string, string[]>;
+  /** The unit the tenure role counts in; absent means months. */
+  tenure_unit?: TimeUnit;
 }
 
 
@@ -37,7 +42,16 @@ function median(values: Float64Array): number {
 }
 
 /** Learns medians and levels from the training rows. */
-export function fitEncoder(table: CustomerTable, opts: { maxLevels: number; roles: Record<string, string> }): EncoderState {
+export interface EncoderOptions {
+  maxLevels: number;
+  roles: Record<string, string>;
+  role_sums?: Record<string, string[]>;
+  tenure_unit?: TimeUnit;
+  /** Receives a warning per text column whose levels max_levels cut. */
+  warnings?: string[];
+}
+
+export function fitEncoder(table: CustomerTable, opts: EncoderOptions): EncoderState {
   const columns: (NumericEncoding | CategoricalEncoding)[] = [];
   const features: string[] = [];
   for (const col of table.columns) {
@@ -48,17 +62,22 @@ export function fitEncoder(table: CustomerTable, opts: { maxLevels: number; role
       const counts = new Map<string, number>();
       for (const v of col.values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
       // Most frequent first, ties by name; with more levels than the cap, the rest become "other" (all zeros).
-      const levels = [...counts.entries()]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .slice(0, opts.maxLevels)
-        .map(([level]) => level)
-        .sort();
+      const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const levels = ranked.slice(0, opts.maxLevels).map(([level]) => level).sort();
+      if (ranked.length > opts.maxLevels) {
+        const cut = ranked.slice(opts.maxLevels);
+        const rows = cut.reduce((a, [, n]) => a + n, 0);
+        opts.warnings?.push(`column "${col.name}" has ${ranked.length} levels in the training rows: max_levels (${opts.maxLevels}) keeps the ${opts.maxLevels} most frequent; the other ${cut.length} (${(100 * rows / table.rows).toFixed(1)}% of those rows) are encoded as "other"`);
+      }
       columns.push({ kind: 'categorical', column: col.name, levels });
       for (const level of levels) features.push(`${col.name}=${level}`);
     }
   }
   const present = new Set(table.columns.map((c) => c.name));
-  return { columns, features, derived: derivableFeatures(opts.roles).filter((d) => present.has(d)), roles: { ...opts.roles } };
+  const state: EncoderState = { columns, features, derived: derivableFeatures(opts.roles).filter((d) => present.has(d)), roles: { ...opts.roles } };
+  if (opts.role_sums !== undefined && Object.keys(opts.role_sums).length > 0) state.role_sums = opts.role_sums;
+  if (opts.tenure_unit !== undefined && opts.tenure_unit !== 'months') state.tenure_unit = opts.tenure_unit;
+  return state;
 }
 
 /**

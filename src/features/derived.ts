@@ -1,9 +1,11 @@
 /**
  * Derived features from the role columns of a customer table (see the catalogue): ratios,
  * traffic change, tenure bands, complaint rate, revenue per minute. Appended only when the roles
- * they need are mapped.
+ * they need are mapped. Tenure counted in days, weeks or years is turned into months first.
  */
+import type { TimeUnit } from '../config/schema.js';
 import { findColumn, type CustomerTable, type RawColumn } from '../ingest/table.js';
+import { unitsPerMonth } from '../labels/survival.js';
 import { CATALOGUE } from './catalogue.js';
 
 /** a / b, NaN when b is 0 or either is missing (the encoder then imputes the median). */
@@ -24,7 +26,7 @@ export function tenureBandOf(months: number): string | null {
 
 type Numeric = Extract<RawColumn, { kind: 'numeric' }>;
 
-function compute(name: string, get: (role: string) => Float64Array): RawColumn {
+function compute(name: string, get: (role: string) => Float64Array, tenureMonths: () => Float64Array): RawColumn {
   switch (name) {
     case 'call_ratio':
       return { name, kind: 'numeric', values: ratio(get('out_calls'), get('in_calls')) };
@@ -33,10 +35,10 @@ function compute(name: string, get: (role: string) => Float64Array): RawColumn {
     case 'traffic_change':
       return { name, kind: 'numeric', values: Float64Array.from(get('minutes_change')) };
     case 'tenure_band':
-      return { name, kind: 'text', values: Array.from(get('tenure'), tenureBandOf) };
+      return { name, kind: 'text', values: Array.from(tenureMonths(), tenureBandOf) };
     case 'complaints_per_tenure_month': {
       const c = get('complaints');
-      const t = get('tenure');
+      const t = tenureMonths();
       return { name, kind: 'numeric', values: Float64Array.from(c, (v, i) => v / Math.max(t[i], 1)) };
     }
     case 'revenue_per_minute':
@@ -58,14 +60,19 @@ export function derivedInputs(roles: Record<string, string>, derived: readonly s
   return [...out];
 }
 
-export function addDerivedFeatures(table: CustomerTable, roles: Record<string, string>): CustomerTable {
+export function addDerivedFeatures(table: CustomerTable, roles: Record<string, string>, tenureUnit: TimeUnit = 'months'): CustomerTable {
   const names = derivableFeatures(roles);
   const numericRole = (role: string): Float64Array => {
     const col = findColumn(table, roles[role]);
     if (col === undefined || col.kind !== 'numeric') return new Float64Array(table.rows).fill(Number.NaN);
     return (col as Numeric).values;
   };
+  const tenureMonths = (): Float64Array => {
+    const t = numericRole('tenure');
+    const perMonth = unitsPerMonth(tenureUnit);
+    return perMonth === 1 ? t : t.map((v) => v / perMonth);
+  };
   const present = new Set(table.columns.map((c) => c.name));
-  const added = names.filter((n) => !present.has(n)).map((n) => compute(n, numericRole));
+  const added = names.filter((n) => !present.has(n)).map((n) => compute(n, numericRole, tenureMonths));
   return { ...table, columns: [...table.columns, ...added] };
 }

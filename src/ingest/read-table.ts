@@ -85,6 +85,8 @@ export interface ReadSpec {
   target?: { column: string; churned: string };
   duration?: string;
   roles: Record<string, string>;
+  /** Columns to add as the sum of others (a role over several columns), see config/roles.ts. */
+  sums?: Record<string, string[]>;
   drop: string[];
   /** Columns that must be present (beyond id, target, duration and roles). */
   required?: string[];
@@ -97,6 +99,8 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
   const { file } = spec;
   return withInputFiles([{ path: file, what: 'the file' }], ([input]) => withDuckDB(async (con) => {
     await loadRaw(con, input);
+    const rawNames = new Set((await describe(con)).map((c) => c.name));
+    await addSums(con, spec.sums ?? {}, rawNames, file);
     const columns = await describe(con);
     const names = new Set(columns.map((c) => c.name));
     const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM raw')).getRowsJS()[0][0]);
@@ -206,6 +210,23 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
   }));
 }
 
+/**
+ * Adds each summed role column to `raw`: the parts must be in the file and numeric (a blank part
+ * leaves the sum missing, imputed like any missing number).
+ */
+async function addSums(con: DuckDBConnection, sums: Record<string, string[]>, names: ReadonlySet<string>, file: string): Promise<void> {
+  for (const [name, parts] of Object.entries(sums)) {
+    if (names.has(name)) throw new ConfigError(`the file already has a column "${name}", the name churnscope gives the sum of ${parts.join(', ')}: rename that column`, { file, key: 'roles' });
+    for (const part of parts) {
+      if (!names.has(part)) throw new InputError(`the configured column "${part}" (roles, summed into ${name}) is not in the file; it has: ${[...names].join(', ')}`, { file, column: part, key: 'roles' });
+      const bad = await firstNonNumeric(con, part);
+      if (bad !== null) throw new InputError(`"${bad.value}" is not a number, and this column is summed into ${name}`, { file, row: bad.row, column: part });
+    }
+    const sum = parts.map((p) => `TRY_CAST(trim(CAST(${sqlIdent(p)} AS VARCHAR)) AS DOUBLE)`).join(' + ');
+    await con.run(`CREATE OR REPLACE TABLE raw AS SELECT *, (${sum})::DOUBLE AS ${sqlIdent(name)} FROM raw`);
+  }
+}
+
 function isConstant(column: RawColumn): boolean {
   const v = column.values;
   if (v.length === 0) return true;
@@ -229,6 +250,7 @@ export async function readCustomerTable(config: TableConfig): Promise<CustomerTa
     target: config.target,
     duration: config.duration,
     roles: config.roles,
+    sums: config.role_sums,
     drop: config.drop,
   });
 }
@@ -237,7 +259,7 @@ export async function readCustomerTable(config: TableConfig): Promise<CustomerTa
  * Reads customers to score: no target; the model's raw columns must be there, `optional` ones
  * (value, segment) are kept when present, and any others are ignored.
  */
-export async function readScoringTable(file: string, spec: { id: string | null; roles: Record<string, string>; required: string[]; optional?: string[] }): Promise<CustomerTable> {
+export async function readScoringTable(file: string, spec: { id: string | null; roles: Record<string, string>; sums?: Record<string, string[]>; required: string[]; optional?: string[] }): Promise<CustomerTable> {
   const roles = Object.fromEntries(Object.entries(spec.roles).filter(([, c]) => spec.required.includes(c)));
-  return readTable({ file, id: spec.id, roles, drop: [], required: spec.required, keep: [...spec.required, ...(spec.optional ?? [])] });
+  return readTable({ file, id: spec.id, roles, sums: spec.sums, drop: [], required: spec.required, keep: [...spec.required, ...(spec.optional ?? [])] });
 }

@@ -33,8 +33,8 @@ export async function readForModel(loaded: LoadedModel, input: string): Promise<
   for (const c of derivedInputs(saved.encoder.roles, saved.encoder.derived)) if (!required.includes(c)) required.push(c);
   if (saved.scoring.duration !== null && !required.includes(saved.scoring.duration)) required.push(saved.scoring.duration);
   const optional = [valueColumn(saved), saved.scoring.retention.segment_column].filter((c): c is string => c !== null);
-  const table = await readScoringTable(input, { id: saved.scoring.id, roles: saved.encoder.roles, required, optional });
-  return addDerivedFeatures(table, saved.encoder.roles);
+  const table = await readScoringTable(input, { id: saved.scoring.id, roles: saved.encoder.roles, sums: saved.encoder.role_sums, required, optional });
+  return addDerivedFeatures(table, saved.encoder.roles, saved.encoder.tenure_unit);
 }
 
 /** id -> churn_probability from an earlier list. */

@@ -2,8 +2,10 @@
  * Training from a config file: a customer table, or an operator panel trained out of time.
  */
 import { loadAnyConfig, type AnyConfig } from '../config/any-config.js';
+import { tenureUnitOf } from '../config/units.js';
 import { checkApart, checkFolderOutput, type NamedPath } from '../io/output-guard.js';
-import { addDerivedFeatures } from '../features/derived.js';
+import { addDerivedFeatures, derivableFeatures } from '../features/derived.js';
+import { pruneDerived } from '../features/prune-derived.js';
 import { readCustomerTable } from '../ingest/read-table.js';
 import { trainPanel } from './train-panel.js';
 import { trainTable, type TrainOptions, type TrainResult } from './train.js';
@@ -22,6 +24,6 @@ export async function trainFromConfigFile(configPath: string, outDir: string, op
   checkFolderOutput(outDir, 'run');
   if (loaded.kind === 'panel') return trainPanel(loaded.config, outDir, options);
   const config = loaded.config;
-  const table = addDerivedFeatures(await readCustomerTable(config), config.roles);
+  const table = pruneDerived(addDerivedFeatures(await readCustomerTable(config), config.roles, tenureUnitOf(config)), derivableFeatures(config.roles));
   return trainTable(config, table, outDir, options);
 }

@@ -6,7 +6,8 @@ import type { PanelConfig } from '../config/panel-schema.js';
 import { PANEL_ROLES } from '../config/panel-schema.js';
 import type { TableConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
-import { addDerivedFeatures } from '../features/derived.js';
+import { addDerivedFeatures, derivableFeatures } from '../features/derived.js';
+import { pruneDerived } from '../features/prune-derived.js';
 import { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from '../features/panel/snapshot.js';
 import { monthIndex, monthName } from '../generate/months.js';
 import { openPanel, type Panel } from '../ingest/panel/open-panel.js';
@@ -25,6 +26,7 @@ export function panelTableConfig(config: PanelConfig): TableConfig {
     duration: 'tenure_months',
     duration_unit: 'months',
     roles: { ...PANEL_ROLES },
+    role_sums: {},
     drop: config.drop,
   };
 }
@@ -61,7 +63,7 @@ export async function panelTrainingTable(config: PanelConfig, panel: Panel): Pro
     bar.tick();
   }
   bar.stop();
-  const table = addDerivedFeatures(stackSnapshots(snapshots), PANEL_ROLES);
+  const table = pruneDerived(addDerivedFeatures(stackSnapshots(snapshots), PANEL_ROLES), derivableFeatures(PANEL_ROLES));
   table.warnings.push(...panel.warnings);
   if (config.split_kind === 'stratified') table.period = undefined;
   return { table, counts: snapshots.map((s) => s.counts), months };

@@ -19,13 +19,14 @@ import type { CustomerTable } from '../ingest/table.js';
 import { takeTableRows } from '../ingest/table.js';
 import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
 import { checkFolderOutput } from '../io/output-guard.js';
-import { note, progress } from '../io/progress.js';
+import { progress } from '../io/progress.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
 import { atWindowStart, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { durationLeaks } from '../models/duration-leak.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind } from '../models/registry.js';
 import { Rng } from '../rng.js';
+import { tenureUnitOf } from '../config/units.js';
 import { buildRunArtifacts, type FittedModel } from './run-artifacts.js';
 
 export interface TrainOptions {
@@ -117,7 +118,7 @@ export function prepareTraining(config: TableConfig, table: CustomerTable, survi
     : stratifiedSplit(y, config.split.test_fraction, config.seed);
   const trainTable = takeTableRows(table, split.train);
   const testTable = takeTableRows(table, split.test);
-  const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles });
+  const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles, role_sums: config.role_sums, tenure_unit: tenureUnitOf(config), warnings: table.warnings });
   const toData = (t: CustomerTable): TrainingData => ({ x: encode(encoder, t), y: requireTarget(t), duration: t.duration, survival: survival(t), groups: t.groups });
   return { table, split, train: toData(trainTable), test: toData(testTable), testIds: testTable.ids, encoder };
 }
@@ -156,8 +157,8 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   checkFolderOutput(outDir, 'run'); // before minutes of fitting, not after
   const seed = options.seed ?? config.seed;
   const cfg = { ...config, seed };
-  const warnings = [...table.warnings];
   const prepared = prepareTraining(cfg, table, options.survival ?? tableSurvivalBuilder(cfg));
+  const warnings = [...table.warnings];
   const { train, test, split, encoder } = prepared;
 
   const kinds = cfg.models.map((m) => {
@@ -182,7 +183,6 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       for (const leak of durationLeaks(coxView(train.x, excluded, ''), train.duration)) {
         const msg = `survival covariate "${leak.feature}" is close to a function of the duration (correlation ${leak.correlation.toFixed(3)} with ${leak.via}); it leaks the outcome into the Cox model: list it in exclude_from_survival`;
         warnings.push(msg);
-        note(`warning: ${msg}`);
       }
     }
     const started = performance.now();

@@ -172,7 +172,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       // Hashed while DuckDB reads the file (the main thread is idle then), not after the list is written.
       const inputHash = inputFile.sha256();
       inputHash.catch(() => undefined); // awaited below
-      const present = await openInput(con, inputFile);
+      const present = await openInput(con, inputFile, loaded.saved.encoder.role_sums);
       const layout = inputLayout(loaded, present, options.input);
       // Before any batch is scored: a refusal (DriftError) leaves no list.
       const clock = stopwatch();

@@ -76,7 +76,7 @@ export class CodedScorer {
     const { rows } = input;
     const columns = this.layout.numeric.map((name, j): RawColumn => ({ name, kind: 'numeric', values: input.numeric[j] }));
     const coded = new Map(this.layout.text.map(({ name }, j) => [name, input.text[j]]));
-    const table = addDerivedFeatures({ source: 'scoring batch', rows, ids: [], columns, warnings: [] }, this.loaded.saved.encoder.roles);
+    const table = addDerivedFeatures({ source: 'scoring batch', rows, ids: [], columns, warnings: [] }, this.loaded.saved.encoder.roles, this.loaded.saved.encoder.tenure_unit);
     const s = scoreTyped(this.loaded, table, null, coded);
     const signals = Int32Array.from(s.warnings.signals, (w) => this.codes.code(w));
     // Tier, value at risk and the ranking key follow from these in SQL (see listQueries): not moved.

@@ -18,14 +18,26 @@ export interface Shard { index: number; count: number }
 /** CSV is read as text: the sniffer would turn Yes/No into booleans, which then never match the levels learnt in training. */
 export const CSV_AS_TEXT = 'header = true, all_varchar = true';
 
-/** Opens the input (a literal file, see io/input-file) as the view `src`; returns its column names. */
-export async function openInput(con: DuckDBConnection, input: InputFile): Promise<Set<string>> {
+/**
+ * Opens the input (a literal file, see io/input-file) as the view `src`, with the model's summed
+ * role columns added (see config/roles.ts); returns its column names.
+ */
+export async function openInput(con: DuckDBConnection, input: InputFile, sums: Record<string, string[]> = {}): Promise<Set<string>> {
+  let file: Set<string>;
   try {
-    await con.run(`CREATE VIEW src AS SELECT * FROM ${duckReader([input], CSV_AS_TEXT)}`);
-    return new Set((await con.runAndReadAll('DESCRIBE src')).getRowsJS().map((r) => String(r[0])));
+    await con.run(`CREATE VIEW file AS SELECT * FROM ${duckReader([input], CSV_AS_TEXT)}`);
+    file = new Set((await con.runAndReadAll('DESCRIBE file')).getRowsJS().map((r) => String(r[0])));
   } catch (e) {
     throw new InputError(`the file cannot be read (corrupt, truncated or not ${inputFormat(input.path) === 'parquet' ? 'Parquet' : 'CSV'}): ${duckMessage(e, [input])}`, { file: input.path }, { cause: e });
   }
+  const added = Object.entries(sums).map(([name, parts]) => {
+    for (const part of parts) {
+      if (!file.has(part)) throw new InputError(`the model needs column "${part}" (summed into ${name}), which the input lacks; it has: ${[...file].join(', ')}`, { file: input.path, column: part, key: 'model feature' });
+    }
+    return `(${parts.map((p) => `TRY_CAST(${sqlIdent(p)} AS DOUBLE)`).join(' + ')}) AS ${sqlIdent(name)}`;
+  });
+  await con.run(`CREATE VIEW src AS SELECT *${added.map((a) => `, ${a}`).join('')} FROM file`);
+  return new Set([...file, ...Object.keys(sums)]);
 }
 
 /** The raw columns the model reads: numbers (with the value column, when present) and text with its levels. */
