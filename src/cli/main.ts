@@ -6,6 +6,7 @@ import { ChurnscopeError, fileSystemError, isChurnscopeError } from '../errors.j
 import { registerExport } from './export.js';
 import { registerFeatures } from './features.js';
 import { registerGenerate } from './generate.js';
+import { registerInit } from './init.js';
 import { registerReport } from './report.js';
 import { registerScore } from './score.js';
 import { registerTrain } from './train.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .option('--debug', 'on an unexpected error, print its stack trace (for a bug report)')
     .showHelpAfterError()
     .exitOverride();
+  registerInit(program);
   registerTrain(program);
   registerScore(program);
   registerGenerate(program);
