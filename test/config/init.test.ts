@@ -22,7 +22,7 @@ describe('churnscope init', () => {
     const shipped = JSON.parse(readFileSync('data/ibm-telco-churn.config.json', 'utf8'));
     expect(config).toMatchObject({
       id: shipped.id, target: shipped.target, duration: shipped.duration, roles: shipped.roles,
-      exclude_from_survival: shipped.exclude_from_survival, tenure_unit: 'months',
+      exclude_from_survival: shipped.exclude_from_survival, duration_unit: 'months',
     });
     expect(text).toContain('churned: "Yes" # the other value, "No", means stayed');
     expect(text).toContain('column: Churn # "No" 5,174, "Yes" 1,869 rows');
@@ -47,7 +47,7 @@ describe('churnscope init', () => {
       id: 'Phone',
       target: { column: 'Churn', churned: 'True.' },
       duration: 'Account length (days)',
-      tenure_unit: 'days',
+      duration_unit: 'days',
       roles: {
         tenure: 'Account length (days)',
         minutes: ['Total day minutes', 'Total eve minutes', 'Total night minutes', 'Total intl minutes'],

@@ -61,7 +61,6 @@ function unitFromName(name: string): TimeUnit | null {
   if (/\bdays?\b/.test(w)) return 'days';
   if (/\bweeks?\b/.test(w)) return 'weeks';
   if (/\bmonths?\b/.test(w)) return 'months';
-  if (/\byears?\b/.test(w)) return 'years';
   return null;
 }
 
@@ -171,7 +170,7 @@ export function guessConfig(p: TableProfile): Guesses {
     else if (max > 240) tenureUnit = { unit: 'days', note: `CHECK: values ${range(col)} read as days (as months, up to ${Math.round(max / 12)} years)` };
     else {
       tenureUnit = { unit: 'months', note: `CHECK: the name does not say; values ${range(col)}` };
-      undecided.push(`tenure_unit: "${col.name}" (${range(col)}) does not say whether it counts days or months; months was assumed`);
+      undecided.push(`duration_unit: "${col.name}" (${range(col)}) does not say whether it counts days or months; months was assumed`);
     }
     if (roles.tenure.columns.length > 1) {
       roles.tenure.columns = roles.tenure.columns.slice(0, 1);

@@ -23,7 +23,8 @@ export function starterConfig(p: TableProfile, g: Guesses, opts: StarterOptions)
   if (g.id !== null) config.id = g.id.column;
   config.target = { column: g.target?.column ?? CHOOSE, churned: g.target?.churned ?? CHOOSE };
   if (g.duration !== null) config.duration = g.duration;
-  if (g.tenureUnit !== null && schemaHas('tenure_unit')) config.tenure_unit = g.tenureUnit.unit;
+  // The tenure is the duration: its unit is the duration's (tenure_unit follows duration_unit).
+  if (g.tenureUnit !== null) config.duration_unit = g.tenureUnit.unit;
   const roles: Record<string, string | string[]> = {};
   for (const role of ROLE_NAMES) {
     const r = g.roles[role];
@@ -76,7 +77,7 @@ export function starterConfig(p: TableProfile, g: Guesses, opts: StarterOptions)
   if (g.twoValued.length > 0) aboveTarget.push(`other two-valued columns: ${g.twoValued.slice(0, 8).map((c) => c.name).join(', ')}${g.twoValued.length > 8 ? ', …' : ''}`);
   if (aboveTarget.length > 0) before('target', aboveTarget.join('\n'));
   if (g.duration !== null) note(['duration'], 'time on network, for the survival model (cox)');
-  if (g.tenureUnit !== null) note(['tenure_unit'], g.tenureUnit.note);
+  if (g.tenureUnit !== null) note(['duration_unit'], g.tenureUnit.note);
   before('roles', 'Columns carrying telecom signals (a list is summed). Roles: ' + ROLE_NAMES.join(', '));
   for (const [role, r] of Object.entries(g.roles)) note(['roles', role], r.note);
   if (Object.keys(roles).length === 0) note(['roles'], 'CHECK: no column name suggested a role');
