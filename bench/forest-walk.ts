@@ -4,19 +4,15 @@
  *   npm run bench:score first (it trains the models), then: npm run bench:walk
  */
 import { resolve } from 'node:path';
-import { addDerivedFeatures } from '../src/features/derived.js';
-import { readScoringTable } from '../src/ingest/read-table.js';
 import type { ForestModel } from '../src/models/forest/forest.js';
 import { compileForest, walkForest } from '../src/models/forest/walk.js';
-import { loadSavedModel } from '../src/score/load-model.js';
-import { modelMatrix } from '../src/score/model-matrix.js';
+import { loadSavedModel } from '../src/models/load-model.js';
 import { takeRows } from '../src/data/matrix.js';
+import { readModelMatrix } from '../test/helpers/model-input.js';
 import { printTable } from './table.js';
 
 const loaded = await loadSavedModel(resolve('bench/out/score/run/models/random_forest.json'));
-const { saved } = loaded;
-const table = addDerivedFeatures(await readScoringTable(resolve('data/ibm-telco-churn.csv'), { id: saved.scoring.id, roles: saved.encoder.roles, required: saved.encoder.columns.map((c) => c.column).filter((c) => !saved.encoder.derived.includes(c)) }), saved.encoder.roles);
-const base = modelMatrix(loaded, table);
+const base = await readModelMatrix(loaded, resolve('data/ibm-telco-churn.csv'));
 const reps = 8;
 const x = takeRows(base, Array.from({ length: base.rows * reps }, (_, i) => i % base.rows));
 const forest = compileForest((loaded.model as ForestModel).state.trees, x.features.length);

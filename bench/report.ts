@@ -5,12 +5,11 @@
  */
 import { join } from 'node:path';
 import { takeRows } from '../src/data/matrix.js';
-import { modelMatrix } from '../src/score/retention-list.js';
-import { readForModel } from '../src/pipeline/score.js';
+import { loadSavedModel } from '../src/models/load-model.js';
 import { loadReportInput } from '../src/report/input.js';
 import { writeReport } from '../src/report/report.js';
-import { loadSavedModel } from '../src/score/load-model.js';
-import { reasonsOfRow, topContributions } from '../src/score/reasons.js';
+import { reasonsOfRow, topContributions } from '../src/score/batch/reasons.js';
+import { readModelMatrix } from '../test/helpers/model-input.js';
 import { printTable, seconds } from './table.js';
 
 const demo = process.argv[2] ?? 'demo-output';
@@ -22,8 +21,7 @@ const reportSeconds = seconds(t);
 const rows: (string | number)[][] = [];
 for (const name of ['logistic', 'random_forest', 'cox']) {
   const loaded = await loadSavedModel(join(run, 'models', `${name}.json`));
-  const table = await readForModel(loaded, join(demo, 'features-latest.parquet'));
-  const x = modelMatrix(loaded, table);
+  const x = await readModelMatrix(loaded, join(demo, 'features-latest.parquet'));
   const n = Math.min(x.rows, 20_000);
   const actions = loaded.saved.scoring.retention.actions;
   t = performance.now();

@@ -6,7 +6,7 @@ export { loadAnyConfig, parsePanelConfig } from './config/any-config.js';
 export type { TableConfig, RetentionSettings } from './config/schema.js';
 export type { PanelConfig } from './config/panel-schema.js';
 
-export { readCustomerTable, readScoringTable } from './ingest/read-table.js';
+export { readCustomerTable } from './ingest/read-table.js';
 export type { CustomerTable, RawColumn } from './ingest/table.js';
 export { findColumn, takeTableRows } from './ingest/table.js';
 export { openPanel, type Panel, type PanelFiles } from './ingest/panel/open-panel.js';
@@ -41,12 +41,13 @@ export { trainTable, prepareTraining, type Evaluation, type TrainResult } from '
 export { trainFromConfigFile } from './pipeline/train-config.js';
 export { panelTrainingTable, trainPanel } from './pipeline/train-panel.js';
 export { writePanelFeatures } from './pipeline/panel-features.js';
-export { scoreFile, readForModel } from './pipeline/score.js';
-export { loadSavedModel, type LoadedModel } from './score/load-model.js';
-export { retentionList, modelMatrix } from './score/retention-list.js';
-export { psi, measureDrift } from './score/drift.js';
-export { checkDrift, type DriftSummary } from './score/drift-check.js';
-export { runScoringJob, type BatchJobOptions, type Manifest } from './score/batch-job.js';
+export { loadSavedModel, type LoadedModel } from './models/load-model.js';
+export { modelMatrix } from './score/batch/model-matrix.js';
+export { psi, measureDrift } from './score/drift/drift.js';
+export { checkDrift, type DriftSummary } from './score/drift/drift-check.js';
+export { runScoringJob, type BatchJobOptions, type Manifest, type Shard } from './score/batch-job.js';
+export { scoreToArrow, type ArrowJobOptions } from './score/score-to-arrow.js';
+export { mergeLists } from './score/list/merge.js';
 export { exportOnnx } from './export/onnx.js';
 
 export { renderSvg } from './report/render-svg.js';

@@ -5,7 +5,7 @@ import { isChurnscopeOnnx } from '../export/onnx-schema.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkApart, checkFileOutput } from '../io/output-guard.js';
 import { note } from '../io/progress.js';
-import { loadSavedModel } from '../score/load-model.js';
+import { loadSavedModel } from '../models/load-model.js';
 
 export function registerExport(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../io/progress.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
-import { mergeLists } from '../score/merge.js';
+import { mergeLists } from '../score/list/merge.js';
 
 function parseShard(v: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -12,6 +12,12 @@ function parseShard(v: string): Shard {
 const positive = (v: string): number => {
   const n = Number.parseInt(v, 10);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+};
+
+const wholeNumber = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
   return n;
 };
 
@@ -26,8 +32,8 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('Score customers with a saved model and write the ranked retention list (streamed in batches, ranked out of core).')
     .requiredOption('--model <file>', 'saved model (models/<name>.json or models/champion.json)')
-    .requiredOption('--input <file>', 'customers to score (CSV or Parquet)')
-    .requiredOption('--out <file>', 'ranked list to write (.csv or .parquet); a manifest is written beside it')
+    .requiredOption('--input <file>', 'customers to score (CSV, Parquet or Arrow)')
+    .requiredOption('--out <file>', 'ranked list to write (.csv, .parquet or .arrow); a manifest is written beside it')
     .addOption(new Option('--rank-by <key>', 'rank by value at risk or probability (default: the model config)').choices(['value_at_risk', 'probability']))
     .option('--segment <name>', 'only customers of this segment')
     .addOption(new Option('--tier <tier>', 'only customers of this risk tier').choices(['high', 'medium', 'low']))
@@ -35,7 +41,7 @@ export function registerScore(program: Command): void {
     .option('--previous <file>', "last run's list, to flag customers whose probability rose")
     .option('--shard <i/n>', 'score only shard i of n (a hash partition of the ids); merge the shard lists with churnscope merge', parseShard)
     .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', positive, DEFAULT_BATCH_SIZE)
-    .option('--workers <n>', 'scoring threads (default: one per core)', positive)
+    .option('--workers <n>', 'scoring threads (default: one per core; 0 scores on the main thread)', wholeNumber)
     .option('--memory-limit <size>', 'DuckDB memory limit; past it the ranking spills to disk beside the output', DEFAULT_MEMORY_LIMIT)
     .option('--drift-limit <x>', "refuse to score when a feature's PSI against the training data exceeds this (default: the model's drift_limit, 0.25)", psiLimit)
     .option('--allow-drift', 'score even past the drift limit (recorded in the manifest)')
@@ -47,7 +53,7 @@ export function registerScore(program: Command): void {
   program
     .command('merge')
     .description('Merge shard lists into one ranked list, identical to an unsharded run.')
-    .requiredOption('--inputs <files...>', 'the shard lists')
+    .requiredOption('--inputs <files...>', 'the shard lists (CSV, Parquet or Arrow)')
     .requiredOption('--out <file>', 'merged list (.csv or .parquet)')
     .addOption(new Option('--rank-by <key>', 'ranking key (default: value at risk when the lists have it)').choices(['value_at_risk', 'probability']))
     .action(async (opts: { inputs: string[]; out: string; rankBy?: 'value_at_risk' | 'probability' }) => {

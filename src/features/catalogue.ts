@@ -1,7 +1,11 @@
 /**
  * The feature catalogue: every named feature churnscope derives or reads by role, with its
- * formula and its meaning in a sentence. Reports and reasons read their words from here.
+ * formula and its meaning in a sentence, and the operator panel's SQL features. Reports and
+ * reasons read their words from here.
  */
+import { PANEL_CATALOGUE } from './panel/families.js';
+import { sequenceCatalogue } from './panel/sequence.js';
+
 export interface CatalogueEntry {
   name: string;
   formula: string;
@@ -36,19 +40,18 @@ const entries: CatalogueEntry[] = [
 ];
 
 const byName = new Map(entries.map((e) => [e.name, e]));
-const extra = new Map<string, CatalogueEntry>();
+// The panel's features (and its month-by-month sequence columns, up to the longest window), looked
+// up after the customer-table ones (both name `revenue`). Static, not registered by the panel
+// module when loaded: scoring threads never load it, and their reasons must read as the calling
+// thread's do.
+const panel = new Map([...PANEL_CATALOGUE, ...sequenceCatalogue(24)].map((e) => [e.name, e]));
 
 export const CATALOGUE: readonly CatalogueEntry[] = entries;
-
-/** Adds entries from another catalogue (the panel's SQL features) to the lookup. */
-export function registerCatalogue(more: readonly CatalogueEntry[]): void {
-  for (const e of more) extra.set(e.name, e);
-}
 
 /** The entry for a feature name; a one-hot name `column=level` resolves to its column. */
 export function catalogueEntry(name: string): CatalogueEntry | undefined {
   const base = name.includes('=') ? name.slice(0, name.indexOf('=')) : name;
-  return byName.get(base) ?? extra.get(base);
+  return byName.get(base) ?? panel.get(base);
 }
 
 /** A feature in words, for reports: the catalogue's meaning, or the column name itself. */

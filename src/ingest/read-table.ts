@@ -1,5 +1,5 @@
 /**
- * Reads a customer table (CSV or Parquet) through DuckDB into typed columns, checking it against
+ * Reads a customer table (CSV, Parquet or Arrow) through DuckDB into typed columns, checking it against
  * the config: every problem a user can cause becomes an InputError naming file, row and column.
  * CSV is read as text first so that a bad value is reported where it stands, not coerced.
  */
@@ -7,7 +7,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableConfig } from '../config/schema.js';
 import { ConfigError, InputError } from '../errors.js';
 import { sqlIdent, sqlString, withDuckDB } from '../io/duckdb.js';
-import { duckReader, inputFormat, withInputFiles, type InputFile, duckMessage } from '../io/input-file.js';
+import { withInputFiles, type InputFile, duckMessage } from '../io/input-file.js';
+import { openTable } from '../io/open-table.js';
+import { formatOf } from '../io/table-format.js';
 import type { CustomerTable, RawColumn } from './table.js';
 
 const ROW = '__churnscope_row';
@@ -15,22 +17,18 @@ const ROW = '__churnscope_row';
 /** Roles whose columns must be numeric. */
 const TEXT_ROLES = new Set(['contract']);
 
-/** Loads the file into table `raw` (with a 1-based row number), text for CSV, typed for Parquet. */
+/** Loads the file into table `raw` (with a 1-based row number), text for CSV, typed for Parquet and Arrow. */
 async function loadRaw(con: DuckDBConnection, input: InputFile): Promise<void> {
   const file = input.path;
-  if (inputFormat(file) === 'parquet') {
-    try {
-      await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${duckReader([input])}`);
-    } catch (e) {
-      throw new InputError(`the Parquet file cannot be read (corrupt or not Parquet): ${duckMessage(e, [input])}`, { file }, { cause: e });
-    }
-    return;
-  }
+  const format = formatOf(file);
   try {
-    await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${duckReader([input], 'all_varchar = true, header = true, store_rejects = true')}`);
+    await openTable(con, 'raw_file', input, { text: true, rejects: true });
+    await con.run(`CREATE TABLE raw AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM raw_file`);
   } catch (e) {
-    throw new InputError(`the file cannot be read as CSV: ${duckMessage(e, [input])}`, { file }, { cause: e });
+    const why = format === 'csv' ? 'the file cannot be read as CSV' : format === 'parquet' ? 'the Parquet file cannot be read (corrupt or not Parquet)' : 'the Arrow file cannot be read (corrupt or not Arrow IPC)';
+    throw new InputError(`${why}: ${duckMessage(e, [input])}`, { file }, { cause: e });
   }
+  if (format !== 'csv') return;
   const rejects = (await con.runAndReadAll(
     'SELECT line::INTEGER, column_name, error_type, error_message FROM reject_errors ORDER BY line LIMIT 1',
   )).getRowsJS();
@@ -88,13 +86,9 @@ export interface ReadSpec {
   /** Columns to add as the sum of others (a role over several columns), see config/roles.ts. */
   sums?: Record<string, string[]>;
   drop: string[];
-  /** Columns that must be present (beyond id, target, duration and roles). */
-  required?: string[];
-  /** Keep only these feature columns (scoring); undefined keeps every column. */
-  keep?: string[];
 }
 
-/** Reads and validates a table; the shared engine behind training and scoring reads. */
+/** Reads and validates a customer table for training. */
 export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
   const { file } = spec;
   return withInputFiles([{ path: file, what: 'the file' }], ([input]) => withDuckDB(async (con) => {
@@ -111,11 +105,6 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
         throw new InputError(`the configured column "${column}" (${key}) is not in the file; it has: ${[...names].join(', ')}`, { file, column, key });
       }
     };
-    for (const column of spec.required ?? []) {
-      if (!names.has(column)) {
-        throw new InputError(`the model needs column "${column}", which the input lacks; it has: ${[...names].join(', ')}`, { file, column, key: 'model feature' });
-      }
-    }
     if (spec.id !== null) need(spec.id, 'id');
     if (spec.target !== undefined) need(spec.target.column, 'target.column');
     if (spec.duration !== undefined) need(spec.duration, 'duration');
@@ -190,17 +179,16 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
     }
 
     const skip = new Set<string>([...(spec.id !== null ? [spec.id] : []), ...(spec.target !== undefined ? [spec.target.column] : []), ...spec.drop]);
-    const keep = spec.keep !== undefined ? new Set(spec.keep) : null;
     const out: RawColumn[] = [];
     for (const { name, type } of columns) {
-      if (skip.has(name) || (keep !== null && !keep.has(name))) continue;
+      if (skip.has(name)) continue;
       let column: RawColumn;
       if (mustBeNumeric(name) || isNumericType(type) || (await firstNonNumeric(con, name)) === null) {
         column = { name, kind: 'numeric', values: await readNumeric(name) };
       } else {
         column = { name, kind: 'text', values: await textValues(con, name) };
       }
-      if (keep === null && isConstant(column)) {
+      if (isConstant(column)) {
         warnings.push(`column "${name}" has a single value in every row and was dropped (file ${file})`);
         continue;
       }
@@ -253,13 +241,4 @@ export async function readCustomerTable(config: TableConfig): Promise<CustomerTa
     sums: config.role_sums,
     drop: config.drop,
   });
-}
-
-/**
- * Reads customers to score: no target; the model's raw columns must be there, `optional` ones
- * (value, segment) are kept when present, and any others are ignored.
- */
-export async function readScoringTable(file: string, spec: { id: string | null; roles: Record<string, string>; sums?: Record<string, string[]>; required: string[]; optional?: string[] }): Promise<CustomerTable> {
-  const roles = Object.fromEntries(Object.entries(spec.roles).filter(([, c]) => spec.required.includes(c)));
-  return readTable({ file, id: spec.id, roles, sums: spec.sums, drop: [], required: spec.required, keep: [...spec.required, ...(spec.optional ?? [])] });
 }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { InputError, fileSystemError } from '../errors.js';
 import { sqlString } from './duckdb.js';
+import { formatOf } from './table-format.js';
 
 export interface InputFile {
   /** The path as the user named it, for messages and manifests. */
@@ -102,27 +103,23 @@ export function duckMessage(e: unknown, files: readonly InputFile[]): string {
   return line;
 }
 
-export type InputFormat = 'csv' | 'parquet';
-
-/** The format of an input by its name: Parquet, or CSV (also .csv.gz, .csv.zst). */
-export function inputFormat(path: string): InputFormat {
-  return extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv';
-}
-
 function compression(path: string): string {
   const ext = extname(path).toLowerCase();
   return ext === '.gz' ? 'gzip' : ext === '.zst' ? 'zstd' : 'none';
 }
 
 /**
- * The DuckDB table function reading the files (all of one format, named by the first), with
- * `csvOptions` for CSV (e.g. "all_varchar = true, header = true"). Several files are read as one
- * table, columns matched by name.
+ * The DuckDB table function reading the files (all CSV or all Parquet, by the first's name: see
+ * table-format), with `csvOptions` for CSV (e.g. "all_varchar = true, header = true"). Several
+ * files are read as one table, columns matched by name. Arrow, which DuckDB cannot read, is
+ * opened by io/open-table.
  */
 export function duckReader(files: readonly InputFile[], csvOptions = 'header = true'): string {
   const paths = files.length === 1 ? sqlString(files[0].duck) : `[${files.map((f) => sqlString(f.duck)).join(', ')}]`;
   const many = files.length > 1 ? ', union_by_name = true' : '';
-  return inputFormat(files[0].path) === 'parquet'
+  const format = formatOf(files[0].path);
+  if (format === 'arrow') throw new Error(`internal: DuckDB has no Arrow reader here (${files[0].path}); open it with openTable`);
+  return format === 'parquet'
     ? `read_parquet(${paths}${many})`
     : `read_csv(${paths}, ${csvOptions}, compression = '${compression(files[0].path)}'${many})`;
 }

@@ -4,28 +4,18 @@
  * same scores give byte-identical files.
  */
 import { writeFile, rm, rename, mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { UsageError } from '../errors.js';
 import { tempPathFor } from './atomic.js';
 import { sqlIdent, sqlString, withDuckDB } from './duckdb.js';
 import { withInputFiles } from './input-file.js';
+import { formatOf, type TableFormat } from './table-format.js';
 
 export type OutColumn =
   | { name: string; type: 'int'; values: Int32Array }
   | { name: string; type: 'double'; values: Float64Array }
   | { name: string; type: 'bool'; values: Uint8Array }
   | { name: string; type: 'text'; values: readonly (string | null)[] };
-
-export type TableFormat = 'csv' | 'parquet' | 'arrow';
-
-export function formatOf(path: string): TableFormat {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.parquet') return 'parquet';
-  if (ext === '.arrow' || ext === '.arrows' || ext === '.ipc') return 'arrow';
-  throw new UsageError(`cannot tell the output format from "${path}": use .csv, .parquet or .arrow`, { file: path });
-}
 
 function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;

@@ -13,7 +13,8 @@ import { buildSnapshot } from '../features/panel/snapshot.js';
 import { openPanel } from '../ingest/panel/open-panel.js';
 import { removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../io/atomic.js';
 import { checkApart, checkFileOutput, ownedByManifest } from '../io/output-guard.js';
-import { formatOf, writeTableFile, type OutColumn } from '../io/table-writer.js';
+import { formatOf } from '../io/table-format.js';
+import { writeTableFile, type OutColumn } from '../io/table-writer.js';
 import { configInputs } from './train-config.js';
 
 export interface FeaturesManifest {

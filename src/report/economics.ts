@@ -5,7 +5,8 @@
  */
 import { InputError } from '../errors.js';
 import { withDuckDB } from '../io/duckdb.js';
-import { duckReader, withInputFiles, duckMessage } from '../io/input-file.js';
+import { duckMessage, withInputFiles } from '../io/input-file.js';
+import { openTable } from '../io/open-table.js';
 import { driverOf } from './factors.js';
 
 export interface Campaign { top_n: number; offer_cost: number; success_rate: number }
@@ -25,7 +26,8 @@ export interface Economics {
 export async function economics(list: string, campaign: Campaign = DEFAULT_CAMPAIGN): Promise<Economics> {
   return withInputFiles([{ path: list, what: 'the scored list' }], ([file]) => withDuckDB(async (con) => {
     try {
-      await con.run(`CREATE TABLE l AS SELECT * FROM ${duckReader([file], "header = true, types = {'id': 'VARCHAR'}")}`);
+      await openTable(con, 'list_file', file, { textColumns: ['id'] });
+      await con.run('CREATE TABLE l AS SELECT * FROM list_file');
     } catch (e) {
       throw new InputError(`the scored list cannot be read: ${duckMessage(e, [file])}`, { file: list }, { cause: e });
     }

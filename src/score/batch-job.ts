@@ -18,17 +18,17 @@ import { copyToArrow } from '../io/arrow-stream.js';
 import { copyTable } from '../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, withDuckDB } from '../io/duckdb.js';
 import { withInputFiles } from '../io/input-file.js';
-import { formatOf } from '../io/table-writer.js';
-import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
-import { checkDrift, type DriftSummary } from './drift-check.js';
-import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Shard } from './job-input.js';
-import { checkAligned, createScoredTable, listQueries, loadPrevious, setDecoders } from './list-query.js';
-import { loadSavedModel } from './load-model.js';
-import { resolveRankBy, type RankBy } from './score-batch.js';
-import { ScorePool } from './score-pool.js';
-import { valueColumn } from './value.js';
+import { formatOf } from '../io/table-format.js';
+import { loadSavedModel } from '../models/load-model.js';
+import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './batch/coded-scorer.js';
+import { ScorePool } from './batch/score-pool.js';
+import { valueColumn } from './batch/value.js';
+import { checkDrift, type DriftSummary } from './drift/drift-check.js';
+import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Shard } from './input/job-input.js';
+import { checkAligned, createScoredTable, listQueries, loadPrevious, setDecoders } from './list/list-query.js';
+import { resolveRankBy, type RankBy, type RiskTier } from './list/ranking.js';
 
-export type { Shard } from './job-input.js';
+export type { Shard } from './input/job-input.js';
 
 export interface BatchJobOptions {
   model: string;
@@ -36,12 +36,12 @@ export interface BatchJobOptions {
   out: string;
   rankBy?: RankBy;
   segment?: string;
-  tier?: 'high' | 'medium' | 'low';
+  tier?: RiskTier;
   top?: number;
   previous?: string;
   batchSize?: number;
   shard?: Shard;
-  /** Scoring threads; default one per core. Inputs of one batch or less are scored on the calling thread. */
+  /** Scoring threads; default one per core (at most 8). 0, or an input of one batch or less, scores on the calling thread. */
   workers?: number;
   /** DuckDB's memory limit, e.g. "1GB"; past it DuckDB spills to disk beside the output. */
   memoryLimit?: string;
@@ -65,7 +65,6 @@ export interface Manifest {
   batches: number;
   batch_size: number;
   workers: number;
-  seed: number | null;
   timings: { drift_seconds: number; load_seconds: number; score_seconds: number; rank_write_seconds: number; total_seconds: number; customers_per_second: number; peak_rss_mb: number };
   output: { file: string; format: string };
   drift: DriftSummary;
@@ -155,7 +154,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
   ]);
   checkFileOutput(options.out, 'retention list', ownsList);
   const loaded = await loadSavedModel(options.model);
-  const rankBy = resolveRankBy(loaded, options.rankBy);
+  const rankBy = resolveRankBy(loaded.saved, options.rankBy);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   await mkdir(dirname(options.out), { recursive: true });
   await removeStaleTemps(options.out);
@@ -184,7 +183,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       const value = valueColumn(loaded.saved);
       const schema = scoredSchema(loaded.saved.kind === 'cox', value !== null && layout.numeric.includes(value));
       await createScoredTable(con, schema);
-      const workers = input.rows <= batchSize ? 0 : Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
+      const workers = input.rows <= batchSize ? 0 : Math.max(0, options.workers ?? Math.min(availableParallelism(), 8));
       pool = new ScorePool(loaded, layout, schema, workers);
       const store = await instance.connect();
       const { batches, scored } = await scoreAll(con, store, pool, layout, batchSize, options.onBatch);
@@ -215,7 +214,6 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         batches,
         batch_size: batchSize,
         workers,
-        seed: null,
         timings: { drift_seconds: round(driftSeconds), load_seconds: round(loadSeconds), score_seconds: round(scoreSeconds), rank_write_seconds: round(rankSeconds), total_seconds: round(total), customers_per_second: Math.round(scored / total), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
         output: { file: options.out, format },
         drift,

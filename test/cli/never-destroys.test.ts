@@ -94,7 +94,7 @@ describe('never deletes what it did not write', () => {
     const before = tree(tmp.dir);
     const cases: [string[], RegExp][] = [
       [['--input', at('telco.csv'), '--out', at('telco.csv')], /is the input this command reads/],
-      [['--input', at('telco.csv'), '--out', at('telco.csv.manifest.json')], /cannot tell the output format|is not a retention list/],
+      [['--input', at('telco.csv'), '--out', at('telco.csv.manifest.json')], /cannot tell the table format|is not a retention list/],
       [['--input', at('telco.csv'), '--previous', at('prev.csv'), '--out', at('prev.csv')], /is the previous list this command reads/],
       [['--input', at('telco.csv'), '--out', at('mine.csv')], /exists and is not a retention list churnscope wrote/],
     ];

@@ -10,8 +10,8 @@ import { readCustomerTable } from '../../src/ingest/read-table.js';
 import { takeTableRows } from '../../src/ingest/table.js';
 import { atWindowStart, tableSurvival } from '../../src/labels/survival.js';
 import type { CoxModel } from '../../src/models/cox.js';
-import { loadSavedModel } from '../../src/score/load-model.js';
-import { modelMatrix } from '../../src/score/model-matrix.js';
+import { loadSavedModel } from '../../src/models/load-model.js';
+import { modelMatrix } from '../../src/score/batch/model-matrix.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -7,10 +7,9 @@ import { exportOnnx, META, OUTPUT_NAME } from '../../src/export/onnx.js';
 import { ModelProtoType } from '../../src/export/onnx-schema.js';
 import { predictForestBatch, type ForestState } from '../../src/models/forest/forest.js';
 import type { Tree } from '../../src/models/forest/tree.js';
-import { readForModel } from '../../src/pipeline/score.js';
-import { loadSavedModel, type LoadedModel } from '../../src/score/load-model.js';
-import { modelMatrix } from '../../src/score/model-matrix.js';
+import { loadSavedModel, type LoadedModel } from '../../src/models/load-model.js';
 import { runCli } from '../helpers/cli.js';
+import { readModelMatrix } from '../helpers/model-input.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -109,7 +108,7 @@ describe('churnscope export --format onnx', () => {
     expect(stderr).toContain('exported logistic');
 
     const loaded = await loadSavedModel(model);
-    const x = modelMatrix(loaded, await readForModel(loaded, TELCO));
+    const x = await readModelMatrix(loaded, TELCO);
     expect(x.rows).toBe(7043);
     const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
     measured.logistic = diff;
@@ -132,7 +131,7 @@ describe('churnscope export --format onnx', () => {
 
     const loaded = await loadSavedModel(model);
     expect((loaded.saved.model as ForestState).trees).toHaveLength(30);
-    const x = modelMatrix(loaded, await readForModel(loaded, TELCO));
+    const x = await readModelMatrix(loaded, TELCO);
     const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
     measured.random_forest = diff;
     expect(diff).toBeLessThan(1e-6);

@@ -10,7 +10,7 @@ import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../
 import { MARKER } from '../../src/io/output-guard.js';
 import { writeTable, type OutColumn } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
-import { mergeLists } from '../../src/score/merge.js';
+import { mergeLists } from '../../src/score/list/merge.js';
 import { handLogistic, writeModel } from '../helpers/hand-model.js';
 import { tempDir } from '../helpers/tmp.js';
 

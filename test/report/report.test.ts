@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { addDerivedFeatures } from '../../src/features/derived.js';
 import { readCustomerTable } from '../../src/ingest/read-table.js';
-import { scoreFile } from '../../src/pipeline/score.js';
 import { trainTable } from '../../src/pipeline/train.js';
 import { consolidatedRanking, factorMatrix } from '../../src/report/factors.js';
 import { loadReportInput } from '../../src/report/input.js';
 import { writeReport } from '../../src/report/report.js';
+import { runScoringJob } from '../../src/score/batch-job.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -25,7 +25,7 @@ beforeAll(async () => {
   }, 'churnscope.json');
   const table = addDerivedFeatures(await readCustomerTable(config), config.roles);
   await trainTable(config, table, run);
-  await scoreFile({ model: join(run, 'models', 'champion.json'), input: 'data/ibm-telco-churn.csv', out: list });
+  await runScoringJob({ model: join(run, 'models', 'champion.json'), input: 'data/ibm-telco-churn.csv', out: list });
   await writeReport(await loadReportInput(run, list), out, { top_n: 100, offer_cost: 10, success_rate: 0.3 });
 });
 

@@ -3,15 +3,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import { addDerivedFeatures } from '../../src/features/derived.js';
-import { readCustomerTable } from '../../src/ingest/read-table.js';
 import { withDuckDB } from '../../src/io/duckdb.js';
 import { writeTable } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
-import { loadSavedModel } from '../../src/score/load-model.js';
-import { mergeLists } from '../../src/score/merge.js';
-import { retentionList } from '../../src/score/retention-list.js';
+import { mergeLists } from '../../src/score/list/merge.js';
 import { trainTelcoLogistic } from '../helpers/telco-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -25,45 +20,41 @@ beforeAll(async () => {
 });
 
 describe('the batch scoring job', () => {
-  it('streams in batches and gives the same list as one batch and as the in-memory ranking', async () => {
+  it('streams in batches on worker threads and gives the same list as one batch on the calling thread', async () => {
     const one = await runScoringJob({ model, input: INPUT, out: list('one.csv'), batchSize: 100_000 });
     const many = await runScoringJob({ model, input: INPUT, out: list('many.csv'), batchSize: 1000, workers: 2 });
+    const inline = await runScoringJob({ model, input: INPUT, out: list('inline.csv'), batchSize: 1000, workers: 0 });
     expect(one.batches).toBe(1);
     expect(one.workers).toBe(0); // one batch: scored on the calling thread
-    expect(many.batches).toBe(8);
-    expect(many.workers).toBe(2);
+    expect([many.batches, many.workers]).toEqual([8, 2]);
+    expect([inline.batches, inline.workers]).toEqual([8, 0]);
     expect(many.rows).toEqual({ read: 7043, scored: 7043, rejected: 0, listed: 7043 });
     expect(readFileSync(list('many.csv'), 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
-    const loaded = await loadSavedModel(model);
-    const table = addDerivedFeatures(await readCustomerTable(parseConfig({ source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' } }, 'x.json')), loaded.saved.encoder.roles);
-    const memory = retentionList(loaded, table);
-    const ids = readFileSync(list('one.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
-    expect(ids).toEqual(memory[1].values);
-    // Every column, words included, as the in-memory list has it (values compared as DuckDB reads both files).
-    await writeTable(list('memory.csv'), memory, 'csv');
-    const differing = await withDuckDB(async (con) => {
-      const csv = (f: string): string => `read_csv('${list(f)}', header = true)`;
-      const q = `SELECT count(*)::INTEGER FROM ((SELECT * FROM ${csv('one.csv')} EXCEPT ALL SELECT * FROM ${csv('memory.csv')}) UNION ALL (SELECT * FROM ${csv('memory.csv')} EXCEPT ALL SELECT * FROM ${csv('one.csv')}))`;
-      return Number((await con.runAndReadAll(q)).getRowsJS()[0][0]);
-    });
-    expect(differing).toBe(0);
+    expect(readFileSync(list('inline.csv'), 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
   });
 
-  it('filters tiers and ranks by probability in SQL as the in-memory list does', async () => {
-    const loaded = await loadSavedModel(model);
-    const table = addDerivedFeatures(await readCustomerTable(parseConfig({ source: INPUT, id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' } }, 'x.json')), loaded.saved.encoder.roles);
-    for (const tier of ['high', 'medium'] as const) {
+  it('values customers at 12 months of revenue and ranks by value at risk', () => {
+    const charges = new Map(readFileSync(INPUT, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map((r) => [r[0], Number(r[18])]));
+    const [head, ...rows] = readFileSync(list('one.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const at = (name: string): number => head.indexOf(name);
+    for (const r of rows) {
+      expect(Number(r[at('value')])).toBe((charges.get(r[at('id')]) ?? Number.NaN) * 12);
+      expect(Number(r[at('value_at_risk')])).toBe(Number(r[at('value')]) * Number(r[at('churn_probability')]));
+    }
+    const risk = rows.map((r) => Number(r[at('value_at_risk')]));
+    for (let i = 1; i < risk.length; i++) expect(risk[i]).toBeLessThanOrEqual(risk[i - 1]);
+  });
+
+  it('filters tiers by the thresholds and ranks by probability', async () => {
+    const whole = readFileSync(list('one.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const p = new Map(whole.slice(1).map((r) => [r[1], Number(r[2])]));
+    for (const [tier, lo, hi] of [['high', 0.5, 1], ['medium', 0.25, 0.5]] as const) {
       const m = await runScoringJob({ model, input: INPUT, out: list(`tier-${tier}.csv`), tier, rankBy: 'probability', batchSize: 2000, workers: 2 });
-      const memory = retentionList(loaded, table, { tier, rankBy: 'probability' });
-      const lines = readFileSync(list(`tier-${tier}.csv`), 'utf8').trim().split('\n');
-      const header = lines[0].split(',');
-      const rows = lines.slice(1).map((l) => l.split(','));
-      expect(m.rows.listed).toBe(memory[0].values.length);
+      const rows = readFileSync(list(`tier-${tier}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      const expected = [...p].filter(([, v]) => v >= lo && (tier === 'high' || v < hi)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
       expect(m.rows.listed).toBeGreaterThan(500);
-      expect(rows.map((r) => r[header.indexOf('id')])).toEqual(memory[1].values);
-      expect(new Set(rows.map((r) => r[header.indexOf('risk_tier')]))).toEqual(new Set([tier]));
-      const p = rows.map((r) => Number(r[header.indexOf('churn_probability')]));
-      expect(p.every((v, i) => i === 0 || v <= p[i - 1])).toBe(true);
+      expect(rows.map((r) => r[1])).toEqual(expected);
+      expect(new Set(rows.map((r) => r[3]))).toEqual(new Set([tier]));
     }
   });
 
@@ -105,7 +96,7 @@ describe('the batch scoring job', () => {
     expect(readFileSync(list('merged.csv'), 'utf8')).toBe(readFileSync(list('unsharded.csv'), 'utf8'));
   });
 
-  it('flags probability rises against the previous list, in SQL as in memory', async () => {
+  it('flags probability rises against the previous list', async () => {
     const prev = list('prev.csv');
     const rows = readFileSync(list('one.csv'), 'utf8').trim().split('\n');
     const header = rows[0].split(',');

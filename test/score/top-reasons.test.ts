@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { topContributions } from '../../src/score/reasons.js';
-import { CodeRemap, StringCodes } from '../../src/score/string-codes.js';
+import { topContributions } from '../../src/score/batch/reasons.js';
+import { CodeRemap, StringCodes } from '../../src/score/batch/string-codes.js';
 
 describe('the typed top reasons', () => {
   it('keeps each row\'s three largest positive parts, largest first, equal parts by feature name', () => {

@@ -10,12 +10,8 @@ import { dayIn, monthIndex, monthStart, yyyymm } from '../../generate/months.js'
 import type { Panel } from '../../ingest/panel/open-panel.js';
 import type { CustomerTable, RawColumn } from '../../ingest/table.js';
 import { labelQuery, type LabelSpec } from '../../labels/windows.js';
-import { registerCatalogue } from '../catalogue.js';
-import { accountFamily, activeAt, complaintFamily, NO_COMPLAINT_MONTHS, PANEL_CATALOGUE, usageFamily, ZERO_WHEN_ABSENT, type Window } from './families.js';
-import { sequenceCatalogue, sequenceFamily } from './sequence.js';
-
-registerCatalogue(PANEL_CATALOGUE);
-registerCatalogue(sequenceCatalogue(24));
+import { accountFamily, activeAt, complaintFamily, NO_COMPLAINT_MONTHS, usageFamily, ZERO_WHEN_ABSENT, type Window } from './families.js';
+import { sequenceFamily } from './sequence.js';
 
 export interface SnapshotOptions {
   window: number; // observation months

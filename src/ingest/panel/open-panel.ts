@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MEMORY_LIMIT, sqlIdent, sqlString } from '../../io/duckdb.js';
-import { duckReader, withInputFiles, duckMessage } from '../../io/input-file.js';
+import { withInputFiles, duckMessage } from '../../io/input-file.js';
+import { openTable } from '../../io/open-table.js';
 
 export const DEACTIVATION_REASONS = ['voluntary', 'port_out', 'non_payment', 'fraud'] as const;
 export const VOLUNTARY_REASONS = ['voluntary', 'port_out'] as const;
@@ -37,7 +38,8 @@ const ROW = '__row';
 async function loadRaw(con: DuckDBConnection, table: string, file: string, columns: readonly string[]): Promise<void> {
   await withInputFiles([{ path: file, what: `the ${table.replace('raw_', '')} table` }], async ([input]) => {
     try {
-      await con.run(`CREATE TABLE ${table} AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${duckReader([input], 'all_varchar = true, header = true, store_rejects = true')}`);
+      await openTable(con, `${table}_file`, input, { text: true, rejects: true });
+      await con.run(`CREATE TABLE ${table} AS SELECT row_number() OVER ()::INTEGER AS ${ROW}, * FROM ${table}_file`);
     } catch (e) {
       throw new InputError(`the file cannot be read: ${duckMessage(e, [input])}`, { file }, { cause: e });
     }

@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ModelError } from '../errors.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
-import { migrateSavedModel, READABLE_VERSIONS } from '../models/migrate.js';
-import type { ChurnModel } from '../models/model.js';
-import { modelFromState } from '../models/registry.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from './artifact.js';
+import { migrateSavedModel, READABLE_VERSIONS } from './migrate.js';
+import type { ChurnModel } from './model.js';
+import { modelFromState } from './registry.js';
 
 export interface LoadedModel {
   saved: SavedModel;

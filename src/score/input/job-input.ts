@@ -5,30 +5,32 @@
  * JavaScript and the ids can be joined back by row after scoring.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { InputError } from '../errors.js';
-import { derivedInputs } from '../features/derived.js';
-import { sqlIdent, sqlString } from '../io/duckdb.js';
-import { duckMessage, duckReader, inputFormat, type InputFile } from '../io/input-file.js';
-import type { InputLayout } from './coded-scorer.js';
-import type { LoadedModel } from './load-model.js';
-import { valueColumn } from './value.js';
+import { InputError } from '../../errors.js';
+import { derivedInputs } from '../../features/derived.js';
+import { sqlIdent, sqlString } from '../../io/duckdb.js';
+import { duckMessage, type InputFile } from '../../io/input-file.js';
+import { openTable } from '../../io/open-table.js';
+import { formatOf } from '../../io/table-format.js';
+import type { LoadedModel } from '../../models/load-model.js';
+import type { InputLayout } from '../batch/coded-scorer.js';
+import { valueColumn } from '../batch/value.js';
 
 export interface Shard { index: number; count: number }
 
-/** CSV is read as text: the sniffer would turn Yes/No into booleans, which then never match the levels learnt in training. */
-export const CSV_AS_TEXT = 'header = true, all_varchar = true';
+const FORMAT_NAMES = { csv: 'CSV', parquet: 'Parquet', arrow: 'Arrow IPC' } as const;
 
 /**
- * Opens the input (a literal file, see io/input-file) as the view `src`, with the model's summed
- * role columns added (see config/roles.ts); returns its column names.
+ * Opens the input (a literal file, see io/input-file) as the view `src`, CSV as text (the sniffer
+ * would turn Yes/No into booleans, which then never match the levels learnt in training), with the
+ * model's summed role columns added (see config/roles.ts); returns its column names.
  */
 export async function openInput(con: DuckDBConnection, input: InputFile, sums: Record<string, string[]> = {}): Promise<Set<string>> {
   let file: Set<string>;
   try {
-    await con.run(`CREATE VIEW file AS SELECT * FROM ${duckReader([input], CSV_AS_TEXT)}`);
+    await openTable(con, 'file', input, { text: true });
     file = new Set((await con.runAndReadAll('DESCRIBE file')).getRowsJS().map((r) => String(r[0])));
   } catch (e) {
-    throw new InputError(`the file cannot be read (corrupt, truncated or not ${inputFormat(input.path) === 'parquet' ? 'Parquet' : 'CSV'}): ${duckMessage(e, [input])}`, { file: input.path }, { cause: e });
+    throw new InputError(`the file cannot be read (corrupt, truncated or not ${FORMAT_NAMES[formatOf(input.path)]}): ${duckMessage(e, [input])}`, { file: input.path }, { cause: e });
   }
   const added = Object.entries(sums).map(([name, parts]) => {
     for (const part of parts) {

@@ -10,14 +10,15 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { InputError, UsageError } from '../errors.js';
-import { removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../io/atomic.js';
-import { copyTable } from '../io/copy-table.js';
-import { DEFAULT_MEMORY_LIMIT, withDuckDB } from '../io/duckdb.js';
-import { duckMessage, duckReader, inputFormat, withInputFiles, type InputFile } from '../io/input-file.js';
-import { checkApart, checkFileOutput, ownsList } from '../io/output-guard.js';
-import { formatOf } from '../io/table-writer.js';
-import type { RankBy } from './score-batch.js';
+import { InputError, UsageError } from '../../errors.js';
+import { removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../../io/atomic.js';
+import { copyTable } from '../../io/copy-table.js';
+import { DEFAULT_MEMORY_LIMIT, sqlIdent, withDuckDB } from '../../io/duckdb.js';
+import { duckMessage, withInputFiles, type InputFile } from '../../io/input-file.js';
+import { openTable } from '../../io/open-table.js';
+import { checkApart, checkFileOutput, ownsList } from '../../io/output-guard.js';
+import { formatOf } from '../../io/table-format.js';
+import type { RankBy } from './ranking.js';
 
 /** What merge reads from a shard's manifest. */
 const shardManifestSchema = z.object({
@@ -93,12 +94,11 @@ function checkShards(lists: readonly string[], manifests: readonly ShardManifest
 export async function mergeLists(inputs: readonly string[], out: string, rankBy?: RankBy): Promise<{ rows: number; manifest: MergeManifest }> {
   if (inputs.length === 0) throw new UsageError('merge needs at least one list');
   const format = formatOf(out);
-  if (format === 'arrow') throw new UsageError('merge writes CSV or Parquet', { file: out });
+  if (format === 'arrow') throw new UsageError('merge writes CSV or Parquet (it reads shard lists of any of CSV, Parquet and Arrow)', { file: out });
   const manifestPath = `${out}.manifest.json`;
   checkApart([{ path: out, what: 'the merged list' }, { path: manifestPath, what: 'the merged manifest' }], inputs.flatMap((f) => [{ path: f, what: 'a shard list' }, { path: `${f}.manifest.json`, what: 'a shard manifest' }]));
   checkFileOutput(out, 'merged list', ownsList);
-  const formats = new Set(inputs.map((f) => formatOf(f)));
-  if (formats.has('arrow') || formats.size > 1) throw new UsageError(`merge reads shard lists that are all CSV or all Parquet; these are ${[...formats].join(' and ')}`, { file: inputs.join(', ') });
+  for (const f of inputs) formatOf(f); // a name that says no format is a usage error before any work
   const manifests = inputs.map(readShardManifest);
   checkShards(inputs, manifests);
   const rank = rankBy ?? manifests[0].rank_by;
@@ -143,20 +143,24 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
   }
 }
 
-/** The view `lists` over every shard (ids as text, as scored), each checked against its manifest's row count. */
+/**
+ * The view `lists` over every shard (any of CSV, Parquet and Arrow; ids as text, as scored), each
+ * checked against its manifest's row count.
+ */
 async function readLists(con: DuckDBConnection, files: readonly InputFile[], manifests: readonly ShardManifest[]): Promise<void> {
-  const csv = inputFormat(files[0].path) === 'csv';
+  const shards = files.map((_, k) => `shard_${k}`);
   for (let k = 0; k < files.length; k++) {
     let n: number;
     try {
-      n = Number((await con.runAndReadAll(`SELECT count(*)::BIGINT::DOUBLE FROM ${duckReader([files[k]], "header = true, types = {'id': 'VARCHAR'}")}`)).getRowsJS()[0][0]);
+      await openTable(con, shards[k], files[k], { textColumns: ['id'] });
+      n = Number((await con.runAndReadAll(`SELECT count(*)::BIGINT::DOUBLE FROM ${shards[k]}`)).getRowsJS()[0][0]);
     } catch (e) {
       throw new InputError(`the shard list cannot be read: ${duckMessage(e, [files[k]])}`, { file: files[k].path }, { cause: e });
     }
     if (n !== manifests[k].rows.listed) throw new InputError(`the list has ${n} rows but its manifest says ${manifests[k].rows.listed}: it was changed after scoring`, { file: files[k].path });
   }
   try {
-    await con.run(`CREATE VIEW lists AS SELECT * EXCLUDE (rank) FROM ${duckReader(files, csv ? "header = true, types = {'id': 'VARCHAR'}" : '')}`);
+    await con.run(`CREATE VIEW lists AS SELECT * EXCLUDE (rank) FROM (${shards.map((s) => `SELECT * FROM ${sqlIdent(s)}`).join(' UNION ALL BY NAME ')})`);
   } catch (e) {
     throw new InputError(`the shard lists cannot be read together: ${duckMessage(e, files)}`, { file: files.map((f) => f.path).join(', ') }, { cause: e });
   }

@@ -1,15 +1,15 @@
 /**
  * Scores a batch that arrives as typed columns (numbers, and text as level codes) and returns
- * typed columns: probabilities, tiers, value at risk, warning flags, and the top reasons as the
- * codes of their sentences. This is what a scoring worker runs; no per-customer objects and no
- * strings but the distinct sentences.
+ * typed columns: probabilities, survival horizons, value, warning flags and signals, and the top
+ * reasons as the codes of their sentences. This is what a scoring worker (or the calling thread)
+ * runs; no per-customer objects and no strings but the distinct sentences and signals.
  */
-import { addDerivedFeatures } from '../features/derived.js';
-import type { RawColumn } from '../ingest/table.js';
-import type { TypedColumn } from '../io/duckdb-vectors.js';
-import type { LoadedModel } from './load-model.js';
+import { addDerivedFeatures } from '../../features/derived.js';
+import type { RawColumn } from '../../ingest/table.js';
+import type { TypedColumn } from '../../io/duckdb-vectors.js';
+import type { LoadedModel } from '../../models/load-model.js';
 import { reasonSentence } from './reasons.js';
-import { REASONS_PER_CUSTOMER, scoreTyped } from './score-batch.js';
+import { REASONS_PER_CUSTOMER, scoreTyped } from './score-typed.js';
 import { StringCodes } from './string-codes.js';
 
 /** The model's raw inputs as the job reads them: numbers, and text columns with their known levels. */
@@ -77,7 +77,7 @@ export class CodedScorer {
     const columns = this.layout.numeric.map((name, j): RawColumn => ({ name, kind: 'numeric', values: input.numeric[j] }));
     const coded = new Map(this.layout.text.map(({ name }, j) => [name, input.text[j]]));
     const table = addDerivedFeatures({ source: 'scoring batch', rows, ids: [], columns, warnings: [] }, this.loaded.saved.encoder.roles, this.loaded.saved.encoder.tenure_unit);
-    const s = scoreTyped(this.loaded, table, null, coded);
+    const s = scoreTyped(this.loaded, table, coded);
     const signals = Int32Array.from(s.warnings.signals, (w) => this.codes.code(w));
     // Tier, value at risk and the ranking key follow from these in SQL (see listQueries): not moved.
     const out: TypedColumn[] = [input.rowid, s.p];

@@ -4,10 +4,10 @@
  * unless allowed. The result is the manifest's `drift` field.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DriftError } from '../errors.js';
-import { note } from '../io/progress.js';
+import { DriftError } from '../../errors.js';
+import { note } from '../../io/progress.js';
+import type { LoadedModel } from '../../models/load-model.js';
 import { measureDrift } from './drift.js';
-import type { LoadedModel } from './load-model.js';
 
 /** PSI above this is a moderate shift: worth a warning, not a refusal. */
 export const DRIFT_WARNING = 0.1;

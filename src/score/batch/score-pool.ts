@@ -5,11 +5,11 @@
  * costs more than it saves).
  */
 import type { Worker } from 'node:worker_threads';
-import { ChurnscopeError, type ErrorCode, type ErrorContext } from '../errors.js';
-import { siblingModule, startWorker } from '../io/worker-thread.js';
-import type { SavedModel } from '../models/artifact.js';
+import { ChurnscopeError, type ErrorCode, type ErrorContext } from '../../errors.js';
+import { siblingModule, startWorker } from '../../io/worker-thread.js';
+import type { SavedModel } from '../../models/artifact.js';
 import { CodedScorer, type ScoredColumn, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
-import type { LoadedModel } from './load-model.js';
+import type { LoadedModel } from '../../models/load-model.js';
 import { CodeRemap, StringCodes } from './string-codes.js';
 
 export interface ScorerInit {

@@ -2,8 +2,8 @@
  * Customer value and value at risk: monthly revenue × months (the mapped `revenue` role or a
  * configured column) and that value times the churn probability within the horizon.
  */
-import { findColumn, type CustomerTable } from '../ingest/table.js';
-import type { SavedModel } from '../models/artifact.js';
+import { findColumn, type CustomerTable } from '../../ingest/table.js';
+import type { SavedModel } from '../../models/artifact.js';
 
 /** The raw column the value comes from, or null when the model has none. */
 export function valueColumn(saved: SavedModel): string | null {

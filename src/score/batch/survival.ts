@@ -2,8 +2,8 @@
  * Scores an encoded batch with a saved model: P(churn), and for survival models the conditional
  * churn probabilities at 3, 6 and 12 months.
  */
-import type { FeatureMatrix } from '../data/matrix.js';
-import type { LoadedModel } from './load-model.js';
+import type { FeatureMatrix } from '../../data/matrix.js';
+import type { LoadedModel } from '../../models/load-model.js';
 
 export const SURVIVAL_HORIZONS = [3, 6, 12] as const;
 

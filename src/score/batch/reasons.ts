@@ -2,8 +2,8 @@
  * Reasons: the factors that raise one customer's risk most, from the model's own faithful
  * attribution, each said in words marketing can act on, with a suggested action.
  */
-import { catalogueEntry, describeFeature } from '../features/catalogue.js';
-import type { FeatureMatrix } from '../data/matrix.js';
+import { catalogueEntry, describeFeature } from '../../features/catalogue.js';
+import type { FeatureMatrix } from '../../data/matrix.js';
 
 export interface Reason {
   feature: string;

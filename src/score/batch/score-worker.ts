@@ -1,7 +1,7 @@
 /** Worker entry: scores the coded batches it is sent with the model it was started with. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isChurnscopeError } from '../errors.js';
-import { modelFromState } from '../models/registry.js';
+import { isChurnscopeError } from '../../errors.js';
+import { modelFromState } from '../../models/registry.js';
 import { CodedScorer, type CodedInput } from './coded-scorer.js';
 import type { ScorerInit, WorkerReply } from './score-pool.js';
 
@@ -16,6 +16,6 @@ parentPort?.on('message', (input: CodedInput) => {
     const err = e instanceof Error ? e : new Error(String(e));
     reply = { ok: false, error: { message: err.message, code: isChurnscopeError(e) ? e.code : null, context: isChurnscopeError(e) ? e.context : {} } };
   }
-  // A column may share its buffer with another (the key is the probability): transfer each once.
+  // Each buffer transferred once: a model may hand back one array as two columns.
   parentPort?.postMessage(reply, reply.ok ? [...new Set(reply.output.columns.map((c) => c.buffer as ArrayBuffer))] : []);
 });

@@ -4,9 +4,9 @@
  * in the same bins, measured in one DuckDB aggregate query over the input view.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnReference, DriftReference } from '../data/drift-reference.js';
-import { InputError } from '../errors.js';
-import { sqlDouble, sqlIdent, sqlString } from '../io/duckdb.js';
+import type { ColumnReference, DriftReference } from '../../data/drift-reference.js';
+import { InputError } from '../../errors.js';
+import { sqlDouble, sqlIdent, sqlString } from '../../io/duckdb.js';
 
 /** Floor for an empty bin's share, so ln(a/e) stays finite (the common choice for PSI). */
 export const PSI_EPSILON = 1e-4;
@@ -32,7 +32,6 @@ export interface FeatureDrift {
   psi: number;
   shares: number[]; // the input's shares, in the reference's bins
 }
-
 
 /** Each reference column as scoring reads it: numbers TRY_CAST (text from CSV), text with missing as ''. */
 function valueExpr(ref: ColumnReference): string {

@@ -5,14 +5,16 @@
  * variables).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { InputError } from '../errors.js';
-import { sqlDouble, sqlIdent, sqlString } from '../io/duckdb.js';
-import type { ScoredColumn } from './coded-scorer.js';
-import { duckReader, type InputFile, duckMessage } from '../io/input-file.js';
-import { CSV_AS_TEXT, hasId } from './job-input.js';
-import type { LoadedModel } from './load-model.js';
-import { actionFor } from './reasons.js';
-import { REASONS_PER_CUSTOMER, TIERS, type RankBy } from './score-batch.js';
+import { InputError } from '../../errors.js';
+import { sqlIdent, sqlString } from '../../io/duckdb.js';
+import { duckMessage, type InputFile } from '../../io/input-file.js';
+import { openTable } from '../../io/open-table.js';
+import type { LoadedModel } from '../../models/load-model.js';
+import type { ScoredColumn } from '../batch/coded-scorer.js';
+import { actionFor } from '../batch/reasons.js';
+import { REASONS_PER_CUSTOMER } from '../batch/score-typed.js';
+import { hasId } from '../input/job-input.js';
+import { tierIndexSql, TIERS, type RankBy, type RiskTier } from './ranking.js';
 
 /** What the list is ranked by, and the tier thresholds, as scoring computed them. */
 export interface ListRanking {
@@ -22,7 +24,7 @@ export interface ListRanking {
 
 export interface ListFilters {
   segment?: string;
-  tier?: 'high' | 'medium' | 'low';
+  tier?: RiskTier;
   top?: number;
   previous?: string;
 }
@@ -61,10 +63,11 @@ export async function setDecoders(con: DuckDBConnection, loaded: LoadedModel, te
 /** The distinct values, sorted, as the member list of an ENUM. */
 const distinct = (values: readonly string[]): string => [...new Set(values)].sort().map(sqlString).join(', ');
 
-/** Loads the previous list's probabilities as the table `prev`. */
+/** Loads the previous list's probabilities (CSV, Parquet or Arrow) as the table `prev`. */
 export async function loadPrevious(con: DuckDBConnection, previous: InputFile): Promise<void> {
   try {
-    await con.run(`CREATE TABLE prev AS SELECT CAST(id AS VARCHAR) AS id, CAST(churn_probability AS DOUBLE) AS p_prev FROM ${duckReader([previous], CSV_AS_TEXT)}`);
+    await openTable(con, 'previous_list', previous, { text: true, columns: ['id', 'churn_probability'] });
+    await con.run('CREATE TABLE prev AS SELECT CAST(id AS VARCHAR) AS id, CAST(churn_probability AS DOUBLE) AS p_prev FROM previous_list');
   } catch (e) {
     throw new InputError(`the previous list cannot be read (it needs columns id and churn_probability): ${duckMessage(e, [previous])}`, { file: previous.path }, { cause: e });
   }
@@ -96,8 +99,7 @@ const FEATURE_BITS = 16;
 export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean, rise: number, ranking: ListRanking, filters: ListFilters): { ranked: string; list: string } {
   const has = (name: string): boolean => schema.some((c) => c.name === name);
   const prev = filters.previous !== undefined;
-  // The same comparisons and product of doubles as scoreBatch: riskTier, and value × probability.
-  const tier = `CASE WHEN s.churn_probability >= ${sqlDouble(ranking.tiers.high)} THEN 0 WHEN s.churn_probability >= ${sqlDouble(ranking.tiers.medium)} THEN 1 ELSE 2 END`;
+  const tier = tierIndexSql('s.churn_probability', ranking.tiers);
   const key = ranking.rankBy === 'value_at_risk' && has('value') ? 's.value * s.churn_probability' : 's.churn_probability';
   const where = [hasId('i.')];
   if (filters.segment !== undefined) where.push(`i.__segment = ${sqlString(filters.segment)}`);

@@ -1,0 +1,20 @@
+/**
+ * A table file's format, from its name: the one rule every reader and writer follows (inputs,
+ * lists, previous lists, shard lists, feature snapshots), so a `.arrow` list is never read as CSV.
+ */
+import { basename } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export type TableFormat = 'csv' | 'parquet' | 'arrow';
+
+const SUFFIXES: readonly (readonly [string, TableFormat])[] = [
+  ['.csv', 'csv'], ['.csv.gz', 'csv'], ['.csv.zst', 'csv'], ['.tsv', 'csv'], ['.txt', 'csv'],
+  ['.parquet', 'parquet'], ['.pq', 'parquet'],
+  ['.arrow', 'arrow'], ['.arrows', 'arrow'], ['.ipc', 'arrow'], ['.feather', 'arrow'],
+];
+
+export function formatOf(path: string): TableFormat {
+  const name = basename(path).toLowerCase();
+  for (const [suffix, format] of SUFFIXES) if (name.endsWith(suffix)) return format;
+  throw new UsageError(`cannot tell the table format from the name "${path}": use .csv, .parquet or .arrow`, { file: path });
+}
