@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatePanel } from '../src/generate/operator.js';
+import { reportProgress } from '../src/io/progress.js';
 import { writePanelFeatures } from '../src/pipeline/panel-features.js';
 import { trainFromConfigFile } from '../src/pipeline/train-config.js';
 import { runScoringJob } from '../src/score/batch-job.js';
@@ -28,6 +29,7 @@ const months = Number(values.months);
 const seed = Number(values.seed);
 const seconds = (since: number): string => ((performance.now() - since) / 1000).toFixed(1);
 
+reportProgress(); // a bar per stage on a terminal, a line per stage in a log
 const t0 = performance.now();
 let t = performance.now();
 const data = join(out, 'data');

@@ -4,7 +4,7 @@ import { exportOnnx } from '../export/onnx.js';
 import { isChurnscopeOnnx } from '../export/onnx-schema.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkApart, checkFileOutput } from '../io/output-guard.js';
-import { note } from '../io/progress.js';
+import { summary } from '../io/progress.js';
 import { loadSavedModel } from '../models/load-model.js';
 
 export function registerExport(program: Command): void {
@@ -20,6 +20,6 @@ export function registerExport(program: Command): void {
       const { saved } = await loadSavedModel(opts.model);
       const bytes = exportOnnx(saved, opts.model);
       await writeFileAtomic(opts.out, bytes);
-      note(`exported ${saved.name} (${saved.kind}, ${saved.features.length} features) as ONNX to ${opts.out} (${bytes.length} bytes)`);
+      summary(`exported ${saved.name} (${saved.kind}, ${saved.features.length} features) as ONNX to ${opts.out} (${bytes.length} bytes)`);
     });
 }

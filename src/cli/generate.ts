@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GENERATE_LIMITS, generatePanel } from '../generate/operator.js';
-import { note } from '../io/progress.js';
+import { elapsed, summary } from '../io/progress.js';
 import { wholeNumber } from './parse.js';
 
 export function registerGenerate(program: Command): void {
@@ -15,7 +15,7 @@ export function registerGenerate(program: Command): void {
     .action(async (opts: { customers: number; months: number; seed: number; cdr: boolean; out: string }) => {
       const started = performance.now();
       const result = await generatePanel({ customers: opts.customers, months: opts.months, seed: opts.seed, out: opts.out, cdr: opts.cdr });
-      note(`generated ${opts.customers} customers x ${opts.months} months in ${((performance.now() - started) / 1000).toFixed(1)} s:`);
-      for (const [name, file] of Object.entries(result.files)) note(`  ${name.padEnd(12)} ${file}`);
+      summary(`generated ${opts.customers.toLocaleString('en')} customers x ${opts.months} months in ${elapsed(started)}:`);
+      for (const [name, file] of Object.entries(result.files)) summary(`  ${name.padEnd(12)} ${file}`);
     });
 }

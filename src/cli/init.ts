@@ -7,7 +7,7 @@ import { profileTable } from '../config/init/profile.js';
 import { starterConfig } from '../config/init/starter.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { note } from '../io/progress.js';
+import { note, summary } from '../io/progress.js';
 
 /** The shipped JSON Schema (schema/ at the package root, two levels above this file's folder in src/ and dist/). */
 const SCHEMA = fileURLToPath(new URL('../../schema/config.schema.json', import.meta.url));
@@ -35,9 +35,11 @@ export function registerInit(program: Command): void {
       const yaml = starterConfig(profile, guesses, { source: relativeTo(folder, resolve(opts.data)), schema: relativeTo(folder, SCHEMA) });
       if (opts.out === undefined) process.stdout.write(yaml);
       else await writeFileAtomic(opts.out, yaml);
+      // The summary goes to stdout, unless the config itself does.
+      const say = opts.out === undefined ? note : summary;
       const roles = Object.entries(guesses.roles).map(([role, g]) => `${role} (${g.columns.length})`).join(', ');
-      note(`init: ${profile.columns.length} columns, ${profile.rows} rows read; id ${guesses.id?.column ?? 'none'}, target ${guesses.target === null ? 'not found' : `${guesses.target.column} = "${guesses.target.churned}"`}, roles: ${roles || 'none'}`);
-      if (guesses.undecided.length > 0) note(`init: ${guesses.undecided.length} thing${guesses.undecided.length === 1 ? '' : 's'} to decide, listed at the top of the config`);
-      if (opts.out !== undefined) note(`init: wrote ${opts.out}`);
+      say(`init: ${profile.columns.length} columns, ${profile.rows.toLocaleString('en')} rows read; id ${guesses.id?.column ?? 'none'}, target ${guesses.target === null ? 'not found' : `${guesses.target.column} = "${guesses.target.churned}"`}, roles: ${roles || 'none'}`);
+      if (guesses.undecided.length > 0) say(`init: ${guesses.undecided.length} thing${guesses.undecided.length === 1 ? '' : 's'} to decide, listed at the top of the config`);
+      if (opts.out !== undefined) say(`init: wrote ${opts.out}`);
     });
 }

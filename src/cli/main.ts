@@ -1,7 +1,10 @@
 /**
  * The `churnscope` command line: one subcommand per file in this folder.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { reportProgress } from '../io/progress.js';
 import { ChurnscopeError, fileSystemError, isChurnscopeError } from '../errors.js';
 import { registerExport } from './export.js';
 import { registerFeatures } from './features.js';
@@ -11,13 +14,21 @@ import { registerReport } from './report.js';
 import { registerScore } from './score.js';
 import { registerTrain } from './train.js';
 
+/** The package's version, from its package.json (two folders up from src/cli and dist/cli). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('churnscope')
     .description('Churn prediction for telecom operators: train, evaluate, score and explain.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'on an unexpected error, print its stack trace (for a bug report)')
-    .showHelpAfterError()
+    // A usage error is its one line and where to read more, not the whole help.
+    .showHelpAfterError('(see churnscope --help)')
     .exitOverride();
   registerInit(program);
   registerTrain(program);
@@ -26,6 +37,7 @@ export function buildProgram(): Command {
   registerFeatures(program);
   registerReport(program);
   registerExport(program);
+  for (const command of program.commands) command.showHelpAfterError(`(see churnscope ${command.name()} --help)`);
   return program;
 }
 
@@ -43,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // --debug is taken anywhere on the line (before or after the command).
   const debug = argv.includes('--debug') || process.env.CHURNSCOPE_DEBUG === '1';
   const program = buildProgram();
+  reportProgress();
   try {
     await program.parseAsync([...argv.slice(0, 2), ...argv.slice(2).filter((a) => a !== '--debug')]);
     return 0;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { note } from '../io/progress.js';
+import { elapsed, summary } from '../io/progress.js';
 import { DEFAULT_CAMPAIGN } from '../report/economics.js';
 import { loadReportInput } from '../report/input.js';
 import { writeReport } from '../report/report.js';
@@ -17,6 +17,6 @@ export function registerReport(program: Command): void {
     .action(async (opts: { run: string; out: string; list?: string; topN: number; offerCost: number; successRate: number }) => {
       const started = performance.now();
       const paths = await writeReport(await loadReportInput(opts.run, opts.list ?? null), opts.out, { top_n: opts.topN, offer_cost: opts.offerCost, success_rate: opts.successRate });
-      note(`report written in ${((performance.now() - started) / 1000).toFixed(1)} s: ${paths.html}`);
+      summary(`report written in ${elapsed(started)}: ${paths.html} (also report.md, report.json)`);
     });
 }

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { note } from '../io/progress.js';
+import { progress, summary } from '../io/progress.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
 import { mergeLists } from '../score/list/merge.js';
 
@@ -33,7 +33,7 @@ export function registerScore(program: Command): void {
     .description('Score customers with a saved model and write the ranked retention list (streamed in batches, ranked out of core).')
     .requiredOption('--model <file>', 'saved model (models/<name>.json or models/champion.json)')
     .requiredOption('--input <file>', 'customers to score (CSV, Parquet or Arrow)')
-    .requiredOption('--out <file>', 'ranked list to write (.csv, .parquet or .arrow); a manifest is written beside it')
+    .requiredOption('--out <file>', 'ranked list to write (.csv, .parquet or .arrow); a manifest <out>.manifest.json is written beside it')
     .addOption(new Option('--rank-by <key>', 'rank by value at risk or probability (default: the model config)').choices(['value_at_risk', 'probability']))
     .option('--segment <name>', 'only customers of this segment')
     .addOption(new Option('--tier <tier>', 'only customers of this risk tier').choices(['high', 'medium', 'low']))
@@ -46,8 +46,10 @@ export function registerScore(program: Command): void {
     .option('--drift-limit <x>', "refuse to score when a feature's PSI against the training data exceeds this (default: the model's drift_limit, 0.25)", psiLimit)
     .option('--allow-drift', 'score even past the drift limit (recorded in the manifest)')
     .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string; shard?: Shard; batchSize: number; workers?: number; memoryLimit: string; driftLimit?: number; allowDrift?: boolean }) => {
-      const m = await runScoringJob(opts);
-      note(`scored ${m.rows.scored} customers with ${m.model.name} (${m.rows.rejected} rejected) at ${m.timings.customers_per_second} customers/s; ${m.rows.listed} listed in ${opts.out}`);
+      const bar = progress('scoring', null, 'customers');
+      const m = await runScoringJob({ ...opts, onBatch: (_batch, rows) => bar.tick(rows) });
+      bar.stop();
+      summary(`scored ${m.rows.scored.toLocaleString('en')} customers with ${m.model.name} (${m.rows.rejected} rejected) at ${m.timings.customers_per_second.toLocaleString('en')} customers/s; ${m.rows.listed.toLocaleString('en')} listed in ${opts.out}, ranked by ${m.rank_by === 'probability' ? 'churn probability' : 'value at risk'}`);
     });
 
   program
@@ -58,6 +60,6 @@ export function registerScore(program: Command): void {
     .addOption(new Option('--rank-by <key>', 'ranking key (default: value at risk when the lists have it)').choices(['value_at_risk', 'probability']))
     .action(async (opts: { inputs: string[]; out: string; rankBy?: 'value_at_risk' | 'probability' }) => {
       const { rows } = await mergeLists(opts.inputs, opts.out, opts.rankBy);
-      note(`merged ${opts.inputs.length} lists, ${rows} customers, into ${opts.out}`);
+      summary(`merged ${opts.inputs.length} lists, ${rows.toLocaleString('en')} customers, into ${opts.out}`);
     });
 }

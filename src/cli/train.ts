@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { trainFromConfigFile } from '../pipeline/train-config.js';
-import { note } from '../io/progress.js';
+import { note, summary } from '../io/progress.js';
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('Train the configured churn models, evaluate them on held-out data and write the run directory.')
-    .requiredOption('--config <file>', 'config file (JSON) describing the data and models')
+    .requiredOption('--config <file>', 'config file (YAML or JSON) describing the data and models; churnscope init writes a starter')
     .requiredOption('--out <dir>', 'run directory to write (evaluation.json, models/, curves.json, importance.json)')
     .option('--seed <n>', 'override the config seed', (v) => Number.parseInt(v, 10))
     .action(async (opts: { config: string; out: string; seed?: number }) => {
@@ -15,8 +15,8 @@ export function registerTrain(program: Command): void {
         ([name, m]) => `  ${name.padEnd(14)} auc ${m.auc.toFixed(3)}  pr_auc ${m.pr_auc.toFixed(3)}  lift@10 ${m.lift_at_10.toFixed(2)}${m.c_index !== undefined ? `  c_index ${m.c_index.toFixed(3)}` : ''}  fit ${m.fit_seconds.toFixed(2)} s`,
       );
       for (const w of evaluation.warnings) note(`warning: ${w}`);
-      note(`trained on ${evaluation.split.train_rows} rows, tested on ${evaluation.split.test_rows} (${evaluation.split.kind})`);
-      note(lines.join('\n'));
-      note(`champion: ${evaluation.champion} (by ${evaluation.champion_metric}); run written to ${opts.out}`);
+      summary(`trained on ${evaluation.split.train_rows.toLocaleString('en')} rows, tested on ${evaluation.split.test_rows.toLocaleString('en')} (${evaluation.split.kind.replaceAll('_', ' ')})`);
+      summary(lines.join('\n'));
+      summary(`champion: ${evaluation.champion} (by ${evaluation.champion_metric}); run written to ${opts.out}`);
     });
 }

@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { withAtomicDir } from '../io/atomic.js';
 import { Rng } from '../rng.js';
 import { dayIn, monthIndex, monthName, monthStart } from './months.js';
+import { progress } from '../io/progress.js';
 
 export interface GenerateOptions {
   customers: number;
@@ -260,12 +261,15 @@ export async function generatePanel(options: GenerateOptions): Promise<GenerateR
     }
     const buffers: Buffers = { customers: [], usage: [], complaints: [], cdr: [] };
     const CHUNK = 5000;
+    const bar = progress('generating', options.customers, 'customers');
     for (let i = 0; i < options.customers; i++) {
       simulateCustomer(i, options.seed, first, last, options.cdr === true, buffers, options.customers);
       if ((i + 1) % CHUNK === 0 || i + 1 === options.customers) {
         for (const name of names) await write(streams[name], buffers[name]);
+        bar.tick((i % CHUNK) + 1);
       }
     }
+    bar.stop();
     for (const name of names) await close(streams[name]);
     await writeFile(join(dir, 'drivers.json'), `${JSON.stringify({ seed: options.seed, ...counts, drivers: TRUE_DRIVERS }, null, 2)}\n`);
   });

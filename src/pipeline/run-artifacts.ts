@@ -14,6 +14,7 @@ import { kaplanMeier } from '../models/kaplan-meier.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { Rng } from '../rng.js';
 import type { PreparedData } from './train.js';
+import { progress } from '../io/progress.js';
 
 const PERMUTATION_ROWS = 1000; // enough for a stable ranking; keeps big panels fast
 
@@ -102,13 +103,16 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
   if (rows.length > PERMUTATION_ROWS) rows = rng.shuffle(rows).slice(0, PERMUTATION_ROWS).sort((a, b) => a - b);
   const ys = Uint8Array.from(rows, (i) => y[i]);
   const importance: Record<string, unknown> = {};
+  const bar = progress('permutation importance', fitted.size, 'models');
   for (const [kind, f] of fitted) {
     const x = takeRows(f.testX, rows);
     importance[kind] = {
       permutation: permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
       ...modelImportance(f.model),
     };
+    bar.tick();
   }
+  bar.stop();
   await writeFileAtomic(join(dir, 'importance.json'), toStableJson(importance));
 }
 

@@ -11,6 +11,7 @@ import { economics, type Campaign, type Economics } from './economics.js';
 import { consolidatedRanking, factorMatrix, type FactorRow, type RankedDriver } from './factors.js';
 import type { ReportInput } from './input.js';
 import { renderSvg, type ChartSpec } from './render-svg.js';
+import { progress } from '../io/progress.js';
 
 const METRICS = ['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc', 'c_index', 'fit_seconds'] as const;
 const TOP = 15;
@@ -85,7 +86,12 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
   };
   const figs = figures(input, doc);
   const svgs = new Map<string, string>();
-  for (const f of figs) svgs.set(f.id, await renderSvg(f.spec));
+  const bar = progress('report charts', figs.length, 'charts');
+  for (const f of figs) {
+    svgs.set(f.id, await renderSvg(f.spec));
+    bar.tick();
+  }
+  bar.stop();
   return { doc, svgs, figs };
 }
 

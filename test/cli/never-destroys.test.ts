@@ -71,7 +71,7 @@ describe('never deletes what it did not write', () => {
     expect(stderr).toContain('holds files churnscope did not write (mine.txt)');
     expect(readFileSync(join(run, 'mine.txt'), 'utf8')).toBe('keep me');
     // A report folder is not a run folder either.
-    const { code: c2, stderr: s2 } = await runCli('report', '--run', at('run2'), '--out', at('rep'));
+    const { code: c2, stdout: s2 } = await runCli('report', '--run', at('run2'), '--out', at('rep'));
     expect(c2).toBe(0);
     const { stderr: s3 } = await runCli('train', '--config', at('telco.json'), '--out', at('rep'));
     expect(s2).toContain('report written');

@@ -30,8 +30,8 @@ describe('churnscope train and score on IBM Telco', () => {
   const runB = join(tmp.dir, 'runB');
 
   it('trains three models above the quality floors and writes the run directory', async () => {
-    const { code, stderr } = await runCli('train', '--config', config, '--out', runA);
-    expect(stderr).toContain('champion:');
+    const { code, stdout } = await runCli('train', '--config', config, '--out', runA);
+    expect(stdout).toContain('champion:');
     expect(code).toBe(0);
     const ev = JSON.parse(readFileSync(join(runA, 'evaluation.json'), 'utf8'));
     expect(ev.dataset).toMatchObject({ rows: 7043, churn_rate: 0.26537 });

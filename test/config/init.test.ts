@@ -8,17 +8,17 @@ import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
 
-async function init(data: string, name: string): Promise<{ text: string; config: Record<string, unknown>; stderr: string }> {
+async function init(data: string, name: string): Promise<{ text: string; config: Record<string, unknown>; stdout: string }> {
   const out = join(tmp.dir, name);
-  const { code, stderr } = await runCli('init', '--data', resolve(data), '--out', out);
+  const { code, stdout } = await runCli('init', '--data', resolve(data), '--out', out);
   expect(code).toBe(0);
   const text = readFileSync(out, 'utf8');
-  return { text, config: parse(text) as Record<string, unknown>, stderr };
+  return { text, config: parse(text) as Record<string, unknown>, stdout };
 }
 
 describe('churnscope init', () => {
   it('writes the shipped Telco config from the Telco table, with its guesses commented', async () => {
-    const { text, config, stderr } = await init('data/ibm-telco-churn.csv', 'telco.yaml');
+    const { text, config, stdout } = await init('data/ibm-telco-churn.csv', 'telco.yaml');
     const shipped = JSON.parse(readFileSync('data/ibm-telco-churn.config.json', 'utf8'));
     expect(config).toMatchObject({
       id: shipped.id, target: shipped.target, duration: shipped.duration, roles: shipped.roles,
@@ -28,7 +28,7 @@ describe('churnscope init', () => {
     expect(text).toContain('column: Churn # "No" 5,174, "Yes" 1,869 rows');
     expect(text).toContain('id: customerID # unique in all 7,043 rows read');
     expect(text).toMatch(/^# yaml-language-server: \$schema=.*schema\/config\.schema\.json$/m);
-    expect(stderr).toContain('id customerID, target Churn = "Yes"');
+    expect(stdout).toContain('id customerID, target Churn = "Yes"');
     // The file it wrote trains as it is: loadConfig resolves the source next to the config.
     expect(loadConfig(join(tmp.dir, 'telco.yaml')).source).toBe(resolve('data/ibm-telco-churn.csv'));
   });

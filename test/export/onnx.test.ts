@@ -103,9 +103,9 @@ describe('churnscope export --format onnx', () => {
   it('exports the logistic model; ONNX Runtime matches churnscope to 1e-6 on every Telco row', async () => {
     const model = join(RUN, 'models', 'logistic.json');
     const out = join(tmp.dir, 'logistic.onnx');
-    const { code, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
+    const { code, stdout, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain('exported logistic');
+    expect(stdout).toContain('exported logistic');
 
     const loaded = await loadSavedModel(model);
     const x = await readModelMatrix(loaded, TELCO);

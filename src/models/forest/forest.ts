@@ -11,7 +11,8 @@ import { siblingModule, startWorker } from '../../io/worker-thread.js';
 import type { Rng } from '../../rng.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
 import { binColumns, type Binned } from './binning.js';
-import { growTrees, leafOf, leafOfBinned, type GrowJob, type GrownEntry } from './grow.js';
+import { progress } from '../../io/progress.js';
+import { growTrees, leafOf, leafOfBinned, TREE_DONE, type GrowJob, type GrownEntry } from './grow.js';
 import type { Tree } from './tree.js';
 import { compileForest, walkForest, type CompiledForest } from './walk.js';
 
@@ -89,11 +90,15 @@ export function predictForestBatch(trees: readonly Tree[], columns: readonly Flo
   return walkForest(compileForest(trees, columns.length), columns, rows, null);
 }
 
-function runWorker(job: GrowJob): Promise<GrownEntry[]> {
+function runWorker(job: GrowJob, onTree: () => void): Promise<GrownEntry[]> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(siblingModule(import.meta.url, 'worker'), job);
-    worker.once('message', (result: GrownEntry[]) => {
-      resolve(result);
+    worker.on('message', (message: GrownEntry[] | typeof TREE_DONE) => {
+      if (message === TREE_DONE) {
+        onTree();
+        return;
+      }
+      resolve(message);
       void worker.terminate();
     });
     worker.once('error', reject);
@@ -118,9 +123,12 @@ export async function fitForest(data: TrainingData, params: ForestParams, rng: R
   const shares: number[][] = Array.from({ length: workers }, () => []);
   for (let t = 0; t < params.trees; t++) shares[t % workers].push(t);
 
+  const bar = progress('random_forest', params.trees, 'trees');
+  const tick = (): void => bar.tick();
   const results = workers === 1
-    ? [growTrees({ binned, y, params: treeParams, forestSeed, treeIndices: shares[0] })]
-    : await Promise.all(shares.map((treeIndices) => runWorker({ binned, y, params: treeParams, forestSeed, treeIndices })));
+    ? [growTrees({ binned, y, params: treeParams, forestSeed, treeIndices: shares[0] }, tick)]
+    : await Promise.all(shares.map((treeIndices) => runWorker({ binned, y, params: treeParams, forestSeed, treeIndices }, tick)));
+  bar.stop();
 
   // Combine in tree order, so sums are bit-identical whatever the worker count.
   const grown = new Array<GrownEntry>(params.trees);

@@ -13,6 +13,9 @@ export interface GrowJob {
   treeIndices: number[];
 }
 
+/** A worker's message that one more tree is grown. */
+export const TREE_DONE = 'tree';
+
 export interface GrownEntry {
   index: number;
   tree: Tree;
@@ -36,9 +39,11 @@ export function leafOfBinned(tree: Tree, binned: Binned, row: number): number {
   return node;
 }
 
-export function growTrees(job: GrowJob): GrownEntry[] {
+/** Grows the job's trees; `onTree` is called after each (progress). */
+export function growTrees(job: GrowJob, onTree: () => void = () => {}): GrownEntry[] {
   return job.treeIndices.map((t) => {
     const grown = growTree(job.binned, job.y, job.params, treeSeed(job.forestSeed, t));
+    onTree();
     return { index: t, tree: grown.tree, importance: grown.importance, inBag: grown.inBag };
   });
 }
