@@ -16,8 +16,9 @@ import { concordance } from '../evaluate/concordance.js';
 import type { SurvivalTime } from '../labels/survival.js';
 import { baselineHazard, orderRiskSets, partialLikelihood, type SurvivalRows, type Ties } from './cox-likelihood.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
+import { aliasedColumns, centredGram, treatmentCoding } from './linear-design.js';
 import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
-import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type ModelState } from './model.js';
+import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type LinearDesignNotes, type ModelState } from './model.js';
 
 export interface CoxParams {
   l2: number; // penalty on standardized coefficients
@@ -46,6 +47,7 @@ export interface CoxState extends ModelState {
   /** Matrix columns: the covariates, then the tenure column, then each stratum column's indicators. */
   features: string[];
   covariates: string[];
+  design: LinearDesignNotes; // reference levels and the aliased columns dropped
   time: SurvivalTime;
   strata: { column: string; features: string[] }[];
   coef: number[]; // raw scale, per covariate
@@ -218,7 +220,11 @@ export class CoxModel implements ChurnModel {
   }
 
   globalImportance(): Record<string, unknown> {
-    return { hazard_ratios: this.hazardRatios() };
+    return { hazard_ratios: this.hazardRatios(), reference_levels: this.state.design.references, aliased: this.state.design.aliased };
+  }
+
+  linearDesign(): LinearDesignNotes {
+    return this.state.design;
   }
 
   toJSON(): CoxState {
@@ -245,8 +251,15 @@ export const fitCox: Fit<CoxParams, CoxModel> = (data: TrainingData, params: Cox
   let events = 0;
   for (let i = 0; i < n; i++) events += y[i];
   if (events === 0) throw new ModelError('the Cox model needs at least one churn event in the training data');
-  const { covariates, strata } = splitColumns(x, survival.time, params.strata);
-  const features = [...covariates, survival.time.feature, ...strata.flatMap((s) => s.features)];
+  const split = splitColumns(x, survival.time, params.strata);
+  const strata = split.strata;
+  const strataFeatures = strata.flatMap((s) => s.features);
+  // Identifiable covariates: treatment coded, and none a combination of others or of the strata.
+  const coded = treatmentCoding(x, split.covariates);
+  const candidates = [...strataFeatures, ...coded.features];
+  const { kept, aliased } = aliasedColumns(centredGram(x, candidates), candidates, strataFeatures.length);
+  const covariates = kept.filter((k) => k >= strataFeatures.length).map((k) => candidates[k]);
+  const features = [...covariates, survival.time.feature, ...strataFeatures];
   const pos = new Map(x.features.map((f, j) => [f, j]));
   const columns = features.map((f) => x.columns[pos.get(f) ?? -1]);
   const ordered: FeatureMatrix = { rows: n, features, columns };
@@ -336,6 +349,7 @@ export const fitCox: Fit<CoxParams, CoxModel> = (data: TrainingData, params: Cox
     params,
     features,
     covariates,
+    design: { references: coded.references, aliased },
     time: survival.time,
     strata,
     coef,

@@ -1,10 +1,11 @@
 /**
  * What logistic and Cox share as linear models: per-feature parts centred at the training means,
- * and exp(coefficient) ratios with 95% confidence intervals.
+ * and exp(coefficient) ratios with Wald tests and 95% confidence intervals.
  */
 import type { FeatureMatrix } from '../data/matrix.js';
+import { normalQuantile, normalTwoSided } from '../evaluate/tails.js';
 
-const Z95 = 1.959964;
+const Z95 = normalQuantile(0.975);
 
 /** coef_j × (x_ij − mean_j) for every row, row-major: exact parts of the linear predictor around the mean. */
 export function centredContributions(coef: readonly number[], mean: readonly number[], x: FeatureMatrix): Float64Array {
@@ -19,14 +20,17 @@ export function centredContributions(coef: readonly number[], mean: readonly num
   return out;
 }
 
-export interface RatioRow { feature: string; coef: number; se: number; ratio: number; ci_low: number; ci_high: number }
+/** A coefficient with its Wald test: z = coef / se, two-sided p, and exp(coef) with its 95% interval. */
+export interface RatioRow { feature: string; coef: number; se: number; z: number; p: number; ratio: number; ci_low: number; ci_high: number }
 
-/** exp(coef) per unit of each feature (odds or hazard ratio) with its 95% interval. */
+/** exp(coef) per unit of each feature (odds or hazard ratio) with its Wald test and 95% interval. */
 export function ratioRows(features: readonly string[], coef: readonly number[], se: readonly number[]): RatioRow[] {
   return coef.map((b, j) => ({
     feature: features[j],
     coef: b,
     se: se[j],
+    z: b / se[j],
+    p: normalTwoSided(b / se[j]),
     ratio: Math.exp(b),
     ci_low: Math.exp(b - Z95 * se[j]),
     ci_high: Math.exp(b + Z95 * se[j]),

@@ -1,13 +1,15 @@
 /**
  * Logistic regression fitted by Newton's method (IRLS) with an L2 penalty on standardized inputs,
- * intercept unpenalized. Coefficients, standard errors and odds ratios are reported on the raw
- * scale, so they read like statsmodels' output.
+ * intercept unpenalized, on an identifiable design (text columns treatment coded, aliased columns
+ * dropped: see linear-design.ts). Coefficients, standard errors and odds ratios are reported on
+ * the raw scale, so they read like statsmodels' output.
  */
 import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
-import { centredContributions, ratioRows } from './linear-terms.js';
-import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type ModelState } from './model.js';
+import { aliasedColumns, treatmentCoding } from './linear-design.js';
+import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
+import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type LinearDesignNotes, type ModelState } from './model.js';
 
 export interface LogisticParams {
   l2: number; // penalty on standardized coefficients
@@ -26,8 +28,11 @@ export interface LogisticState extends ModelState {
   se: number[]; // standard errors of coef (raw scale); se_intercept separately
   se_intercept: number;
   mean: number[]; // training means, for explanations centred at the average customer
+  design: LinearDesignNotes; // reference levels and the aliased columns dropped
   iterations: number;
   log_likelihood: number;
+  null_log_likelihood: number; // intercept only, for the likelihood-ratio test
+  rows: number;
 }
 
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
@@ -69,12 +74,16 @@ export class LogisticModel implements ChurnModel {
   }
 
   /** Odds ratios per unit of each feature, with 95% confidence intervals. */
-  oddsRatios(): { feature: string; coef: number; se: number; odds_ratio: number; ci_low: number; ci_high: number }[] {
+  oddsRatios(): (Omit<RatioRow, 'ratio'> & { odds_ratio: number })[] {
     return ratioRows(this.features, this.state.coef, this.state.se).map(({ ratio, ...r }) => ({ ...r, odds_ratio: ratio }));
   }
 
   globalImportance(): Record<string, unknown> {
-    return { odds_ratios: this.oddsRatios() };
+    return { odds_ratios: this.oddsRatios(), reference_levels: this.state.design.references, aliased: this.state.design.aliased };
+  }
+
+  linearDesign(): LinearDesignNotes {
+    return this.state.design;
   }
 
   toJSON(): LogisticState {
@@ -82,109 +91,201 @@ export class LogisticModel implements ChurnModel {
   }
 }
 
+/** Rows per block of the Hessian's accumulation: a block's weighted columns stay in the core's cache. */
+const BLOCK = 256;
+
+/** Σ a_i b_i over the first `len` entries (four sums, so the additions overlap). */
+function dot(a: Float64Array, b: Float64Array, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < len; i++) s0 += a[i] * b[i];
+  return s0 + s1 + s2 + s3;
+}
+
+interface Pass { grad: Float64Array; hessian: Float64Array; logLik: number }
+
+/**
+ * One pass over the rows at beta: gradient, Hessian (XᵀWX, intercept first) and log likelihood,
+ * block by block: the block's linear predictor column by column, then each pair of its weighted
+ * columns as one dot product (the Hessian's q² entries are touched once a block, not once a row).
+ */
+function irlsPass(z: readonly Float64Array[], y: Uint8Array, beta: Float64Array): Pass {
+  const q = z.length + 1;
+  const n = y.length;
+  const grad = new Float64Array(q);
+  const hessian = new Float64Array(q * q);
+  const eta = new Float64Array(BLOCK);
+  const r = new Float64Array(BLOCK);
+  const u = Array.from({ length: q }, () => new Float64Array(BLOCK)); // √w × column, this block
+  let logLik = 0;
+  for (let from = 0; from < n; from += BLOCK) {
+    const len = Math.min(BLOCK, n - from);
+    eta.fill(beta[0]);
+    for (let j = 0; j < z.length; j++) {
+      const c = z[j].subarray(from, from + len);
+      const b = beta[j + 1];
+      for (let i = 0; i < len; i++) eta[i] += b * c[i];
+    }
+    const sw = u[0];
+    for (let i = 0; i < len; i++) {
+      const mu = sigmoid(eta[i]);
+      const yi = y[from + i];
+      logLik += yi === 1 ? Math.log(Math.max(mu, 1e-300)) : Math.log(Math.max(1 - mu, 1e-300));
+      r[i] = yi - mu;
+      sw[i] = Math.sqrt(mu * (1 - mu));
+    }
+    for (let i = 0; i < len; i++) grad[0] += r[i];
+    for (let j = 0; j < z.length; j++) {
+      const c = z[j].subarray(from, from + len);
+      grad[j + 1] += dot(c, r, len);
+      const uj = u[j + 1];
+      for (let i = 0; i < len; i++) uj[i] = sw[i] * c[i];
+    }
+    for (let j = 0; j < q; j++) for (let k = 0; k <= j; k++) hessian[j * q + k] += dot(u[j], u[k], len);
+  }
+  for (let j = 0; j < q; j++) for (let k = 0; k < j; k++) hessian[k * q + j] = hessian[j * q + k];
+  return { grad, hessian, logLik };
+}
+
+/** Below this many rows the fit starts from the intercept alone; above, from a fit on a tenth of them. */
+const WARM_START_ROWS = 20_000;
+
+interface Newton { beta: Float64Array; pass: Pass; penalized: Float64Array; iterations: number; converged: boolean }
+
+/**
+ * Newton steps from beta (whose pass is given) until the largest step is below tol. Stops on the
+ * pass whose step is that small: its Hessian and likelihood are the optimum's to that precision,
+ * so no further pass is made for the standard errors. Null when the Hessian is singular.
+ */
+function newton(z: readonly Float64Array[], y: Uint8Array, beta: Float64Array, pass: Pass, params: LogisticParams): Newton | null {
+  const q = z.length + 1;
+  let penalized = pass.hessian;
+  for (let iterations = 0; iterations < params.maxIter; iterations++) {
+    const grad = Float64Array.from(pass.grad);
+    penalized = Float64Array.from(pass.hessian);
+    for (let j = 1; j < q; j++) {
+      grad[j] -= params.l2 * beta[j];
+      penalized[j * q + j] += params.l2;
+    }
+    const chol = cholesky(penalized, q);
+    if (chol === null) return null;
+    const step = choleskySolve(chol, q, grad);
+    let maxChange = 0;
+    for (let j = 0; j < q; j++) maxChange = Math.max(maxChange, Math.abs(step[j]));
+    if (!Number.isFinite(maxChange)) throw new ConvergenceError('the logistic fit diverged (non-finite coefficients); raise l2', iterations + 1);
+    for (let j = 0; j < q; j++) beta[j] += step[j];
+    if (maxChange < params.tol) return { beta, pass, penalized, iterations: iterations + 1, converged: true };
+    pass = irlsPass(z, y, beta);
+  }
+  return { beta, pass, penalized, iterations: params.maxIter, converged: false };
+}
+
+/** Rows and columns `keep` of a q×q matrix. */
+function subMatrix(a: Float64Array, q: number, keep: readonly number[]): Float64Array {
+  const m = keep.length;
+  const out = new Float64Array(m * m);
+  for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) out[j * m + k] = a[keep[j] * q + keep[k]];
+  return out;
+}
+
 export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingData, params: LogisticParams): LogisticModel => {
   const { x, y } = data;
   const n = x.rows;
-  const p = x.features.length;
   if (n === 0) throw new ModelError('cannot fit a logistic regression on zero rows');
-  const { mean, sd } = standardization(x.columns);
-  // Standardized design, row-major with a leading 1 for the intercept.
-  const q = p + 1;
-  const z = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) z[i * q] = 1;
-  for (let j = 0; j < p; j++) {
-    const c = x.columns[j];
-    for (let i = 0; i < n; i++) z[i * q + j + 1] = (c[i] - mean[j]) / sd[j];
-  }
-  const beta = new Float64Array(q);
+  const coded = treatmentCoding(x, x.features);
+  let features = coded.features;
+  const pos = new Map(x.features.map((f, j) => [f, j]));
+  let raw = features.map((f) => x.columns[pos.get(f) ?? -1]);
+  const { mean, sd } = standardization(raw);
+  let means = Array.from(mean);
+  let sds = Array.from(sd);
+  let z = raw.map((c, j) => c.map((v) => (v - means[j]) / sds[j]));
+
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i];
   ybar /= n;
+  let beta = new Float64Array(features.length + 1);
   beta[0] = Math.log(Math.max(ybar, 1e-9) / Math.max(1 - ybar, 1e-9));
+  const nullLogLik = n * (ybar > 0 ? ybar * Math.log(ybar) : 0) + n * (ybar < 1 ? (1 - ybar) * Math.log(1 - ybar) : 0);
 
-  const hessian = new Float64Array(q * q);
-  const grad = new Float64Array(q);
+  let pass = irlsPass(z, y, beta);
+  // At the start every row has the same weight: the Hessian's covariate block is the columns'
+  // centred Gram matrix, which tells which columns are aliased at no extra pass.
+  const q0 = features.length + 1;
+  const gram = subMatrix(pass.hessian, q0, Array.from({ length: features.length }, (_, j) => j + 1));
+  const { kept, aliased } = aliasedColumns(gram, features);
+  if (aliased.length > 0) {
+    const keep = [0, ...kept.map((j) => j + 1)];
+    pass = { grad: Float64Array.from(keep, (j) => pass.grad[j]), hessian: subMatrix(pass.hessian, q0, keep), logLik: pass.logLik };
+    beta = Float64Array.from(keep, (j) => beta[j]);
+    features = kept.map((j) => features[j]);
+    raw = kept.map((j) => raw[j]);
+    z = kept.map((j) => z[j]);
+    means = kept.map((j) => means[j]);
+    sds = kept.map((j) => sds[j]);
+  }
+  const p = features.length;
+  const q = p + 1;
+
+  // Newton from a start found on every tenth row: on many rows the full data then needs two or
+  // three passes instead of seven or eight (each pass reads every row).
   let iterations = 0;
-  let converged = false;
-  let chol: Float64Array | null = null;
-  for (; iterations < params.maxIter; iterations++) {
-    hessian.fill(0);
-    grad.fill(0);
-    for (let i = 0; i < n; i++) {
-      const off = i * q;
-      let eta = 0;
-      for (let j = 0; j < q; j++) eta += z[off + j] * beta[j];
-      const mu = sigmoid(eta);
-      const w = mu * (1 - mu);
-      const r = y[i] - mu;
-      for (let j = 0; j < q; j++) {
-        const zj = z[off + j];
-        grad[j] += zj * r;
-        const wz = w * zj;
-        for (let k = 0; k <= j; k++) hessian[j * q + k] += wz * z[off + k];
-      }
-    }
-    for (let j = 0; j < q; j++) for (let k = 0; k < j; k++) hessian[k * q + j] = hessian[j * q + k];
-    for (let j = 1; j < q; j++) {
-      grad[j] -= params.l2 * beta[j];
-      hessian[j * q + j] += params.l2;
-    }
-    chol = cholesky(hessian, q);
-    if (chol === null) throw new ConvergenceError('the logistic Hessian is singular (perfectly collinear features?); raise l2', iterations);
-    const step = choleskySolve(chol, q, grad);
-    let maxChange = 0;
-    for (let j = 0; j < q; j++) {
-      beta[j] += step[j];
-      maxChange = Math.max(maxChange, Math.abs(step[j]));
-    }
-    if (!Number.isFinite(maxChange)) throw new ConvergenceError('the logistic fit diverged (non-finite coefficients); raise l2', iterations + 1);
-    if (maxChange < params.tol) {
-      converged = true;
-      iterations++;
-      break;
+  if (n >= WARM_START_ROWS) {
+    const every = Math.floor(n / (WARM_START_ROWS / 2));
+    const sample = Int32Array.from({ length: Math.ceil(n / every) }, (_, k) => k * every);
+    const zs = z.map((c) => Float64Array.from(sample, (i) => c[i]));
+    const ys = Uint8Array.from(sample, (i) => y[i]);
+    const warm = newton(zs, ys, Float64Array.from(beta), irlsPass(zs, ys, beta), { ...params, l2: (params.l2 * sample.length) / n, tol: 1e-4 });
+    if (warm !== null) {
+      beta = warm.beta;
+      pass = irlsPass(z, y, beta);
     }
   }
-  if (!converged || chol === null) {
-    throw new ConvergenceError(`the logistic fit did not converge in ${params.maxIter} iterations; raise maxIter or l2`, iterations);
+  const fit = newton(z, y, beta, pass, params);
+  if (fit === null) throw new ConvergenceError('the logistic Hessian is singular (perfectly collinear features?); raise l2', 0);
+  if (!fit.converged) {
+    throw new ConvergenceError(`the logistic fit did not converge in ${params.maxIter} iterations; raise maxIter or l2`, fit.iterations);
   }
-  // Covariance of standardized coefficients at the optimum (penalized Hessian), mapped to raw scale.
-  hessian.fill(0);
-  let logLik = 0;
-  for (let i = 0; i < n; i++) {
-    const off = i * q;
-    let eta = 0;
-    for (let j = 0; j < q; j++) eta += z[off + j] * beta[j];
-    const mu = sigmoid(eta);
-    logLik += y[i] === 1 ? Math.log(Math.max(mu, 1e-300)) : Math.log(Math.max(1 - mu, 1e-300));
-    const w = mu * (1 - mu);
-    for (let j = 0; j < q; j++) for (let k = 0; k <= j; k++) hessian[j * q + k] += w * z[off + j] * z[off + k];
-  }
-  for (let j = 0; j < q; j++) for (let k = 0; k < j; k++) hessian[k * q + j] = hessian[j * q + k];
-  for (let j = 1; j < q; j++) hessian[j * q + j] += params.l2;
-  const l = cholesky(hessian, q);
+  iterations = fit.iterations;
+  beta = fit.beta;
+  pass = fit.pass;
+  const penalized = fit.penalized;
+  const l = cholesky(penalized, q);
   const cov = l === null ? new Float64Array(q * q).fill(Number.NaN) : choleskyInverse(l, q);
 
   // Raw scale: b_j = beta_j / sd_j; intercept = beta_0 − Σ b_j mean_j. Var via the linear map.
-  const coef = Array.from({ length: p }, (_, j) => beta[j + 1] / sd[j]);
-  const intercept = beta[0] - coef.reduce((s, b, j) => s + b * mean[j], 0);
-  const se = Array.from({ length: p }, (_, j) => Math.sqrt(cov[(j + 1) * q + j + 1]) / sd[j]);
+  const coef = Array.from({ length: p }, (_, j) => beta[j + 1] / sds[j]);
+  const intercept = beta[0] - coef.reduce((s, b, j) => s + b * means[j], 0);
+  const se = Array.from({ length: p }, (_, j) => Math.sqrt(cov[(j + 1) * q + j + 1]) / sds[j]);
   // Intercept variance: a = e0 − Σ (mean_j/sd_j) e_j.
   const a = new Float64Array(q);
   a[0] = 1;
-  for (let j = 0; j < p; j++) a[j + 1] = -mean[j] / sd[j];
+  for (let j = 0; j < p; j++) a[j + 1] = -means[j] / sds[j];
   let varIntercept = 0;
   for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) varIntercept += a[r] * cov[r * q + c] * a[c];
 
   return new LogisticModel({
     kind: 'logistic',
     params,
-    features: [...x.features],
+    features,
     intercept,
     coef,
     se,
     se_intercept: Math.sqrt(varIntercept),
-    mean: Array.from(mean),
+    mean: means,
+    design: { references: coded.references, aliased },
     iterations,
-    log_likelihood: logLik,
+    log_likelihood: pass.logLik,
+    null_log_likelihood: nullLogLik,
+    rows: n,
   });
 };

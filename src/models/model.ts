@@ -5,6 +5,9 @@
  */
 import { takeRows, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import type { Rng } from '../rng.js';
+import type { Aliased, Reference } from './linear-design.js';
+
+export interface LinearDesignNotes { references: Reference[]; aliased: Aliased[] }
 
 export type ModelKind = 'logistic' | 'random_forest' | 'cox' | 'sequence';
 
@@ -34,6 +37,8 @@ export interface ChurnModel {
   explain?(x: FeatureMatrix, row: number): Explanation;
   /** The same parts for every row of a batch at once, typed, for scoring millions of customers. */
   explainBatch?(x: FeatureMatrix): BatchExplanation;
+  /** Linear models: the reference level of each text column and the aliased columns dropped. */
+  linearDesign?(): LinearDesignNotes;
   /** Survival models: P(churn within h months after each row's window start), per horizon. */
   churnWithin?(x: FeatureMatrix, horizonMonths: readonly number[]): Float64Array[];
   /** Survival models: rows whose window of `months` reaches past the longest tenure seen in training. */

@@ -23,6 +23,7 @@ import { progressLine } from '../io/progress.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
 import { atWindowStart, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { durationLeaks } from '../models/duration-leak.js';
+import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind } from '../models/registry.js';
 import { Rng } from '../rng.js';
@@ -186,6 +187,11 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const started = performance.now();
     const model = await fitModel(kind, view.fit, params, new Rng(modelSeed(seed, kind)));
     const seconds = (performance.now() - started) / 1000;
+    const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
+    if (alias !== null) {
+      warnings.push(alias);
+      note(`warning: ${alias}`);
+    }
     const testX = selectFeatures(view.score(view.test), model.features);
     const p = model.predictProba(testX);
     testScores.set(kind, p);

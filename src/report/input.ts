@@ -28,11 +28,16 @@ export interface ModelCurves {
 
 export type KaplanMeierGroups = Record<string, Record<string, { times: number[]; survival: number[] }>>;
 
+/** A linear model's term: coefficient, Wald test and 95% interval of exp(coef). */
+export interface TermRow { feature: string; coef: number; se: number; z: number; p: number; ci_low: number; ci_high: number }
+
 export interface ModelImportance {
   permutation: { feature: string; mean: number; sd: number }[];
   impurity?: { feature: string; importance: number }[];
-  odds_ratios?: { feature: string; odds_ratio: number; ci_low: number; ci_high: number }[];
-  hazard_ratios?: { feature: string; hazard_ratio: number; ci_low: number; ci_high: number }[];
+  odds_ratios?: (TermRow & { odds_ratio: number })[];
+  hazard_ratios?: (TermRow & { hazard_ratio: number })[];
+  reference_levels?: { column: string; level: string }[];
+  aliased?: { feature: string; with: string[] }[];
 }
 
 export interface ReportInput {

@@ -98,6 +98,16 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
 const esc = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(digits));
 const money = (v: number): string => Math.round(v).toLocaleString('en');
+const pValue = (p: number): string => (!Number.isFinite(p) ? '–' : p < 1e-4 ? '<0.0001' : p.toFixed(4));
+
+/** The sentence under a linear model's table: what each text column's terms are relative to, and what was dropped. */
+function designNote(imp: ReportDocument['importance'][string]): string {
+  const refs = (imp.reference_levels ?? []).map((r) => `${r.column} = ${r.level}`);
+  const parts: string[] = [];
+  if (refs.length > 0) parts.push(`Text columns are treatment coded: each level's term is relative to the reference level (${refs.join('; ')}).`);
+  if ((imp.aliased ?? []).length > 0) parts.push(`Dropped as collinear with the terms listed: ${(imp.aliased ?? []).map((a) => a.feature).join(', ')}.`);
+  return parts.join(' ');
+}
 
 interface Table { head: string[]; rows: string[][] }
 
@@ -113,6 +123,15 @@ function tables(doc: ReportDocument): Record<string, Table> {
       rows: doc.factors.map((f) => [f.driver, f.meaning, fmt(f.importance, 2), f.share_at_risk_affected === null ? 'n/a (no list)' : `${Math.round(f.share_at_risk_affected * 100)}%`, fmt(f.improvability, 2), fmt(f.priority, 3)]),
     },
   };
+  for (const [model, imp] of Object.entries(doc.importance)) {
+    const rows = imp.odds_ratios?.map((r) => ({ ...r, ratio: r.odds_ratio })) ?? imp.hazard_ratios?.map((r) => ({ ...r, ratio: r.hazard_ratio }));
+    if (rows === undefined) continue;
+    const ratio = imp.odds_ratios !== undefined ? 'odds ratio' : 'hazard ratio';
+    t[`terms-${model}`] = {
+      head: ['term', 'coef', ratio, 'se', 'z', 'p', '95% interval'],
+      rows: rows.map((r) => [r.feature, fmt(r.coef, 4), fmt(r.ratio, 3), fmt(r.se, 4), fmt(r.z, 2), pValue(r.p), `${fmt(r.ci_low, 3)}–${fmt(r.ci_high, 3)}`]),
+    };
+  }
   if (doc.economics !== null) {
     const e = doc.economics;
     const group = (rows: typeof e.by_tier): Table => ({ head: ['group', 'customers', 'mean churn probability', 'revenue at risk'], rows: rows.map((r) => [r.group, fmt(r.customers), fmt(r.mean_probability), money(r.revenue_at_risk)]) });
@@ -125,6 +144,16 @@ function tables(doc: ReportDocument): Record<string, Table> {
     t.empc = { head: ['model', 'EMPC (profit per customer)', 'share to contact'], rows: Object.entries(doc.comparison).map(([m, v]) => [m, fmt(v.empc, 2), fmt(v.empc_fraction)]) };
   }
   return t;
+}
+
+/** Each linear model's coefficient table with its note on coding. */
+function termSections(doc: ReportDocument, t: Record<string, Table>): { title: string; note: string; table: Table }[] {
+  return Object.entries(doc.importance).flatMap(([model, imp]) => {
+    const table = t[`terms-${model}`];
+    if (table === undefined) return [];
+    const kind = imp.odds_ratios !== undefined ? 'odds' : 'hazard';
+    return [{ title: `${model}: coefficients (${kind} ratios, Wald tests)`, note: designNote(imp), table }];
+  });
 }
 
 function htmlTable(t: Table): string {
@@ -160,6 +189,7 @@ export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, st
     const charts = figs.filter((f) => f.section === s.id).map((f) => `<figure id="fig-${f.id}" class="chart">${svgs.get(f.id) ?? ''}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n');
     let extra = '';
     if (s.id === 'economics' && doc.economics === null) extra = '<p>No scored list was given: run <code>churnscope report --list &lt;retention list&gt;</code> to see revenue at risk and campaign economics.</p>';
+    if (s.id === 'importance') extra = termSections(doc, t).map((x) => `<h3>${esc(x.title)}</h3><p>${esc(x.note)}</p>${htmlTable(x.table)}`).join('\n');
     if (s.id === 'segments-detail') {
       const segs = Object.entries(doc.economics?.top_reasons_by_segment ?? {});
       extra = segs.length === 0 ? '<p>No segments in the scored list.</p>' : segs.map(([seg, rs]) => `<h3>${esc(seg)}</h3>${htmlTable({ head: ['driver', 'meaning', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, describeFeature(r.driver), `${Math.round(r.share * 100)}%`]) })}`).join('\n');
@@ -188,6 +218,7 @@ export function toMarkdown(doc: ReportDocument): string {
     if (s.id === 'segments-detail') {
       for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${seg}`, '', mdTable({ head: ['driver', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, `${Math.round(r.share * 100)}%`]) }), '');
     }
+    if (s.id === 'importance') for (const x of termSections(doc, t)) parts.push(`### ${x.title}`, '', x.note, '', mdTable(x.table), '');
     if (['importance', 'curves', 'survival'].includes(s.id)) parts.push('Charts: see report.html.', '');
   }
   return `${parts.join('\n')}\n`;
