@@ -188,10 +188,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const model = await fitModel(kind, view.fit, params, new Rng(modelSeed(seed, kind)));
     const seconds = (performance.now() - started) / 1000;
     const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
-    if (alias !== null) {
-      warnings.push(alias);
-      note(`warning: ${alias}`);
-    }
+    if (alias !== null) warnings.push(alias);
     const testX = selectFeatures(view.score(view.test), model.features);
     const p = model.predictProba(testX);
     testScores.set(kind, p);

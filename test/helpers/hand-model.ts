@@ -53,6 +53,7 @@ export function handLogistic(options: HandModelOptions = {}): SavedModel {
   const state: LogisticState = {
     kind: 'logistic', params: { l2: 0, maxIter: 1, tol: 1 }, features, intercept: 0,
     coef: features.map((_, j) => (j === 0 ? 1 : 0)), se: zeros, se_intercept: 0, mean: zeros, iterations: 1, log_likelihood: 0,
+    design: { references: [], aliased: [] }, null_log_likelihood: 0, rows: 100,
   };
   return savedModel('logistic', features, state, options, null);
 }
@@ -70,7 +71,7 @@ export function probabilityOf(score: number): number {
 export function handCox(times: number[], cumhaz: number[], lastTime: number, options: HandModelOptions = {}): SavedModel {
   const features = ['score', 'tenure'];
   const state: CoxState = {
-    kind: 'cox', params: { l2: 0, maxIter: 1, tol: 1, maxStep: 1, ties: 'breslow', strata: [] }, features, covariates: ['score'],
+    kind: 'cox', params: { l2: 0, maxIter: 1, tol: 1, maxStep: 1, ties: 'breslow', strata: [] }, features, covariates: ['score'], design: { references: [], aliased: [] },
     time: { feature: 'tenure', offset: 0, window: 1, month: 1 }, strata: [], coef: [Math.LN2], se: [0], mean: [0],
     baselines: [{ levels: [], rows: 100, events: 10, last_time: lastTime, times, cumhaz }],
     log_partial_likelihood: 0, null_log_partial_likelihood: 0, concordance: 0.5, rows: 100, events: 10, iterations: 1,
