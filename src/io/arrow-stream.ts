@@ -80,7 +80,9 @@ function fixedSink<T extends DataType, A extends Int32Array | Float64Array | Uin
       const n = chunk.rowCount;
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
       values.set(read(duckdb.vector_get_data(vector, n * width), n), at);
-      validity.append(vector, at, n);
+      const mask = validity.append(vector, at, n);
+      // Under a NULL, DuckDB's vector holds whatever its memory held: zeros, so the bytes are the same every run.
+      if (mask !== null) for (let i = 0; i < n; i++) if ((mask[i >> 3] & (1 << (i & 7))) === 0) values[at + i] = 0;
     },
     take(rows) {
       const { data, dictionary } = finish(values, rows);
@@ -135,7 +137,8 @@ function textSink(capacity: number, field: Field<Utf8>): ColumnSink {
 const view = <T>(bytes: Uint8Array, Kind: { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, n: number): T =>
   new Kind(bytes.buffer, bytes.byteOffset, n);
 
-function sinkFor(name: string, type: DuckDBType, capacity: number): ColumnSink {
+/** `column`: the column's position, which is also its dictionary's id (apache-arrow's default id counts up per process). */
+function sinkFor(name: string, type: DuckDBType, capacity: number, column: number): ColumnSink {
   switch (type.typeId) {
     case DuckDBTypeId.INTEGER:
       return fixedSink(capacity, new Field(name, new Int32(), true), 4, (n) => new Int32Array(n), (b, n) => view(b, Int32Array, n));
@@ -154,7 +157,7 @@ function sinkFor(name: string, type: DuckDBType, capacity: number): ColumnSink {
       // An ENUM's codes are 1, 2 or 4 bytes, by its number of values.
       const width = enumType.internalTypeId === DuckDBTypeId.UTINYINT ? 1 : enumType.internalTypeId === DuckDBTypeId.USMALLINT ? 2 : 4;
       return fixedSink(
-        capacity, new Field(name, new Dictionary(new Utf8(), new Int32()), true), width, (n) => new Int32Array(n),
+        capacity, new Field(name, new Dictionary(new Utf8(), new Int32(), column), true), width, (n) => new Int32Array(n),
         (b, n) => (width === 1 ? b.subarray(0, n) : width === 2 ? view(b, Uint16Array, n) : view(b, Uint32Array, n)),
         (codes, rows) => ({ data: codes.subarray(0, rows), dictionary }),
       );
@@ -171,7 +174,7 @@ export async function copyToArrow(con: DuckDBConnection, select: string, file: s
   const capacity = Math.max(batchRows, CHUNK_ROWS);
   const result = await con.stream(select);
   const names = result.columnNames();
-  const sinks = result.columnTypes().map((t, j) => sinkFor(names[j], t, capacity));
+  const sinks = result.columnTypes().map((t, j) => sinkFor(names[j], t, capacity, j));
   const schema = new Schema(sinks.map((s) => s.field));
   const writer = new RecordBatchFileWriter();
   const written = pipeline(writer.toNodeStream(), createWriteStream(file));

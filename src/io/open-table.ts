@@ -18,6 +18,8 @@ export interface OpenOptions {
   rejects?: boolean;
   /** CSV: these columns as text, whatever they look like (ids: 007 stays 007). */
   textColumns?: readonly string[];
+  /** CSV: a quoted empty cell ("") is an empty text, not a missing one (our lists write "no warning signals" so). */
+  quotedEmpty?: boolean;
   /** Arrow: load only these columns (all when absent). */
   columns?: readonly string[];
 }
@@ -27,6 +29,7 @@ function csvOptions(options: OpenOptions): string {
   if (options.text === true) settings.push('all_varchar = true');
   else if (options.textColumns !== undefined) settings.push(`types = {${options.textColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}}`);
   if (options.rejects === true) settings.push('store_rejects = true');
+  if (options.quotedEmpty === true) settings.push('allow_quoted_nulls = false');
   return settings.join(', ');
 }
 

@@ -152,7 +152,7 @@ async function readLists(con: DuckDBConnection, files: readonly InputFile[], man
   for (let k = 0; k < files.length; k++) {
     let n: number;
     try {
-      await openTable(con, shards[k], files[k], { textColumns: ['id'] });
+      await openTable(con, shards[k], files[k], { textColumns: ['id'], quotedEmpty: true });
       n = Number((await con.runAndReadAll(`SELECT count(*)::BIGINT::DOUBLE FROM ${shards[k]}`)).getRowsJS()[0][0]);
     } catch (e) {
       throw new InputError(`the shard list cannot be read: ${duckMessage(e, [files[k]])}`, { file: files[k].path }, { cause: e });
