@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: [
       'test/evaluate/**/*.test.ts',
-      'test/models/{logistic,survival,cox-baseline,penalized}.test.ts',
+      'test/models/{logistic,survival,cox-baseline,penalized,contributions}.test.ts',
       'test/data/**/*.test.ts',
       'test/features/**/*.test.ts',
       'test/labels/**/*.test.ts',
