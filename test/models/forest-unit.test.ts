@@ -1,0 +1,170 @@
+/**
+ * The forest on small data, on one thread (so every step runs where a test can see it): quantile
+ * cuts by hand, what every grown tree must satisfy (depth, leaf size, node values from its
+ * bootstrap rows, splits on cut points), the walk against the definition, and the compile errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeMatrix } from '../../src/data/matrix.js';
+import { binColumns, cutPoints } from '../../src/models/forest/binning.js';
+import { DEFAULT_FOREST_PARAMS, fitForest, predictForestBatch } from '../../src/models/forest/forest.js';
+import { leafOfBinned, treeSeed } from '../../src/models/forest/grow.js';
+import { growTree, leafOf, type Tree } from '../../src/models/forest/tree.js';
+import { compileForest } from '../../src/models/forest/walk.js';
+import { Rng } from '../../src/rng.js';
+
+const F = (a: number[]): Float64Array => Float64Array.from(a);
+
+describe('cut points and bins', () => {
+  it('cuts between distinct values; past maxBins, at quantiles, never inside a run of equal values', () => {
+    expect(Array.from(cutPoints(F([2, 1, 2, Number.NaN, 3]), 255))).toEqual([1.5, 2.5]);
+    expect(Array.from(cutPoints(F([4, 4, Number.NaN]), 255))).toEqual([]);
+    // 0..9 in 4 bins: quantile positions floor(q·10/4) = 2, 5, 7 -> between 1|2, 4|5, 6|7.
+    expect(Array.from(cutPoints(F([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]), 4))).toEqual([1.5, 4.5, 6.5]);
+    // Positions 2 and 5 fall inside the run of 1s: no cut there; position 7 cuts 1|2.
+    expect(Array.from(cutPoints(F([0, 1, 1, 1, 1, 1, 1, 2, 3, 4]), 4))).toEqual([1.5]);
+    // Exactly maxBins distinct values still cut between each pair.
+    expect(Array.from(cutPoints(F([1, 2, 3, 4]), 4))).toEqual([1.5, 2.5, 3.5]);
+  });
+
+  it('bins each value by the cuts below it, NaN in the first bin', () => {
+    const b = binColumns([F([1, 2, 3, Number.NaN]), F([5, 5, 5, 5])], 255, false);
+    expect(b.rows).toBe(4);
+    expect(b.thresholds.map((t) => Array.from(t))).toEqual([[1.5, 2.5], []]);
+    expect(b.bins.map((c) => Array.from(c))).toEqual([[0, 1, 2, 0], [0, 0, 0, 0]]);
+    expect(binColumns([F([1, 2])], 255, true).bins[0].buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+});
+
+describe('a grown tree', () => {
+  // 120 rows: x0 decides churn above 5 (with a few exceptions), x1 is noise.
+  const rng = new Rng(11);
+  const x0 = F(Array.from({ length: 120 }, (_, i) => i % 11));
+  const x1 = F(Array.from({ length: 120 }, () => rng.int(7)));
+  const y = Uint8Array.from(x0, (v, i) => (v > 5 ? (i % 17 === 0 ? 0 : 1) : i % 13 === 0 ? 1 : 0));
+  const binned = binColumns([x0, x1], 255, false);
+
+  function check(tree: Tree, inBag: Uint8Array, params: { maxDepth: number; minSamplesLeaf: number }): void {
+    const total = inBag.reduce((a, b) => a + b, 0);
+    expect(total).toBe(120); // n draws with replacement
+    expect(tree.n[0]).toBe(120);
+    let positives = 0;
+    inBag.forEach((k, i) => { positives += k * y[i]; });
+    expect(tree.value[0]).toBeCloseTo(positives / 120, 9);
+    const depthOf = (node: number, d: number): number => {
+      if (tree.feature[node] < 0) {
+        expect(tree.n[node]).toBeGreaterThanOrEqual(params.minSamplesLeaf);
+        return d;
+      }
+      const [l, r] = [tree.left[node], tree.right[node]];
+      expect(r).toBe(l + 1);
+      expect(tree.n[l] + tree.n[r]).toBe(tree.n[node]);
+      expect(tree.n[l] * tree.value[l] + tree.n[r] * tree.value[r]).toBeCloseTo(tree.n[node] * tree.value[node], 6);
+      expect(Array.from(binned.thresholds[tree.feature[node]])).toContain(tree.threshold[node]);
+      expect(tree.value[node]).toBeGreaterThan(0); // pure nodes are leaves
+      expect(tree.value[node]).toBeLessThan(1);
+      return Math.max(depthOf(l, d + 1), depthOf(r, d + 1));
+    };
+    expect(depthOf(0, 0)).toBeLessThanOrEqual(params.maxDepth);
+  }
+
+  it('keeps depth, leaf size and node values true to its bootstrap rows', () => {
+    for (const params of [{ maxDepth: 1, minSamplesLeaf: 1 }, { maxDepth: 3, minSamplesLeaf: 10 }, { maxDepth: 12, minSamplesLeaf: 1 }]) {
+      for (const seed of [1, 2, 3]) {
+        const grown = growTree(binned, y, { ...params, mtry: 2 }, seed);
+        check(grown.tree, grown.inBag, params);
+        expect(grown.importance[0]).toBeGreaterThan(grown.importance[1]);
+      }
+    }
+    // With both features tried, the root splits the signal at the class boundary, 5 | 6.
+    const root = growTree(binned, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, 4).tree;
+    expect([root.feature[0], root.threshold[0], root.feature.length]).toEqual([0, 5.5, 3]);
+    // A leaf of 61 rows cannot be split into two of at least 61: the root stays a leaf.
+    expect(growTree(binned, y, { maxDepth: 5, minSamplesLeaf: 61, mtry: 2 }, 4).tree.feature).toEqual([-1]);
+    expect(growTree(binned, y, { maxDepth: 0, minSamplesLeaf: 1, mtry: 2 }, 4).tree.feature).toEqual([-1]);
+  });
+
+  it('routes rows by value (equal to the threshold: left) and by bin alike', () => {
+    const { tree } = growTree(binned, y, { maxDepth: 12, minSamplesLeaf: 1, mtry: 2 }, 5);
+    for (let i = 0; i < 120; i++) expect(leafOfBinned(tree, binned, i)).toBe(leafOf(tree, [x0, x1], i));
+    const at = F([5.5]);
+    const root = growTree(binned, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, 4).tree;
+    expect(leafOf(root, [at, F([0])], 0)).toBe(root.left[0]);
+    expect(leafOf(root, [F([5.5000001]), F([0])], 0)).toBe(root.right[0]);
+    expect(leafOf(root, [F([Number.NaN]), F([0])], 0)).toBe(root.left[0]);
+  });
+
+  it('draws every tree from the forest seed and its index alone', () => {
+    expect(treeSeed(42, 0)).not.toBe(treeSeed(42, 1));
+    expect(treeSeed(42, 3)).toBe(treeSeed(42, 3));
+    expect(treeSeed(43, 3)).not.toBe(treeSeed(42, 3));
+    expect(treeSeed(42, 3)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('the forest', () => {
+  const rng = new Rng(3);
+  const n = 200;
+  const signal = F(Array.from({ length: n }, (_, i) => i % 10));
+  const noise = F(Array.from({ length: n }, () => rng.int(5)));
+  const y = Uint8Array.from(signal, (v, i) => (v >= 5 ? (i % 9 === 0 ? 0 : 1) : i % 11 === 0 ? 1 : 0));
+  const x = makeMatrix(['signal', 'noise'], [signal, noise]);
+
+  it('averages its trees: probability, base rate, importance and out-of-bag AUC', async () => {
+    const m = await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 15, maxFeatures: 2, minSamplesLeaf: 2, workers: 1 }, new Rng(8));
+    const { trees } = m.state;
+    expect(trees).toHaveLength(15);
+    // The definition: the mean of each tree's leaf value.
+    const p = m.predictProba(x);
+    for (const i of [0, 7, 55, 199]) {
+      const mean = trees.reduce((s, t) => s + t.value[leafOf(t, x.columns, i)], 0) / trees.length;
+      expect(p[i]).toBeCloseTo(mean, 12);
+    }
+    expect(Array.from(predictForestBatch(trees, x.columns, x.rows))).toEqual(Array.from(p));
+    expect(m.state.base_rate).toBeCloseTo(trees.reduce((s, t) => s + t.value[0], 0) / 15, 12);
+    expect(m.state.impurity_importance.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(m.state.impurity_importance[0]).toBeGreaterThan(0.8);
+    expect(m.state.oob_auc).toBeGreaterThan(0.75);
+    expect(m.state.oob_auc).toBeLessThanOrEqual(1);
+    const g = m.globalImportance() as { impurity: { feature: string }[]; oob_auc: number };
+    expect(g.impurity.map((r) => r.feature)).toEqual(['signal', 'noise']);
+    expect(g.oob_auc).toBe(m.state.oob_auc);
+  });
+
+  it('tries round(√p) features by default, and at most p', async () => {
+    // One informative feature among nine noise columns: with mtry = 1 some roots miss it; with all 10 tried none do.
+    const cols = [signal, ...Array.from({ length: 9 }, (_, k) => F(Array.from({ length: n }, (_, i) => (i * (k + 3)) % 7)))];
+    const wide = makeMatrix(cols.map((_, j) => `f${j}`), cols);
+    const rootFeatures = async (maxFeatures: 'sqrt' | number): Promise<number[]> =>
+      (await fitForest({ x: wide, y }, { ...DEFAULT_FOREST_PARAMS, trees: 12, maxFeatures, workers: 1 }, new Rng(2))).state.trees.map((t) => t.feature[0]);
+    expect((await rootFeatures(1)).some((f) => f !== 0)).toBe(true);
+    expect(new Set(await rootFeatures(10))).toEqual(new Set([0]));
+    expect(new Set(await rootFeatures(50))).toEqual(new Set([0]));
+    expect(await rootFeatures('sqrt')).toEqual(await rootFeatures(3)); // round(√10) = 3
+  });
+
+  it('refuses no rows and no trees', async () => {
+    await expect(fitForest({ x: makeMatrix(['a'], [F([])]), y: new Uint8Array(0) }, DEFAULT_FOREST_PARAMS, new Rng(1))).rejects.toThrow('cannot fit a forest on zero rows');
+    await expect(fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 0 }, new Rng(1))).rejects.toThrow('a forest needs at least one tree');
+  });
+});
+
+describe('compiling a forest for the walk', () => {
+  const stump: Tree = { feature: [0, -1, -1], threshold: [1.5, 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0.5, 0.2, 0.9], n: [10, 5, 5] };
+
+  it('walks a hand-made stump: at the threshold left, above it right, NaN left', () => {
+    const p = predictForestBatch([stump], [F([1, 1.5, 2, Number.NaN, Number.POSITIVE_INFINITY])], 5);
+    expect(Array.from(p)).toEqual([0.2, 0.2, 0.9, 0.2, 0.9]);
+    const c = compileForest([stump, stump], 1);
+    expect([c.trees, c.features, Array.from(c.cuts[0]), Array.from(c.roots), Array.from(c.depths)]).toEqual([2, 1, [1.5], [0, 3], [1, 1]]);
+    expect(Array.from(c.delta.subarray(0, 3))).toEqual([0, 0.2 - 0.5, 0.9 - 0.5]);
+  });
+
+  it('refuses trees it cannot walk', () => {
+    const swapped: Tree = { ...stump, left: [2, -1, -1], right: [1, -1, -1] };
+    expect(() => compileForest([swapped], 1)).toThrow('a forest tree whose right child does not follow its left child cannot be walked; retrain it');
+    expect(() => compileForest([stump], 32_768)).toThrow('a forest over 32768 features cannot be compiled (at most 32767)');
+    const many: Tree[] = Array.from({ length: 256 }, (_, k) => ({ ...stump, threshold: [k + 0.5, 0, 0] }));
+    expect(() => compileForest(many, 1)).toThrow('a forest feature split at 256 distinct thresholds cannot be compiled (at most 255)');
+    expect(() => compileForest(many.slice(0, 255), 1)).not.toThrow();
+  });
+});
