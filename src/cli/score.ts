@@ -2,6 +2,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { progress, summary } from '../io/progress.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
 import { mergeLists } from '../score/list/merge.js';
+import { hasValue, NO_VALUE } from '../score/list/ranking.js';
+import { loadSavedModel } from '../models/load-model.js';
 
 function parseShard(v: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -49,7 +51,7 @@ export function registerScore(program: Command): void {
       const bar = progress('scoring', null, 'customers');
       const m = await runScoringJob({ ...opts, onBatch: (_batch, rows) => bar.tick(rows) });
       bar.stop();
-      summary(`scored ${m.rows.scored.toLocaleString('en')} customers with ${m.model.name} (${m.rows.rejected} rejected) at ${m.timings.customers_per_second.toLocaleString('en')} customers/s; ${m.rows.listed.toLocaleString('en')} listed in ${opts.out}, ranked by ${m.rank_by === 'probability' ? 'churn probability' : 'value at risk'}`);
+      summary(`scored ${m.rows.scored.toLocaleString('en')} customers with ${m.model.name} (${m.rows.rejected} rejected) at ${m.timings.customers_per_second.toLocaleString('en')} customers/s; ${m.rows.listed.toLocaleString('en')} listed in ${opts.out}, ranked by ${m.rank_by === 'probability' ? 'churn probability' : 'value at risk'}${m.rank_by === 'probability' && opts.rankBy === undefined && !hasValue((await loadSavedModel(opts.model)).saved) ? ` (${NO_VALUE})` : ''}`);
     });
 
   program

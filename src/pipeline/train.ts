@@ -28,6 +28,7 @@ import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind } from '../models/registry.js';
 import { Rng } from '../rng.js';
 import { tenureUnitOf } from '../config/units.js';
+import { NO_VALUE } from '../score/list/ranking.js';
 import { buildRunArtifacts, type FittedModel } from './run-artifacts.js';
 
 export interface TrainOptions {
@@ -160,6 +161,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const cfg = { ...config, seed };
   const prepared = prepareTraining(cfg, table, options.survival ?? tableSurvivalBuilder(cfg));
   const warnings = [...table.warnings];
+  if (cfg.retention.value_column === undefined && cfg.roles.revenue === undefined) warnings.push(NO_VALUE);
   const { train, test, split, encoder } = prepared;
 
   const kinds = cfg.models.map((m) => {

@@ -6,7 +6,8 @@ import { addDerivedFeatures } from '../../src/features/derived.js';
 import { pruneDerived } from '../../src/features/prune-derived.js';
 import type { CustomerTable } from '../../src/ingest/table.js';
 import { trainFromConfigFile } from '../../src/pipeline/train-config.js';
-import { runScoringJob } from '../../src/score/batch-job.js';
+import { NO_VALUE } from '../../src/score/list/ranking.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -62,8 +63,15 @@ describe('a table shaped like the public telecom churn file, trained from its in
     expect(model.features).toContain('tenure_band=7-12');
     expect(evaluation.models.logistic.auc).toBeGreaterThan(0.6);
     expect(parseConfig(JSON.parse(readFileSync(config, 'utf8')), config).roles.out_calls).toBe('total_out_calls');
-    // Scoring adds the sums to the input as training did.
-    const manifest = await runScoringJob({ model: join(out, 'models', 'logistic.json'), input: data, out: join(tmp.dir, 'list.csv'), rankBy: 'probability' });
-    expect(manifest.rows).toMatchObject({ scored: 240, listed: 240 });
+    // No revenue: training says the lists will rank by probability, and scoring does (adding the sums to the input as training did).
+    expect(evaluation.warnings).toContain(NO_VALUE);
+    const list = join(tmp.dir, 'list.csv');
+    const score = await runCli('score', '--model', join(out, 'models', 'logistic.json'), '--input', data, '--out', list);
+    expect(score.code, score.stderr).toBe(0);
+    expect(score.stdout).toContain(`240 listed in ${list}, ranked by churn probability (${NO_VALUE})`);
+    expect(JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8'))).toMatchObject({ rank_by: 'probability', rows: { scored: 240, listed: 240 } });
+    expect(readFileSync(list, 'utf8').split('\n')[0]).not.toContain('value');
+    // Asked for on the command line, value at risk is refused: the model cannot honour it.
+    expect((await runCli('score', '--model', join(out, 'models', 'logistic.json'), '--input', data, '--out', list, '--rank-by', 'value_at_risk')).code).toBe(2);
   });
 });
