@@ -8,7 +8,7 @@ import { takeRows } from '../src/data/matrix.js';
 import { loadSavedModel } from '../src/models/load-model.js';
 import { loadReportInput } from '../src/report/input.js';
 import { writeReport } from '../src/report/report.js';
-import { reasonsOfRow, topContributions } from '../src/score/batch/reasons.js';
+import { actionFor, reasonSentence, topContributions } from '../src/score/batch/reasons.js';
 import { readModelMatrix } from '../test/helpers/model-input.js';
 import { printTable, seconds } from './table.js';
 
@@ -28,7 +28,14 @@ for (const name of ['logistic', 'random_forest', 'cox']) {
   const first = takeRows(x, Int32Array.from({ length: n }, (_, i) => i));
   const parts = loaded.model.explainBatch?.(first).contributions ?? new Float64Array(n * x.features.length);
   const top = topContributions(parts, n, x.features, 3);
-  for (let i = 0; i < n; i++) reasonsOfRow(top, i, first, actions);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < top.k; r++) {
+      const j = top.feature[i * top.k + r];
+      if (j < 0) break;
+      reasonSentence(first.features[j], first.columns[j][i], loaded.saved.encoder.roles);
+      actionFor(first.features[j], actions, loaded.saved.encoder);
+    }
+  }
   const perCustomer = (seconds(t) / n) * 1e6;
   t = performance.now();
   loaded.model.predictProba(x);

@@ -26,6 +26,38 @@ export type TimeUnit = DurationUnit;
 const modelNames = z.enum(['logistic', 'random_forest', 'cox', 'sequence']);
 
 
+/**
+ * Suggested actions by role and derived feature, so any table mapped to roles gets them: a column
+ * mapped to a role takes its role's action (Telco's Contract the contract's, MonthlyCharges the
+ * revenue's); derived and panel features take the entry with the longest prefix of their name.
+ */
+export const DEFAULT_ACTIONS: Record<string, string> = {
+  contract: 'offer a longer contract with a loyalty discount',
+  has_contract: 'offer a contract with a loyalty discount',
+  months_to_contract_end: 'renewal offer before the contract ends',
+  complaints: 'call back and close the open complaint',
+  complaints_coverage: 'open a network ticket for the customer’s area',
+  complaints_billing: 'account review with billing',
+  unresolved_complaints: 'escalate the unresolved complaint',
+  dropped_call: 'open a network ticket for the customer’s area',
+  dropped_calls: 'open a network ticket for the customer’s area',
+  revenue: 'price review: a better-fitting plan',
+  revenue_change: 'price review: a better-fitting plan',
+  revenue_per_minute: 'price review: a plan that fits how little the customer uses',
+  plan: 'price review: a better-fitting plan',
+  call_ratio: 'usage offer: bundle of minutes to frequent contacts',
+  out_calls: 'usage offer: bundle of minutes to frequent contacts',
+  in_calls: 'usage offer: bundle of minutes to frequent contacts',
+  traffic: 'check service quality and offer a usage bundle',
+  minutes: 'check service quality and offer a usage bundle',
+  minutes_change: 'check service quality and offer a usage bundle',
+  out_minutes: 'check service quality and offer a usage bundle',
+  in_minutes: 'check service quality and offer a usage bundle',
+  minutes_ratio: 'usage offer: bundle of minutes to frequent contacts',
+  distinct_called: 'family and friends offer',
+  tenure: 'tenure offer: welcome call if new, loyalty reward if long-standing',
+};
+
 /** How the retention list values customers, ranks them, flags early warnings and suggests actions. */
 export const retentionSchema = z.strictObject({
   value_column: z.string().min(1).optional().describe('Column holding monthly revenue per customer; default: the revenue role. Without either the list ranks by probability.'),
@@ -40,25 +72,7 @@ export const retentionSchema = z.strictObject({
     complaints: z.number().int().min(1).default(1),
   }).default({ probability_rise: 0.1, traffic_drop: 0.3, call_ratio_drop: 0.3, complaints: 1 }),
   /** Feature name prefix -> suggested action; the longest matching prefix wins. */
-  actions: z.record(z.string(), z.string()).describe('Suggested action per role, derived feature or feature-name prefix; the longest matching prefix wins, then the role the feature\'s column plays.').default({
-    dropped_call: 'open a network ticket for the customer’s area',
-    complaints_coverage: 'open a network ticket for the customer’s area',
-    complaints_billing: 'account review with billing',
-    complaints: 'call back and close the open complaint',
-    unresolved_complaints: 'escalate the unresolved complaint',
-    months_to_contract_end: 'renewal offer before the contract ends',
-    has_contract: 'offer a contract with a loyalty discount',
-    Contract: 'offer a longer contract with a loyalty discount',
-    tenure: 'tenure offer: welcome call if new, loyalty reward if long-standing',
-    revenue: 'price review: a better-fitting plan',
-    MonthlyCharges: 'price review: a better-fitting plan',
-    plan: 'price review: a better-fitting plan',
-    call_ratio: 'usage offer: bundle of minutes to frequent contacts',
-    out_calls: 'usage offer: bundle of minutes to frequent contacts',
-    traffic: 'check service quality and offer a usage bundle',
-    minutes: 'check service quality and offer a usage bundle',
-    distinct_called: 'family and friends offer',
-  }),
+  actions: z.record(z.string(), z.string()).describe('Suggested action per role (the columns mapped to it), derived feature or feature-name prefix: a column mapped to a role takes its role\'s action, any other feature the longest matching prefix.').default(DEFAULT_ACTIONS),
 });
 
 export type RetentionSettings = z.output<typeof retentionSchema>;

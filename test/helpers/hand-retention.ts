@@ -58,7 +58,7 @@ export interface HandRow { id: string; p: number; tier: string; value: number; r
 export const HAND_ROWS: Record<string, HandRow> = {
   // z = −1 + 2 + 1 + 1; parts: charges 0.02·50, complaints 0.5·1.8, premium 1·0.7 (basic −0.5·−0.5 = 0.25 is fourth)
   a1: { id: 'a1', p: sigmoid(3), tier: 'high', value: 1200, reasons: [
-    ['revenue per month (ARPU): 100', 'charges', 1, 'personal retention call'],
+    ['revenue per month (ARPU): 100', 'charges', 1, 'price review: a better-fitting plan'],
     ['2 complaints in the last month', 'complaints_1m', 0.9, 'call back and close the open complaint'],
     ['tariff plan: premium', 'plan=premium', 0.7, 'price review: a better-fitting plan'],
   ] },
@@ -75,7 +75,7 @@ export const HAND_ROWS: Record<string, HandRow> = {
     ['tariff plan: not basic', 'plan=basic', 0.25, 'price review: a better-fitting plan'],
   ] },
   // z = −1 + 1.5 − 0.5 = 0: P = 0.5 exactly, at the high threshold
-  g7: { id: 'g7', p: 0.5, tier: 'high', value: 900, reasons: [['revenue per month (ARPU): 75', 'charges', 0.5, 'personal retention call']] },
+  g7: { id: 'g7', p: 0.5, tier: 'high', value: 900, reasons: [['revenue per month (ARPU): 75', 'charges', 0.5, 'price review: a better-fitting plan']] },
 };
 
 export function writeHandModel(dir: string): { model: string; input: string } {

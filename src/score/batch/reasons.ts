@@ -4,13 +4,7 @@
  */
 import { catalogueEntry, describeFeature } from '../../features/catalogue.js';
 import type { FeatureMatrix } from '../../data/matrix.js';
-
-export interface Reason {
-  feature: string;
-  contribution: number; // on the model's explanation scale
-  sentence: string;
-  action: string;
-}
+import { keyFor, type RoleMapping } from '../../features/role-keyed.js';
 
 const pct = (v: number): string => `${Math.round(Math.abs(v) * 100)}%`;
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(2));
@@ -58,11 +52,13 @@ export function reasonSentence(feature: string, value: number, roles: Record<str
   return `${describeFeature(feature, roles)}: ${num(Math.round(value * 100) / 100)}`;
 }
 
-/** The action for a feature: the configured entry with the longest prefix of its name. */
-export function actionFor(feature: string, actions: Record<string, string>): string {
-  let best = '';
-  for (const prefix of Object.keys(actions)) if (feature.startsWith(prefix) && prefix.length > best.length) best = prefix;
-  return best === '' ? 'personal retention call' : actions[best];
+/** When no configured action applies to a feature. */
+export const DEFAULT_ACTION = 'personal retention call';
+
+/** The action for a feature: its role's (a column mapped to a role), else the entry with the longest prefix of its name. */
+export function actionFor(feature: string, actions: Record<string, string>, mapping: RoleMapping = { roles: {} }): string {
+  const key = keyFor(feature, actions, mapping);
+  return key === undefined ? DEFAULT_ACTION : actions[key];
 }
 
 /** Each row's k largest positive parts (row-major rows × k); feature -1 where a row has fewer. */
@@ -128,16 +124,4 @@ function nameRanks(features: readonly string[]): Int32Array {
     rankCache.set(features, ranks);
   }
   return ranks;
-}
-
-/** The reasons of one row, in words, from its top parts. */
-export function reasonsOfRow(top: TopParts, row: number, x: FeatureMatrix, actions: Record<string, string>, roles: Record<string, string> = {}): Reason[] {
-  const out: Reason[] = [];
-  for (let r = 0; r < top.k; r++) {
-    const j = top.feature[row * top.k + r];
-    if (j < 0) break;
-    const feature = x.features[j];
-    out.push({ feature, contribution: top.contribution[row * top.k + r], sentence: reasonSentence(feature, x.columns[j][row], roles), action: actionFor(feature, actions) });
-  }
-  return out;
 }

@@ -39,7 +39,7 @@ const list = (values: readonly string[]): string => `[${values.map(sqlString).jo
  */
 export async function setDecoders(con: DuckDBConnection, loaded: LoadedModel, texts: readonly string[]): Promise<void> {
   const features = loaded.saved.features;
-  const actions = features.map((f) => actionFor(f, loaded.saved.scoring.retention.actions));
+  const actions = features.map((f) => actionFor(f, loaded.saved.scoring.retention.actions, loaded.saved.encoder));
   await con.run('CREATE TEMP TABLE texts (text VARCHAR)');
   // Appended in code order, so the list aggregate below (ordered by rowid) indexes by code.
   const appender = await con.createAppender('texts');
