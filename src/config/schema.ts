@@ -3,6 +3,7 @@
  * duration, the columns that carry the telecom signals (roles), and training settings.
  */
 import { z } from 'zod';
+import { DEFAULT_MISSING_VALUES } from '../ingest/cells.js';
 import type { DurationUnit } from '../labels/survival.js';
 import { resolveRoles } from './roles.js';
 
@@ -101,6 +102,7 @@ export const tableConfigObject = z.strictObject({
   roles: rolesSchema.default({}).describe('Columns carrying telecom signals; a list of columns is summed. Derived features and default actions key on these.'),
   tenure_unit: z.enum(TIME_UNITS).optional().describe('Unit of the tenure role; derived features convert it to months. Default: duration_unit when tenure is the duration, else months.'),
   drop: z.array(z.string()).default([]).describe('Columns not used as features.'),
+  missing_values: z.array(z.string()).default([...DEFAULT_MISSING_VALUES]).describe('Cells read as missing (after trimming), in training and, through the model file, in scoring; other text in a numeric column is refused at training and its row rejected at scoring.'),
   exclude_from_survival: z.array(z.string()).default([]).describe('Columns the survival model leaves out (lifetime totals that grow with tenure).'),
   survival: survivalSchema.default({ strata: [], entry: 'window_start' }),
   seed: z.number().int().nonnegative().default(42),

@@ -10,6 +10,7 @@ import { sqlIdent, sqlString, withDuckDB } from '../io/duckdb.js';
 import { withInputFiles, type InputFile, duckMessage } from '../io/input-file.js';
 import { openTable } from '../io/open-table.js';
 import { formatOf } from '../io/table-format.js';
+import { columnKind, DEFAULT_MISSING_VALUES, notANumber, numberCell, textCell, unsupportedColumn, type ColumnKind } from './cells.js';
 import type { CustomerTable, RawColumn } from './table.js';
 
 const ROW = '__churnscope_row';
@@ -48,20 +49,17 @@ async function describe(con: DuckDBConnection): Promise<ColumnInfo[]> {
   return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) })).filter((c) => c.name !== ROW);
 }
 
-const isNumericType = (t: string): boolean => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/.test(t);
-
-/** The first value of a text column that is not a number, with its row, or null when all parse. */
-async function firstNonNumeric(con: DuckDBConnection, column: string): Promise<{ row: number; value: string } | null> {
-  const c = sqlIdent(column);
+/** The first cell of a column that is neither missing nor a number, with its row, or null when all parse. */
+async function firstNonNumeric(con: DuckDBConnection, column: string, kind: ColumnKind, missing: readonly string[]): Promise<{ row: number; value: string } | null> {
+  if (kind === 'number') return null;
   const rows = (await con.runAndReadAll(
-    `SELECT ${ROW}, ${c} FROM raw WHERE ${c} IS NOT NULL AND trim(${c}) <> '' AND TRY_CAST(trim(${c}) AS DOUBLE) IS NULL ORDER BY ${ROW} LIMIT 1`,
+    `SELECT ${ROW}, CAST(${sqlIdent(column)} AS VARCHAR) FROM raw WHERE ${notANumber(column, kind, missing)} ORDER BY ${ROW} LIMIT 1`,
   )).getRowsJS();
   return rows.length === 0 ? null : { row: Number(rows[0][0]), value: String(rows[0][1]) };
 }
 
-async function numericValues(con: DuckDBConnection, column: string, rows: number): Promise<Float64Array> {
-  const c = sqlIdent(column);
-  const reader = await con.runAndReadAll(`SELECT TRY_CAST(trim(CAST(${c} AS VARCHAR)) AS DOUBLE) FROM raw ORDER BY ${ROW}`);
+async function numericValues(con: DuckDBConnection, column: string, kind: ColumnKind, missing: readonly string[], rows: number): Promise<Float64Array> {
+  const reader = await con.runAndReadAll(`SELECT ${numberCell(column, kind, missing)} FROM raw ORDER BY ${ROW}`);
   const values = reader.getColumnsJS()[0];
   const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -71,9 +69,8 @@ async function numericValues(con: DuckDBConnection, column: string, rows: number
   return out;
 }
 
-async function textValues(con: DuckDBConnection, column: string): Promise<(string | null)[]> {
-  const c = sqlIdent(column);
-  const values = (await con.runAndReadAll(`SELECT CAST(${c} AS VARCHAR) FROM raw ORDER BY ${ROW}`)).getColumnsJS()[0];
+async function textValues(con: DuckDBConnection, column: string, missing: readonly string[]): Promise<(string | null)[]> {
+  const values = (await con.runAndReadAll(`SELECT ${textCell(column, missing)} FROM raw ORDER BY ${ROW}`)).getColumnsJS()[0];
   return values.map((v) => (v === null || v === undefined ? null : String(v)));
 }
 
@@ -86,6 +83,8 @@ export interface ReadSpec {
   /** Columns to add as the sum of others (a role over several columns), see config/roles.ts. */
   sums?: Record<string, string[]>;
   drop: string[];
+  /** Spellings of a missing value (the config's missing_values). */
+  missing?: readonly string[];
 }
 
 /** Reads and validates a customer table for training. */
@@ -93,8 +92,9 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
   const { file } = spec;
   return withInputFiles([{ path: file, what: 'the file' }], ([input]) => withDuckDB(async (con) => {
     await loadRaw(con, input);
-    const rawNames = new Set((await describe(con)).map((c) => c.name));
-    await addSums(con, spec.sums ?? {}, rawNames, file);
+    const missing = spec.missing ?? DEFAULT_MISSING_VALUES;
+    const raw = await describe(con);
+    await addSums(con, spec.sums ?? {}, new Map(raw.map((c) => [c.name, c.type])), missing, file);
     const columns = await describe(con);
     const names = new Set(columns.map((c) => c.name));
     const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM raw')).getRowsJS()[0][0]);
@@ -125,7 +125,7 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
         const at = (dup[0][1] as number[]).map(Number);
         throw new InputError(`duplicate id "${String(dup[0][0])}" at rows ${at.join(' and ')}: each customer must appear once`, { file, row: at[1], column: spec.id });
       }
-      ids = (await textValues(con, spec.id)).map((v) => v ?? '');
+      ids = (await textValues(con, spec.id, [])).map((v) => v ?? '');
     } else {
       ids = Array.from({ length: rows }, (_, i) => String(i + 1));
     }
@@ -160,33 +160,35 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
     const mustBeNumeric = (name: string): boolean => numericRoleColumns.has(name) || name === spec.duration;
 
     const typeOf = new Map(columns.map((c) => [c.name, c.type]));
-    const readNumeric = async (name: string): Promise<Float64Array> => {
+    const kindOf = (name: string): ColumnKind => {
       const type = typeOf.get(name) ?? 'VARCHAR';
-      if (!isNumericType(type)) {
-        const bad = await firstNonNumeric(con, name);
-        if (bad !== null) {
-          throw new InputError(`"${bad.value}" is not a number, and this column must be numeric`, { file, row: bad.row, column: name });
-        }
-      }
-      return numericValues(con, name, rows);
+      const kind = columnKind(type);
+      if (kind === 'unsupported') throw unsupportedColumn(file, name, type);
+      return kind;
+    };
+    const readNumeric = async (name: string): Promise<Float64Array> => {
+      const kind = kindOf(name);
+      const bad = await firstNonNumeric(con, name, kind, missing);
+      if (bad !== null) throw notANumberError(bad, file, name, missing, 'this column must be numeric');
+      return numericValues(con, name, kind, missing, rows);
     };
 
     let duration: Float64Array | undefined;
     if (spec.duration !== undefined) {
       duration = await readNumeric(spec.duration);
-      const nan = duration.findIndex((v) => Number.isNaN(v));
-      if (nan >= 0) throw new InputError('the duration is blank; survival needs a time on network for every customer', { file, row: nan + 1, column: spec.duration });
+      checkDurations(duration, file, spec.duration);
     }
 
     const skip = new Set<string>([...(spec.id !== null ? [spec.id] : []), ...(spec.target !== undefined ? [spec.target.column] : []), ...spec.drop]);
     const out: RawColumn[] = [];
-    for (const { name, type } of columns) {
+    for (const { name } of columns) {
       if (skip.has(name)) continue;
       let column: RawColumn;
-      if (mustBeNumeric(name) || isNumericType(type) || (await firstNonNumeric(con, name)) === null) {
+      const kind = kindOf(name);
+      if (mustBeNumeric(name) || kind === 'number' || (await firstNonNumeric(con, name, kind, missing)) === null) {
         column = { name, kind: 'numeric', values: await readNumeric(name) };
       } else {
-        column = { name, kind: 'text', values: await textValues(con, name) };
+        column = { name, kind: 'text', values: await textValues(con, name, missing) };
       }
       if (isConstant(column)) {
         warnings.push(`column "${name}" has a single value in every row and was dropped (file ${file})`);
@@ -202,16 +204,34 @@ export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
  * Adds each summed role column to `raw`: the parts must be in the file and numeric (a blank part
  * leaves the sum missing, imputed like any missing number).
  */
-async function addSums(con: DuckDBConnection, sums: Record<string, string[]>, names: ReadonlySet<string>, file: string): Promise<void> {
+async function addSums(con: DuckDBConnection, sums: Record<string, string[]>, types: ReadonlyMap<string, string>, missing: readonly string[], file: string): Promise<void> {
+  const kind = (part: string): ColumnKind => {
+    const k = columnKind(types.get(part) ?? 'VARCHAR');
+    if (k === 'unsupported') throw unsupportedColumn(file, part, types.get(part) ?? '');
+    return k;
+  };
   for (const [name, parts] of Object.entries(sums)) {
-    if (names.has(name)) throw new ConfigError(`the file already has a column "${name}", the name churnscope gives the sum of ${parts.join(', ')}: rename that column`, { file, key: 'roles' });
+    if (types.has(name)) throw new ConfigError(`the file already has a column "${name}", the name churnscope gives the sum of ${parts.join(', ')}: rename that column`, { file, key: 'roles' });
     for (const part of parts) {
-      if (!names.has(part)) throw new InputError(`the configured column "${part}" (roles, summed into ${name}) is not in the file; it has: ${[...names].join(', ')}`, { file, column: part, key: 'roles' });
-      const bad = await firstNonNumeric(con, part);
-      if (bad !== null) throw new InputError(`"${bad.value}" is not a number, and this column is summed into ${name}`, { file, row: bad.row, column: part });
+      if (!types.has(part)) throw new InputError(`the configured column "${part}" (roles, summed into ${name}) is not in the file; it has: ${[...types.keys()].join(', ')}`, { file, column: part, key: 'roles' });
+      const bad = await firstNonNumeric(con, part, kind(part), missing);
+      if (bad !== null) throw notANumberError(bad, file, part, missing, `this column is summed into ${name}`);
     }
-    const sum = parts.map((p) => `TRY_CAST(trim(CAST(${sqlIdent(p)} AS VARCHAR)) AS DOUBLE)`).join(' + ');
+    const sum = parts.map((p) => numberCell(p, kind(p), missing)).join(' + ');
     await con.run(`CREATE OR REPLACE TABLE raw AS SELECT *, (${sum})::DOUBLE AS ${sqlIdent(name)} FROM raw`);
+  }
+}
+
+function notANumberError(bad: { row: number; value: string }, file: string, column: string, missing: readonly string[], why: string): InputError {
+  return new InputError(`"${bad.value}" is not a number, and ${why} (a missing value is written as one of missing_values: ${missing.map((m) => (m === '' ? 'empty' : m)).join(', ')})`, { file, row: bad.row, column });
+}
+
+/** Survival needs a finite, non-negative time on network for every customer. */
+function checkDurations(duration: Float64Array, file: string, column: string): void {
+  for (let i = 0; i < duration.length; i++) {
+    const v = duration[i];
+    const problem = Number.isNaN(v) ? 'the duration is blank' : !Number.isFinite(v) ? `the duration is infinite (${v})` : v < 0 ? `the duration is negative (${v})` : null;
+    if (problem !== null) throw new InputError(`${problem}; survival needs a finite time on network of 0 or more for every customer`, { file, row: i + 1, column });
   }
 }
 
@@ -240,5 +260,6 @@ export async function readCustomerTable(config: TableConfig): Promise<CustomerTa
     roles: config.roles,
     sums: config.role_sums,
     drop: config.drop,
+    missing: config.missing_values,
   });
 }

@@ -18,11 +18,12 @@ export function migrateSavedModel(saved: SavedModel, file?: string): SavedModel 
   if (saved.kind === 'cox') {
     throw new ModelError(`a Cox model of format version ${saved.version} scored a different probability and cannot be read by this churnscope`, { file, hint: 'Retrain the model with this version: churnscope train --config <file> --out <dir>.' });
   }
-  const { horizon_months: _unused, ...scoring } = saved.scoring as SavedModel['scoring'] & { horizon_months?: number };
+  // A corrupt file may lack any section: the schema that follows names what is missing.
+  const { horizon_months: _unused, ...scoring } = (saved.scoring ?? {}) as SavedModel['scoring'] & { horizon_months?: number };
   return {
     ...saved,
     version: MODEL_FORMAT_VERSION,
-    scoring: { ...scoring, drift_limit: saved.scoring.drift_limit ?? DEFAULT_DRIFT_LIMIT },
+    scoring: { ...scoring, drift_limit: scoring.drift_limit ?? DEFAULT_DRIFT_LIMIT },
     drift_reference: saved.drift_reference ?? null,
   };
 }

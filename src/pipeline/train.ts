@@ -246,6 +246,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
         duration: cfg.duration ?? null,
         retention: cfg.retention,
         drift_limit: cfg.drift_limit,
+        missing_values: cfg.missing_values,
       },
       model: f.model.toJSON(),
       metrics,

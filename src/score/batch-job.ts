@@ -18,13 +18,15 @@ import { copyToArrow } from '../io/arrow-stream.js';
 import { copyTable } from '../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, withDuckDB } from '../io/duckdb.js';
 import { withInputFiles } from '../io/input-file.js';
+import { InputError } from '../errors.js';
+import { note } from '../io/progress.js';
 import { formatOf } from '../io/table-format.js';
 import { loadSavedModel } from '../models/load-model.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './batch/coded-scorer.js';
 import { ScorePool } from './batch/score-pool.js';
 import { valueColumn } from './batch/value.js';
 import { checkDrift, type DriftSummary } from './drift/drift-check.js';
-import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Shard } from './input/job-input.js';
+import { inputLayout, inputStreamQuery, loadInputTable, openInput, type Rejections, type Shard } from './input/job-input.js';
 import { checkAligned, createScoredTable, listQueries, loadPrevious, setDecoders } from './list/list-query.js';
 import { resolveRankBy, type RankBy, type RiskTier } from './list/ranking.js';
 
@@ -62,6 +64,8 @@ export interface Manifest {
   rank_by: RankBy;
   filters: { segment: string | null; tier: string | null; top: number | null };
   rows: { read: number; scored: number; rejected: number; listed: number };
+  /** Why rows were rejected: no id, or text in a numeric column (with the first cells, by row and column). */
+  rejections: Rejections;
   batches: number;
   batch_size: number;
   workers: number;
@@ -171,14 +175,22 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       // Hashed while DuckDB reads the file (the main thread is idle then), not after the list is written.
       const inputHash = inputFile.sha256();
       inputHash.catch(() => undefined); // awaited below
-      const present = await openInput(con, inputFile, loaded.saved.encoder.role_sums);
+      const present = await openInput(con, inputFile, loaded.saved.encoder.role_sums, loaded.saved.scoring.missing_values);
       const layout = inputLayout(loaded, present, options.input);
+      const segmentColumn = loaded.saved.scoring.retention.segment_column;
+      if (options.segment !== undefined && !present.has(segmentColumn)) {
+        throw new InputError(`--segment ${options.segment} filters on the column "${segmentColumn}" (retention.segment_column), which the input lacks; it has: ${[...present.keys()].join(', ')}`, { file: options.input, column: segmentColumn });
+      }
       // Before any batch is scored: a refusal (DriftError) leaves no list.
       const clock = stopwatch();
       const drift = await checkDrift(con, loaded, { file: options.input, limit: options.driftLimit, allow: options.allowDrift });
       const driftSeconds = clock();
       const input = await loadInputTable(con, loaded, layout, present, options.input, options.shard);
       const loadSeconds = clock();
+      const first = input.rejections.examples[0];
+      if (first !== undefined) {
+        note(`warning: ${input.rejections.not_a_number} rows rejected (not listed): text in a numeric column, first at row ${first.row}, column "${first.column}": "${first.value}" (see the manifest's rejections)`);
+      }
 
       const value = valueColumn(loaded.saved);
       const schema = scoredSchema(loaded.saved.kind === 'cox', value !== null && layout.numeric.includes(value));
@@ -211,6 +223,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         rank_by: rankBy,
         filters: { segment: options.segment ?? null, tier: options.tier ?? null, top: options.top ?? null },
         rows: { read: input.read, scored, rejected: input.rejected, listed },
+        rejections: input.rejections,
         batches,
         batch_size: batchSize,
         workers,

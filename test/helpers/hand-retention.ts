@@ -33,7 +33,7 @@ export const HAND_MODEL: SavedModel = {
     derived: [],
     roles: { revenue: 'charges' },
   },
-  scoring: { id: 'customer', tiers: { high: 0.5, medium: 0.25 }, duration: null, retention: retentionSchema.parse({}), drift_limit: 0.25 },
+  scoring: { id: 'customer', tiers: { high: 0.5, medium: 0.25 }, duration: null, retention: retentionSchema.parse({}), drift_limit: 0.25, missing_values: [] },
   model: state,
   metrics: {},
   drift_reference: { rows: 0, columns: [] },

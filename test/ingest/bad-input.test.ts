@@ -60,7 +60,7 @@ describe('customer table: bad input gets one clear error naming file, row and co
     );
   });
   it('a non-numeric value in a numeric role', async () => {
-    expect(await errorOf(`${GOOD}\ne,5,plus,fifty,no`)).toBe('input error (file FILE, row 5, column "charges"): "fifty" is not a number, and this column must be numeric');
+    expect(await errorOf(`${GOOD}\ne,5,plus,fifty,no`)).toBe('input error (file FILE, row 5, column "charges"): "fifty" is not a number, and this column must be numeric (a missing value is written as one of missing_values: empty, NA, N/A, NaN, null, NULL, ?)');
   });
   it('duplicate ids', async () => {
     expect(await errorOf(`${GOOD}\nb,5,plus,50,no`)).toBe('input error (file FILE, row 5, column "id"): duplicate id "b" at rows 2 and 5: each customer must appear once');

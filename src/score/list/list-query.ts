@@ -13,7 +13,7 @@ import type { LoadedModel } from '../../models/load-model.js';
 import type { ScoredColumn } from '../batch/coded-scorer.js';
 import { actionFor } from '../batch/reasons.js';
 import { REASONS_PER_CUSTOMER } from '../batch/score-typed.js';
-import { hasId } from '../input/job-input.js';
+import { listable } from '../input/job-input.js';
 import { tierIndexSql, TIERS, type RankBy, type RiskTier } from './ranking.js';
 
 /** What the list is ranked by, and the tier thresholds, as scoring computed them. */
@@ -101,7 +101,7 @@ export function listQueries(schema: readonly ScoredColumn[], hasSegment: boolean
   const prev = filters.previous !== undefined;
   const tier = tierIndexSql('s.churn_probability', ranking.tiers);
   const key = ranking.rankBy === 'value_at_risk' && has('value') ? 's.value * s.churn_probability' : 's.churn_probability';
-  const where = [hasId('i.')];
+  const where = [listable('i.')];
   if (filters.segment !== undefined) where.push(`i.__segment = ${sqlString(filters.segment)}`);
   if (filters.tier !== undefined) where.push(`${tier} = ${TIERS.indexOf(filters.tier)}`);
   const reasons = Array.from({ length: REASONS_PER_CUSTOMER }, (_, r) => `reason_${r + 1}`);

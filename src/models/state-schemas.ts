@@ -1,0 +1,137 @@
+/**
+ * The `model` section of a model file, one schema per kind, each checking what that kind's
+ * scoring relies on: parameters in range, numbers where numbers are read, arrays as long as the
+ * feature list, tree nodes that point inside their tree. Each schema is typed against the state
+ * its model writes (`z.ZodType<LogisticState>`...), so a change to a state that the schema does
+ * not follow fails the type check. A new kind adds its schema to MODEL_STATE_SCHEMAS.
+ */
+import { z } from 'zod';
+import type { CoxState } from './cox.js';
+import type { ForestState } from './forest/forest.js';
+import type { LogisticState } from './logistic.js';
+import type { ModelKind, ModelState } from './model.js';
+
+/** A number scoring computes with: finite. */
+export const finite = z.number();
+/** A measured number that JSON may hold as null (NaN or ±Infinity when written): read back as NaN. */
+export const measured = z.union([z.number(), z.null().transform(() => Number.NaN)]);
+const positiveInt = z.number().int().min(1);
+const count = z.number().int().min(0);
+
+type Refine = (ctx: z.RefinementCtx, message: string, path: (string | number)[]) => void;
+const issue: Refine = (ctx, message, path) => ctx.addIssue({ code: 'custom', message, path });
+
+/** Arrays named in `keys` must have `n` entries. */
+function sameLength(ctx: z.RefinementCtx, state: Record<string, unknown>, n: number, keys: readonly string[], of: string): void {
+  for (const k of keys) {
+    const a = state[k];
+    if (Array.isArray(a) && a.length !== n) issue(ctx, `has ${a.length} entries for ${n} ${of}`, [k]);
+  }
+}
+
+export const logisticStateSchema: z.ZodType<LogisticState> = z.object({
+  kind: z.literal('logistic'),
+  params: z.object({ l2: z.number().min(0), maxIter: positiveInt, tol: z.number().positive() }),
+  features: z.array(z.string()).min(1),
+  intercept: finite,
+  coef: z.array(finite),
+  se: z.array(measured),
+  se_intercept: measured,
+  mean: z.array(finite),
+  iterations: count,
+  log_likelihood: measured,
+}).superRefine((s, ctx) => sameLength(ctx, s, s.features.length, ['coef', 'se', 'mean'], 'features'));
+
+const treeSchema = z.object({
+  feature: z.array(z.number().int().min(-1)),
+  threshold: z.array(finite),
+  left: z.array(z.number().int().min(-1)),
+  right: z.array(z.number().int().min(-1)),
+  value: z.array(z.number().min(0).max(1)),
+  n: z.array(count),
+}).superRefine((t, ctx) => {
+  const nodes = t.feature.length;
+  if (nodes === 0) issue(ctx, 'a tree has no nodes', []);
+  sameLength(ctx, t, nodes, ['threshold', 'left', 'right', 'value', 'n'], 'nodes');
+  for (let k = 0; k < nodes; k++) {
+    const leaf = t.feature[k] === -1;
+    for (const side of ['left', 'right'] as const) {
+      const child = t[side][k];
+      if (leaf ? child !== -1 : !(child > k && child < nodes)) {
+        issue(ctx, leaf ? 'a leaf has a child' : `node ${k} points to node ${child}, outside its tree`, [side, k]);
+        return;
+      }
+    }
+  }
+});
+
+export const forestStateSchema: z.ZodType<ForestState> = z.object({
+  kind: z.literal('random_forest'),
+  params: z.object({
+    trees: positiveInt,
+    maxDepth: positiveInt,
+    minSamplesLeaf: positiveInt,
+    maxFeatures: z.union([z.literal('sqrt'), z.number().positive()]),
+    bins: z.number().int().min(2).max(255),
+    workers: count,
+  }),
+  features: z.array(z.string()).min(1),
+  trees: z.array(treeSchema).min(1),
+  base_rate: z.number().min(0).max(1),
+  impurity_importance: z.array(measured),
+  oob_auc: measured.nullable(),
+}).superRefine((s, ctx) => {
+  sameLength(ctx, s, s.features.length, ['impurity_importance'], 'features');
+  s.trees.forEach((t, i) => {
+    const bad = t.feature.findIndex((f) => f >= s.features.length);
+    if (bad >= 0) issue(ctx, `node ${bad} splits on feature ${t.feature[bad]} of ${s.features.length}`, ['trees', i, 'feature', bad]);
+  });
+});
+
+const baselineSchema = z.object({
+  levels: z.array(z.string()),
+  rows: count,
+  events: count,
+  last_time: finite,
+  times: z.array(finite),
+  cumhaz: z.array(z.number().min(0)),
+}).superRefine((b, ctx) => sameLength(ctx, b, b.times.length, ['cumhaz'], 'event times'));
+
+export const coxStateSchema: z.ZodType<CoxState> = z.object({
+  kind: z.literal('cox'),
+  params: z.object({
+    l2: z.number().min(0),
+    maxIter: positiveInt,
+    tol: z.number().positive(),
+    maxStep: z.number().positive(),
+    ties: z.enum(['efron', 'breslow']),
+    strata: z.array(z.string()),
+  }),
+  features: z.array(z.string()).min(1),
+  covariates: z.array(z.string()),
+  time: z.object({ feature: z.string().min(1), offset: finite, window: z.number().positive(), month: z.number().positive() }),
+  strata: z.array(z.object({ column: z.string(), features: z.array(z.string()) })),
+  coef: z.array(finite),
+  se: z.array(measured),
+  mean: z.array(finite),
+  baselines: z.array(baselineSchema).min(1),
+  log_partial_likelihood: measured,
+  null_log_partial_likelihood: measured,
+  concordance: measured,
+  rows: count,
+  events: count,
+  iterations: count,
+}).superRefine((s, ctx) => {
+  sameLength(ctx, s, s.covariates.length, ['coef', 'se', 'mean'], 'covariates');
+  const features = new Set(s.features);
+  for (const name of [...s.covariates, s.time.feature, ...s.strata.flatMap((x) => x.features)]) {
+    if (!features.has(name)) issue(ctx, `names "${name}", which is not in the model's features`, ['covariates']);
+  }
+});
+
+/** Every kind's state schema, by kind. */
+export const MODEL_STATE_SCHEMAS: Record<ModelKind, z.ZodType<ModelState>> = {
+  logistic: logisticStateSchema,
+  random_forest: forestStateSchema,
+  cox: coxStateSchema,
+};
