@@ -10,6 +10,8 @@ import type { CoxState } from './cox.js';
 import type { ForestState } from './forest/forest.js';
 import type { LogisticState } from './logistic.js';
 import type { ModelKind, ModelState } from './model.js';
+import type { SequenceState } from './sequence/model.js';
+import { WEIGHT_NAMES } from './sequence/network.js';
 
 /** A number scoring computes with: finite. */
 export const finite = z.number();
@@ -129,9 +131,52 @@ export const coxStateSchema: z.ZodType<CoxState> = z.object({
   }
 });
 
+const tensorSchema = z.object({ name: z.enum(WEIGHT_NAMES), shape: z.array(count), data: z.string() }).superRefine((t, ctx) => {
+  const values = t.shape.reduce((a, b) => a * b, 1);
+  if (Buffer.from(t.data, 'base64').length !== values * 4) issue(ctx, `holds ${Buffer.from(t.data, 'base64').length} bytes for ${values} float32 values of shape [${t.shape.join(', ')}]`, ['data']);
+});
+
+export const sequenceStateSchema: z.ZodType<SequenceState> = z.object({
+  kind: z.literal('sequence'),
+  params: z.object({
+    hidden: positiveInt,
+    dense: positiveInt,
+    learning_rate: z.number().positive(),
+    batch_size: positiveInt,
+    max_epochs: positiveInt,
+    patience: count,
+    validation_fraction: z.number().gt(0).lt(1),
+    positive_weight: z.union([z.literal('balanced'), z.number().positive()]),
+    l2: z.number().min(0),
+    average_decay: z.number().min(0).max(1),
+    ig_steps: positiveInt,
+    static_features: z.array(z.string()),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+  }),
+  features: z.array(z.string()).min(1),
+  layout: z.object({ months: positiveInt, channels: z.array(z.string()).min(1), statics: z.array(z.string()) }),
+  scaling: z.object({ channel_mean: z.array(finite), channel_sd: z.array(finite), static_mean: z.array(finite), static_sd: z.array(finite), static_log: z.array(z.boolean()) }),
+  shape: z.object({ months: positiveInt, channels: positiveInt, statics: count, hidden: positiveInt, dense: positiveInt }),
+  weights: z.array(tensorSchema).length(WEIGHT_NAMES.length),
+  training: z.object({
+    epochs: count,
+    best_epoch: count,
+    validation_loss: measured,
+    validation_rows: count,
+    positive_weight: z.number(),
+    calibration: z.object({ scale: finite, shift: finite }),
+  }),
+}).superRefine((s, ctx) => {
+  sameLength(ctx, s.scaling, s.layout.channels.length, ['channel_mean', 'channel_sd'], 'channels');
+  sameLength(ctx, s.scaling, s.layout.statics.length, ['static_mean', 'static_sd', 'static_log'], 'statics');
+  const names = s.weights.map((w) => w.name);
+  if (WEIGHT_NAMES.some((n, i) => names[i] !== n)) issue(ctx, `the weights are ${names.join(', ')}; expected ${WEIGHT_NAMES.join(', ')}`, ['weights']);
+});
+
 /** Every kind's state schema, by kind. */
 export const MODEL_STATE_SCHEMAS: Record<ModelKind, z.ZodType<ModelState>> = {
   logistic: logisticStateSchema,
   random_forest: forestStateSchema,
   cox: coxStateSchema,
+  sequence: sequenceStateSchema,
 };

@@ -40,6 +40,7 @@ function savedModel(kind: 'logistic' | 'cox', features: string[], model: ModelSt
       duration,
       retention: { ...retentionSchema.parse({}), ...options.retention },
       drift_limit: 0.25,
+      missing_values: [],
     },
     model,
     metrics: {},

@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { addDerivedFeatures } from '../../src/features/derived.js';
 import { readCustomerTable } from '../../src/ingest/read-table.js';
 import { savedModelSchema } from '../../src/models/artifact.js';
+import { MODEL_STATE_SCHEMAS } from '../../src/models/state-schemas.js';
 import { trainTable } from '../../src/pipeline/train.js';
 import { loadSavedModel } from '../../src/models/load-model.js';
 import { runCli } from '../helpers/cli.js';
@@ -56,7 +57,7 @@ describe('a model file is validated on load', () => {
       ['many-trees', { ...rf, model: { ...rf.model, params: { ...(rf.model.params as object), trees: 'many' } } }, 'model.params.trees: Invalid input: expected number, received string'],
       ['no-trees', { ...rf, model: { ...rf.model, trees: [] } }, 'model.trees: Too small: expected array to have >=1 items'],
       ['bad-child', { ...rf, model: { ...rf.model, trees: [{ ...(rf.model.trees as Record<string, number[]>[])[0], left: [99999, ...(rf.model.trees as Record<string, number[]>[])[0].left.slice(1)] }] } }, 'model.trees[0].left[0]: node 0 points to node 99999, outside its tree'],
-      ['unknown-kind', { ...lr, kind: 'magic', model: { ...lr.model, kind: 'magic' } }, 'kind: expected a model kind this churnscope reads (logistic, random_forest, cox)'],
+      ['unknown-kind', { ...lr, kind: 'magic', model: { ...lr.model, kind: 'magic' } }, `kind: expected a model kind this churnscope reads (${Object.keys(MODEL_STATE_SCHEMAS).join(', ')})`],
       ['no-scoring', { ...lr, scoring: null }, 'scoring: Invalid input: expected object, received null'],
     ];
     for (const [name, model, what] of cases) expect(await corruptMessage(name, model)).toBe(`model file FILE is corrupt: ${what}`);

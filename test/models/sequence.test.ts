@@ -8,6 +8,7 @@ import { DEFAULT_SEQUENCE_PARAMS, type SequenceParams } from '../../src/models/s
 import { loadRuntime } from '../../src/models/sequence/runtime.js';
 import { decodeFloat32, encodeFloat32 } from '../../src/models/sequence/weights.js';
 import { loadModel } from '../../src/models/registry.js';
+import { sequenceStateSchema } from '../../src/models/state-schemas.js';
 import { Rng } from '../../src/rng.js';
 import { generatedPanelConfig, panelTraining } from '../helpers/panel-training.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -66,6 +67,7 @@ describe('the sequence model', () => {
     expect(encodeFloat32(Float32Array.of(1, -2.5))).toBe('AACAPwAAIMA=');
     expect(Array.from(decodeFloat32({ name: 'w', shape: [2], data: 'AACAPwAAIMA=' }))).toEqual([1, -2.5]);
     expect(() => decodeFloat32({ name: 'w', shape: [3], data: 'AACAPwAAIMA=' })).toThrow('the sequence model\'s weight "w" holds 8 bytes for shape [3] (expected 12): the file is damaged');
+    expect(sequenceStateSchema.safeParse(JSON.parse(JSON.stringify(model.toJSON()))).error).toBeUndefined(); // the model file's schema reads it
     const loaded = await loadModel(JSON.parse(JSON.stringify(model.toJSON())));
     expect(Array.from(loaded.predictProba(testX))).toEqual(Array.from(model.predictProba(testX)));
   });
