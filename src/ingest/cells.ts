@@ -8,7 +8,7 @@
 import { InputError } from '../errors.js';
 import { sqlIdent, sqlString } from '../io/duckdb.js';
 
-/** pandas-like spellings of a missing value (compared after trimming). */
+/** pandas-like spellings of a missing value (compared after trimming); a blank cell is missing whatever the list says. */
 export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'null', 'NULL', '?'];
 
 export type ColumnKind = 'number' | 'text' | 'unsupported';
@@ -29,10 +29,10 @@ export function unsupportedColumn(file: string, column: string, duckType: string
 /** SQL: the cell as trimmed text (NULL stays NULL). */
 const trimmed = (column: string): string => `trim(CAST(${sqlIdent(column)} AS VARCHAR))`;
 
-/** SQL: true when the cell is missing (NULL or one of the spellings). */
+/** SQL: true when the cell is missing: NULL, blank (always), or one of the spellings. */
 export function isMissing(column: string, missing: readonly string[]): string {
-  const spellings = missing.length === 0 ? '' : ` OR ${trimmed(column)} IN (${missing.map(sqlString).join(', ')})`;
-  return `(${sqlIdent(column)} IS NULL${spellings})`;
+  const spellings = ['', ...missing.filter((m) => m.trim() !== '')].map(sqlString).join(', ');
+  return `(${sqlIdent(column)} IS NULL OR ${trimmed(column)} IN (${spellings}))`;
 }
 
 /** SQL: the cell as a DOUBLE, NULL when missing or not a number. A typed numeric column is cast as it is. */

@@ -42,14 +42,15 @@ export interface ScoringSettings {
   missing_values: string[]; // cells read as missing, as in training (files without it: the defaults)
 }
 
-const encoderSchema: z.ZodType<EncoderState> = z.object({
+const encoderSchema: z.ZodType<EncoderState> = z.looseObject({
   columns: z.array(z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('numeric'), column: z.string(), median: finite }),
-    z.object({ kind: z.literal('categorical'), column: z.string(), levels: z.array(z.string()) }),
+    z.looseObject({ kind: z.literal('numeric'), column: z.string(), median: finite }),
+    z.looseObject({ kind: z.literal('categorical'), column: z.string(), levels: z.array(z.string()) }),
   ])).min(1),
   features: z.array(z.string()).min(1),
   derived: z.array(z.string()),
   roles: z.record(z.string(), z.string()),
+  role_sums: z.record(z.string(), z.array(z.string()).min(1)).optional(),
 }).superRefine((e, ctx) => {
   // The matrix columns are the encoder's columns expanded: a number as itself, text as one column per level.
   const expected = e.columns.flatMap((c) => (c.kind === 'numeric' ? [c.column] : c.levels.map((l) => `${c.column}=${l}`)));
@@ -60,19 +61,19 @@ const encoderSchema: z.ZodType<EncoderState> = z.object({
 });
 
 const share = z.number().min(0).max(1);
-const driftReferenceSchema: z.ZodType<DriftReference> = z.object({
+const driftReferenceSchema: z.ZodType<DriftReference> = z.looseObject({
   rows: z.number().int().min(0),
   columns: z.array(z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('numeric'), column: z.string(), edges: z.array(finite), shares: z.array(share) })
+    z.looseObject({ kind: z.literal('numeric'), column: z.string(), edges: z.array(finite), shares: z.array(share) })
       .refine((c) => c.shares.length === c.edges.length + 2, { message: 'a numeric reference needs one share per bin and one for missing values' }),
-    z.object({ kind: z.literal('categorical'), column: z.string(), levels: z.array(z.string()), shares: z.array(share) })
+    z.looseObject({ kind: z.literal('categorical'), column: z.string(), levels: z.array(z.string()), shares: z.array(share) })
       .refine((c) => c.shares.length === c.levels.length + 1, { message: 'a categorical reference needs one share per level and one for the rest' }),
   ])),
 });
 
-const scoringSchema: z.ZodType<ScoringSettings, unknown> = z.object({
+const scoringSchema: z.ZodType<ScoringSettings, unknown> = z.looseObject({
   id: z.string().min(1).nullable(),
-  tiers: z.object({ high: share, medium: share }),
+  tiers: z.looseObject({ high: share, medium: share }),
   duration: z.string().min(1).nullable(),
   retention: retentionSchema,
   drift_limit: z.number().positive().default(DEFAULT_DRIFT_LIMIT),
@@ -99,7 +100,7 @@ const modelStateSchema = z.looseObject({ kind: z.string() }).transform((state, c
  * each part's shape: the kind stated twice agrees, the model reads the features the file lists,
  * and those are features the encoder makes.
  */
-export const savedModelSchema: z.ZodType<SavedModel, unknown> = z.object({
+export const savedModelSchema: z.ZodType<SavedModel, unknown> = z.looseObject({
   format: z.literal(MODEL_FORMAT),
   version: z.number().int(),
   name: z.string().min(1),

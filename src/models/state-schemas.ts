@@ -31,9 +31,9 @@ function sameLength(ctx: z.RefinementCtx, state: Record<string, unknown>, n: num
   }
 }
 
-export const logisticStateSchema: z.ZodType<LogisticState> = z.object({
+export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   kind: z.literal('logistic'),
-  params: z.object({ l2: z.number().min(0), maxIter: positiveInt, tol: z.number().positive() }),
+  params: z.looseObject({ l2: z.number().min(0), maxIter: positiveInt, tol: z.number().positive() }),
   features: z.array(z.string()).min(1),
   intercept: finite,
   coef: z.array(finite),
@@ -44,7 +44,7 @@ export const logisticStateSchema: z.ZodType<LogisticState> = z.object({
   log_likelihood: measured,
 }).superRefine((s, ctx) => sameLength(ctx, s, s.features.length, ['coef', 'se', 'mean'], 'features'));
 
-const treeSchema = z.object({
+const treeSchema = z.looseObject({
   feature: z.array(z.number().int().min(-1)),
   threshold: z.array(finite),
   left: z.array(z.number().int().min(-1)),
@@ -67,9 +67,9 @@ const treeSchema = z.object({
   }
 });
 
-export const forestStateSchema: z.ZodType<ForestState> = z.object({
+export const forestStateSchema: z.ZodType<ForestState> = z.looseObject({
   kind: z.literal('random_forest'),
-  params: z.object({
+  params: z.looseObject({
     trees: positiveInt,
     maxDepth: positiveInt,
     minSamplesLeaf: positiveInt,
@@ -90,7 +90,7 @@ export const forestStateSchema: z.ZodType<ForestState> = z.object({
   });
 });
 
-const baselineSchema = z.object({
+const baselineSchema = z.looseObject({
   levels: z.array(z.string()),
   rows: count,
   events: count,
@@ -99,9 +99,9 @@ const baselineSchema = z.object({
   cumhaz: z.array(z.number().min(0)),
 }).superRefine((b, ctx) => sameLength(ctx, b, b.times.length, ['cumhaz'], 'event times'));
 
-export const coxStateSchema: z.ZodType<CoxState> = z.object({
+export const coxStateSchema: z.ZodType<CoxState> = z.looseObject({
   kind: z.literal('cox'),
-  params: z.object({
+  params: z.looseObject({
     l2: z.number().min(0),
     maxIter: positiveInt,
     tol: z.number().positive(),
@@ -111,8 +111,8 @@ export const coxStateSchema: z.ZodType<CoxState> = z.object({
   }),
   features: z.array(z.string()).min(1),
   covariates: z.array(z.string()),
-  time: z.object({ feature: z.string().min(1), offset: finite, window: z.number().positive(), month: z.number().positive() }),
-  strata: z.array(z.object({ column: z.string(), features: z.array(z.string()) })),
+  time: z.looseObject({ feature: z.string().min(1), offset: finite, window: z.number().positive(), month: z.number().positive() }),
+  strata: z.array(z.looseObject({ column: z.string(), features: z.array(z.string()) })),
   coef: z.array(finite),
   se: z.array(measured),
   mean: z.array(finite),
@@ -131,14 +131,14 @@ export const coxStateSchema: z.ZodType<CoxState> = z.object({
   }
 });
 
-const tensorSchema = z.object({ name: z.enum(WEIGHT_NAMES), shape: z.array(count), data: z.string() }).superRefine((t, ctx) => {
+const tensorSchema = z.looseObject({ name: z.enum(WEIGHT_NAMES), shape: z.array(count), data: z.string() }).superRefine((t, ctx) => {
   const values = t.shape.reduce((a, b) => a * b, 1);
   if (Buffer.from(t.data, 'base64').length !== values * 4) issue(ctx, `holds ${Buffer.from(t.data, 'base64').length} bytes for ${values} float32 values of shape [${t.shape.join(', ')}]`, ['data']);
 });
 
-export const sequenceStateSchema: z.ZodType<SequenceState> = z.object({
+export const sequenceStateSchema: z.ZodType<SequenceState> = z.looseObject({
   kind: z.literal('sequence'),
-  params: z.object({
+  params: z.looseObject({
     hidden: positiveInt,
     dense: positiveInt,
     learning_rate: z.number().positive(),
@@ -154,17 +154,17 @@ export const sequenceStateSchema: z.ZodType<SequenceState> = z.object({
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
   }),
   features: z.array(z.string()).min(1),
-  layout: z.object({ months: positiveInt, channels: z.array(z.string()).min(1), statics: z.array(z.string()) }),
-  scaling: z.object({ channel_mean: z.array(finite), channel_sd: z.array(finite), static_mean: z.array(finite), static_sd: z.array(finite), static_log: z.array(z.boolean()) }),
-  shape: z.object({ months: positiveInt, channels: positiveInt, statics: count, hidden: positiveInt, dense: positiveInt }),
+  layout: z.looseObject({ months: positiveInt, channels: z.array(z.string()).min(1), statics: z.array(z.string()) }),
+  scaling: z.looseObject({ channel_mean: z.array(finite), channel_sd: z.array(finite), static_mean: z.array(finite), static_sd: z.array(finite), static_log: z.array(z.boolean()) }),
+  shape: z.looseObject({ months: positiveInt, channels: positiveInt, statics: count, hidden: positiveInt, dense: positiveInt }),
   weights: z.array(tensorSchema).length(WEIGHT_NAMES.length),
-  training: z.object({
+  training: z.looseObject({
     epochs: count,
     best_epoch: count,
     validation_loss: measured,
     validation_rows: count,
     positive_weight: z.number(),
-    calibration: z.object({ scale: finite, shift: finite }),
+    calibration: z.looseObject({ scale: finite, shift: finite }),
   }),
 }).superRefine((s, ctx) => {
   sameLength(ctx, s.scaling, s.layout.channels.length, ['channel_mean', 'channel_sd'], 'channels');

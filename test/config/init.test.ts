@@ -57,7 +57,7 @@ describe('churnscope init', () => {
     });
     expect(Object.keys(config.roles as object)).not.toContain('revenue');
     expect(text).toContain('# - roles.revenue: no column looks like revenue; without it the list ranks by churn probability');
-    expect(text).toMatch(/"NA"/);
+    expect(config.missing_values).toEqual(['NA']); // read as missing in training and scoring
     expect(text).toContain('minutes: [ Total day minutes, Total eve minutes, Total night minutes, Total intl minutes ] # 4 columns, summed');
   });
 
