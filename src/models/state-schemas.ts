@@ -20,6 +20,12 @@ export const measured = z.union([z.number(), z.null().transform(() => Number.NaN
 const positiveInt = z.number().int().min(1);
 const count = z.number().int().min(0);
 
+/** Reference levels and the aliased columns a linear model dropped (logistic, Cox). */
+const designSchema = z.looseObject({
+  references: z.array(z.looseObject({ column: z.string(), level: z.string() })),
+  aliased: z.array(z.looseObject({ feature: z.string(), with: z.array(z.string()) })),
+});
+
 type Refine = (ctx: z.RefinementCtx, message: string, path: (string | number)[]) => void;
 const issue: Refine = (ctx, message, path) => ctx.addIssue({ code: 'custom', message, path });
 
@@ -40,8 +46,11 @@ export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   se: z.array(measured),
   se_intercept: measured,
   mean: z.array(finite),
+  design: designSchema,
   iterations: count,
   log_likelihood: measured,
+  null_log_likelihood: measured,
+  rows: count,
 }).superRefine((s, ctx) => sameLength(ctx, s, s.features.length, ['coef', 'se', 'mean'], 'features'));
 
 const treeSchema = z.looseObject({
@@ -116,6 +125,7 @@ export const coxStateSchema: z.ZodType<CoxState> = z.looseObject({
   coef: z.array(finite),
   se: z.array(measured),
   mean: z.array(finite),
+  design: designSchema,
   baselines: z.array(baselineSchema).min(1),
   log_partial_likelihood: measured,
   null_log_partial_likelihood: measured,
