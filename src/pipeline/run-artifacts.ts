@@ -8,6 +8,7 @@ import { takeRows, type FeatureMatrix } from '../data/matrix.js';
 import { calibrationTable } from '../evaluate/calibration.js';
 import { gainsCurve, liftCurve, prCurve, rocCurve } from '../evaluate/curves.js';
 import { permutationImportance } from '../evaluate/permutation.js';
+import { tenureBandOf } from '../features/derived.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import { toStableJson, writeFileAtomic } from '../io/atomic.js';
 import { kaplanMeier } from '../models/kaplan-meier.js';
@@ -39,14 +40,6 @@ function km(duration: Float64Array, event: Uint8Array, rows: number[]): KmCurve 
   return { times: Array.from(fit.times), survival: Array.from(fit.survival) };
 }
 
-function tenureBand(months: number): string {
-  if (months <= 6) return '0-6';
-  if (months <= 12) return '7-12';
-  if (months <= 24) return '13-24';
-  if (months <= 48) return '25-48';
-  return '49+';
-}
-
 /** Kaplan–Meier curves by tenure band, contract and complaint count, where the data has them. */
 export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Record<string, Record<string, KmCurve>> {
   const out: Record<string, Record<string, KmCurve>> = {};
@@ -66,7 +59,7 @@ export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Re
     for (const level of [...rows.keys()].sort()) curves[level] = km(duration, event, rows.get(level) ?? []);
     if (Object.keys(curves).length > 1) out[name] = curves;
   };
-  group('tenure_band', (i) => tenureBand(duration[i]));
+  group('tenure_band', (i) => tenureBandOf(duration[i]));
   const contract = config.roles.contract !== undefined ? findColumn(table, config.roles.contract) : undefined;
   if (contract !== undefined) {
     group('contract', (i) => (contract.kind === 'text' ? contract.values[i] : String(contract.values[i])));
