@@ -41,9 +41,9 @@ describe('a grown tree', () => {
   const x0 = F(Array.from({ length: 120 }, (_, i) => i % 11));
   const x1 = F(Array.from({ length: 120 }, () => rng.int(7)));
   const y = Uint8Array.from(x0, (v, i) => (v > 5 ? (i % 17 === 0 ? 0 : 1) : i % 13 === 0 ? 1 : 0));
-  const binned = binColumns([x0, x1], 255, false);
+  const binned = (): ReturnType<typeof binColumns> => binColumns([x0, x1], 255, false);
 
-  function check(tree: Tree, inBag: Uint8Array, params: { maxDepth: number; minSamplesLeaf: number }): void {
+  function check(tree: Tree, inBag: Uint8Array, params: { maxDepth: number; minSamplesLeaf: number }, cuts: readonly Float64Array[]): void {
     const total = inBag.reduce((a, b) => a + b, 0);
     expect(total).toBe(120); // n draws with replacement
     expect(tree.n[0]).toBe(120);
@@ -59,7 +59,7 @@ describe('a grown tree', () => {
       expect(r).toBe(l + 1);
       expect(tree.n[l] + tree.n[r]).toBe(tree.n[node]);
       expect(tree.n[l] * tree.value[l] + tree.n[r] * tree.value[r]).toBeCloseTo(tree.n[node] * tree.value[node], 6);
-      expect(Array.from(binned.thresholds[tree.feature[node]])).toContain(tree.threshold[node]);
+      expect(Array.from(cuts[tree.feature[node]])).toContain(tree.threshold[node]);
       expect(tree.value[node]).toBeGreaterThan(0); // pure nodes are leaves
       expect(tree.value[node]).toBeLessThan(1);
       return Math.max(depthOf(l, d + 1), depthOf(r, d + 1));
@@ -68,26 +68,28 @@ describe('a grown tree', () => {
   }
 
   it('keeps depth, leaf size and node values true to its bootstrap rows', () => {
+    const b = binned();
     for (const params of [{ maxDepth: 1, minSamplesLeaf: 1 }, { maxDepth: 3, minSamplesLeaf: 10 }, { maxDepth: 12, minSamplesLeaf: 1 }]) {
       for (const seed of [1, 2, 3]) {
-        const grown = growTree(binned, y, { ...params, mtry: 2 }, seed);
-        check(grown.tree, grown.inBag, params);
+        const grown = growTree(b, y, { ...params, mtry: 2 }, seed);
+        check(grown.tree, grown.inBag, params, b.thresholds);
         expect(grown.importance[0]).toBeGreaterThan(grown.importance[1]);
       }
     }
     // With both features tried, the root splits the signal at the class boundary, 5 | 6.
-    const root = growTree(binned, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, 4).tree;
+    const root = growTree(b, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, 4).tree;
     expect([root.feature[0], root.threshold[0], root.feature.length]).toEqual([0, 5.5, 3]);
     // A leaf of 61 rows cannot be split into two of at least 61: the root stays a leaf.
-    expect(growTree(binned, y, { maxDepth: 5, minSamplesLeaf: 61, mtry: 2 }, 4).tree.feature).toEqual([-1]);
-    expect(growTree(binned, y, { maxDepth: 0, minSamplesLeaf: 1, mtry: 2 }, 4).tree.feature).toEqual([-1]);
+    expect(growTree(b, y, { maxDepth: 5, minSamplesLeaf: 61, mtry: 2 }, 4).tree.feature).toEqual([-1]);
+    expect(growTree(b, y, { maxDepth: 0, minSamplesLeaf: 1, mtry: 2 }, 4).tree.feature).toEqual([-1]);
   });
 
   it('routes rows by value (equal to the threshold: left) and by bin alike', () => {
-    const { tree } = growTree(binned, y, { maxDepth: 12, minSamplesLeaf: 1, mtry: 2 }, 5);
-    for (let i = 0; i < 120; i++) expect(leafOfBinned(tree, binned, i)).toBe(leafOf(tree, [x0, x1], i));
+    const b = binned();
+    const { tree } = growTree(b, y, { maxDepth: 12, minSamplesLeaf: 1, mtry: 2 }, 5);
+    for (let i = 0; i < 120; i++) expect(leafOfBinned(tree, b, i)).toBe(leafOf(tree, [x0, x1], i));
     const at = F([5.5]);
-    const root = growTree(binned, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, 4).tree;
+    const root = growTree(b, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, 4).tree;
     expect(leafOf(root, [at, F([0])], 0)).toBe(root.left[0]);
     expect(leafOf(root, [F([5.5000001]), F([0])], 0)).toBe(root.right[0]);
     expect(leafOf(root, [F([Number.NaN]), F([0])], 0)).toBe(root.left[0]);

@@ -3,7 +3,7 @@ import { makeMatrix, selectFeatures } from '../../src/data/matrix.js';
 import { ConvergenceError, ModelError } from '../../src/errors.js';
 import { concordance, harrellC } from '../../src/evaluate/concordance.js';
 import { tableSurvival } from '../../src/labels/survival.js';
-import { DEFAULT_COX_PARAMS, fitCox } from '../../src/models/cox.js';
+import { DEFAULT_COX_PARAMS, fitCox, type CoxModel } from '../../src/models/cox.js';
 import { durationLeaks } from '../../src/models/duration-leak.js';
 import { kaplanMeier, medianSurvival, survivalAt } from '../../src/models/kaplan-meier.js';
 import { Rng } from '../../src/rng.js';
@@ -57,11 +57,13 @@ describe('Cox proportional hazards', () => {
   const { y, tenure } = design;
   const x = selectFeatures(design.x, ref.covariates);
   // Watched from joining (statsmodels' PHReg has no window), Breslow ties as the reference.
-  const survival = tableSurvival(tenure, 'tenure', 1, 'months', 'origin');
+  const watched = (): ReturnType<typeof tableSurvival> => tableSurvival(tenure, 'tenure', 1, 'months', 'origin');
   const params = { ...DEFAULT_COX_PARAMS, l2: 0, tol: 1e-12, ties: 'breslow' as const };
-  const model = fitCox({ x: design.x, y, survival }, params, new Rng(1));
+  // Fitted in each test, not once for the block: Stryker then knows which tests reach the fit (no static mutants).
+  const fitted = (): CoxModel => fitCox({ x: design.x, y, survival: watched() }, params, new Rng(1));
 
   it('matches statsmodels PHReg (Breslow) on Telco: coefficients, errors, likelihood, C-index', () => {
+    const model = fitted();
     const s = model.state;
     ref.covariates.forEach((name, j) => {
       expect(Math.abs(s.coef[j] / ref.coef[name] - 1)).toBeLessThan(1e-4);
@@ -74,6 +76,7 @@ describe('Cox proportional hazards', () => {
   });
 
   it('gives conditional churn probabilities consistent with its survival curve', () => {
+    const model = fitted();
     const at12 = makeMatrix(design.x.features, design.x.features.map((f, j) => (f === 'tenure' ? new Float64Array(x.rows).fill(12) : design.x.columns[j])));
     const [s12, s24, s13] = model.survival(at12, [12, 24, 13]);
     const [within12from12] = model.churnWithin(at12, [12]);
@@ -86,6 +89,7 @@ describe('Cox proportional hazards', () => {
   });
 
   it('moves a window that reaches past the longest tenure watched back to end there, and counts it', () => {
+    const model = fitted();
     const at = (t: number): ReturnType<typeof makeMatrix> => makeMatrix(design.x.features, design.x.features.map((f, j) => (f === 'tenure' ? new Float64Array(x.rows).fill(t) : design.x.columns[j])));
     expect(model.state.baselines[0].last_time).toBe(72);
     const [from60] = model.churnWithin(at(60), [12]);
@@ -100,7 +104,7 @@ describe('Cox proportional hazards', () => {
 
   it('errors clearly without a duration or when Newton runs out of steps', () => {
     expect(() => fitCox({ x: design.x, y }, params, new Rng(1))).toThrow(ModelError);
-    expect(() => fitCox({ x: design.x, y, survival }, { ...params, maxIter: 1, tol: 1e-14, maxStep: 0.01 }, new Rng(1))).toThrow(ConvergenceError);
+    expect(() => fitCox({ x: design.x, y, survival: watched() }, { ...params, maxIter: 1, tol: 1e-14, maxStep: 0.01 }, new Rng(1))).toThrow(ConvergenceError);
   });
 });
 

@@ -12,7 +12,6 @@ import { handCox, handLogistic, probabilityOf, writeModel } from '../helpers/han
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
-const MEDIUM = probabilityOf(-1); // the medium threshold is exactly the probability of a score of −1
 
 /** The list as rows of named cells, as the job wrote the CSV (an empty text is "", a missing one empty). */
 function readList(file: string): Record<string, string>[] {
@@ -21,9 +20,11 @@ function readList(file: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j], v])));
 }
 
-const model = writeModel(join(tmp.dir, 'logistic.json'), handLogistic({
+/** The medium threshold is exactly the probability of a score of −1 (computed in the test, where Stryker sees it). */
+const medium = (): number => probabilityOf(-1);
+const model = (): string => writeModel(join(tmp.dir, 'logistic.json'), handLogistic({
   extra: ['traffic_change', 'call_ratio_change', 'complaints_1m'],
-  tiers: { high: 0.5, medium: MEDIUM },
+  tiers: { high: 0.5, medium: medium() },
   retention: { early_warning: { probability_rise: 0.125, traffic_drop: 0.3, call_ratio_drop: 0.3, complaints: 1 } },
 }));
 const input = tmp.write('input.csv', [
@@ -38,7 +39,7 @@ const input = tmp.write('input.csv', [
 
 async function list(name: string, options: Partial<BatchJobOptions> = {}): Promise<Record<string, string>[]> {
   const out = join(tmp.dir, name);
-  await runScoringJob({ model, input, out, ...options });
+  await runScoringJob({ model: model(), input, out, ...options });
   return readList(out);
 }
 
@@ -46,7 +47,7 @@ describe('tiers, value and ranking in the SQL list', () => {
   it('puts a probability exactly at a threshold in the higher tier', async () => {
     const rows = await list('tiers.csv', { rankBy: 'probability' });
     expect(rows.map((r) => [r.id, r.risk_tier])).toEqual([['e', 'high'], ['a', 'high'], ['f', 'high'], ['b', 'medium'], ['c', 'medium'], ['d', 'low']]);
-    expect(rows.map((r) => Number(r.churn_probability))).toEqual([probabilityOf(2), 0.5, 0.5, probabilityOf(-1e-9), MEDIUM, probabilityOf(-1.000001)]);
+    expect(rows.map((r) => Number(r.churn_probability))).toEqual([probabilityOf(2), 0.5, 0.5, probabilityOf(-1e-9), medium(), probabilityOf(-1.000001)]);
     expect(rows.map((r) => r.rank)).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
@@ -54,7 +55,7 @@ describe('tiers, value and ranking in the SQL list', () => {
     const rows = await list('value.csv');
     expect(rows.map((r) => r.id)).toEqual(['a', 'f', 'b', 'c', 'd', 'e']);
     expect(rows.map((r) => Number(r.value))).toEqual([120, 120, 120, 120, 120, 0]);
-    expect(rows.map((r) => Number(r.value_at_risk))).toEqual([60, 60, 120 * probabilityOf(-1e-9), 120 * MEDIUM, 120 * probabilityOf(-1.000001), 0]);
+    expect(rows.map((r) => Number(r.value_at_risk))).toEqual([60, 60, 120 * probabilityOf(-1e-9), 120 * medium(), 120 * probabilityOf(-1.000001), 0]);
   });
 
   it('filters by tier, segment and top N after ranking', async () => {
