@@ -7,7 +7,7 @@ import { fileSystemError, ModelError } from '../errors.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, savedModelSchema, type SavedModel } from './artifact.js';
 import { migrateSavedModel, READABLE_VERSIONS } from './migrate.js';
 import type { ChurnModel } from './model.js';
-import { modelFromState } from './registry.js';
+import { loadModel } from './registry.js';
 
 export interface LoadedModel {
   saved: SavedModel;
@@ -52,5 +52,5 @@ export async function loadSavedModel(file: string): Promise<LoadedModel> {
     const issue = checked.error.issues[0];
     throw new ModelError(`model file ${file} is corrupt: ${keyOf(issue.path)}: ${issue.message}`, { file, hint: 'Retrain it, or restore the file churnscope wrote.' });
   }
-  return { saved: checked.data, model: modelFromState(checked.data.model), text };
+  return { saved: checked.data, model: await loadModel(checked.data.model), text };
 }

@@ -7,6 +7,7 @@ import type { Rng } from '../rng.js';
 import { CoxModel, DEFAULT_COX_PARAMS, fitCox } from './cox.js';
 import { DEFAULT_FOREST_PARAMS, ForestModel, fitForest } from './forest/forest.js';
 import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.js';
+import { BlendModel, type BlendState } from './blend.js';
 import type { ChurnModel, ModelKind, ModelState } from './model.js';
 import { fitSequence } from './sequence/fit.js';
 import { SequenceModel } from './sequence/model.js';
@@ -30,6 +31,8 @@ export async function fitModel(kind: ModelKind, data: TrainingData, params: Reco
       return fitCox(data, { ...DEFAULT_COX_PARAMS, ...params }, rng);
     case 'sequence':
       return await fitSequence(data, { ...DEFAULT_SEQUENCE_PARAMS, ...params }, rng);
+    case 'blend':
+      throw new ModelError('a blend is made from fitted models (BlendModel.of), not fitted itself', { key: 'models' });
   }
 }
 
@@ -44,6 +47,8 @@ export function modelFromState(state: ModelState): ChurnModel {
       return CoxModel.fromJSON(state);
     case 'sequence':
       return SequenceModel.fromJSON(state);
+    case 'blend':
+      return BlendModel.fromJSON(state, modelFromState);
     default:
       throw new ModelError(`unknown model kind "${String((state as { kind: unknown }).kind)}"`);
   }
@@ -51,6 +56,10 @@ export function modelFromState(state: ModelState): ChurnModel {
 
 /** Rebuilds a fitted model and starts what it runs on (the sequence model's TensorFlow.js backend). */
 export async function loadModel(state: ModelState): Promise<ChurnModel> {
-  if (state.kind === 'sequence') await loadRuntime(DEFAULT_SEQUENCE_PARAMS.backend);
+  if (runsOnTf(state)) await loadRuntime(DEFAULT_SEQUENCE_PARAMS.backend);
   return modelFromState(state);
+}
+
+function runsOnTf(state: ModelState): boolean {
+  return state.kind === 'sequence' || (state.kind === 'blend' && (state as BlendState).members.some((m) => runsOnTf(m.state)));
 }

@@ -40,7 +40,7 @@ export async function writePanelFeatures(configPath: string, month: string | und
   const tmpManifest = tempPathFor(manifestPath);
   try {
     const at = month ?? panel.lastMonth;
-    const { table } = await buildSnapshot(panel, at, { window: loaded.config.window });
+    const { table } = await buildSnapshot(panel, at, { window: loaded.config.window, sequence: loaded.config.models.includes('sequence') });
     const withDerived = addDerivedFeatures(table, PANEL_ROLES);
     const columns: OutColumn[] = [
       { name: 'customer_id', type: 'text', values: withDerived.ids },

@@ -29,6 +29,7 @@ import { fitModel, isModelKind } from '../models/registry.js';
 import { Rng } from '../rng.js';
 import { tenureUnitOf } from '../config/units.js';
 import { NO_VALUE } from '../score/list/ranking.js';
+import { blendCandidate } from './blend-candidate.js';
 import { buildRunArtifacts, type FittedModel } from './run-artifacts.js';
 
 export interface TrainOptions {
@@ -125,6 +126,14 @@ export function prepareTraining(config: TableConfig, table: CustomerTable, survi
   return { table, split, train: toData(trainTable), test: toData(testTable), testIds: testTable.ids, encoder };
 }
 
+/** A model's test metrics from the probabilities it gave the test rows. */
+function testMetrics(y: Uint8Array, p: Float64Array, seconds: number, model: ChurnModel): ModelEvaluation {
+  const profit = empc(y, p);
+  const m: ModelEvaluation = { ...binaryMetrics(y, p), empc: round(profit.empc, 6), empc_fraction: round(profit.fraction, 6), fit_seconds: round(seconds, 3) };
+  if (model.backend !== undefined) m.backend = model.backend;
+  return m;
+}
+
 /** A model's numeric metrics (the backend's name aside). */
 function numericMetrics(m: ModelEvaluation): Record<string, number> {
   const out: Record<string, number> = {};
@@ -194,9 +203,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const testX = selectFeatures(view.score(view.test), model.features);
     const p = model.predictProba(testX);
     testScores.set(kind, p);
-    const profit = empc(test.y, p);
-    const m: ModelEvaluation = { ...binaryMetrics(test.y, p), empc: round(profit.empc, 6), empc_fraction: round(profit.fraction, 6), fit_seconds: round(seconds, 3) };
-    if (model.backend !== undefined) m.backend = model.backend;
+    const m = testMetrics(test.y, p, seconds, model);
     if (test.survival !== undefined && kind === 'cox') {
       m.c_index = harrellC(test.survival.exit, test.y, p);
     }
@@ -206,6 +213,16 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     progressLine(`${kind}: fitted in ${seconds.toFixed(1)} s, test AUC ${m.auc.toFixed(3)}`);
   }
   if (fitted.size === 0) throw new ConfigError('no model was trained', { key: 'models' });
+
+  const blend = blendCandidate(fitted, Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, numericMetrics(v)])), cfg.champion_metric);
+  if (blend !== null) {
+    const testX = selectFeatures(test.x, blend.model.features);
+    const p = blend.model.predictProba(testX);
+    const seconds = blend.members.reduce((a, k) => a + (fitted.get(k)?.seconds ?? 0), 0);
+    testScores.set('blend', p);
+    evaluations.blend = testMetrics(test.y, p, seconds, blend.model);
+    fitted.set('blend', { model: blend.model, features: [...blend.model.features], seconds, testX });
+  }
 
   const champion = chooseChampion(
     Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, numericMetrics(v)])),

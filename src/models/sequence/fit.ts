@@ -9,7 +9,7 @@ import type { Scalar } from '@tensorflow/tfjs';
 import type { TrainingData } from '../../data/matrix.js';
 import { ModelError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
-import { fitScaling, layoutFeatures, layoutOf, toBatch, type SequenceBatch } from './layout.js';
+import { fitScaling, layoutFeatures, layoutOf, RELATIVE_CHANNELS, toBatch, type SequenceBatch } from './layout.js';
 import { initialWeights, logits, predictLogits, readWeights, saveWeights, toTensors, toVariables, WEIGHT_NAMES, type Shape, type WeightName } from './network.js';
 import { loadRuntime } from './runtime.js';
 import { SequenceModel, type SequenceState } from './model.js';
@@ -105,12 +105,13 @@ export async function fitSequence(data: TrainingData, params: SequenceParams, rn
   const { tf, backend } = await loadRuntime(params.backend);
   const layout = layoutOf(data.x.features, params.static_features);
   const x = selectFeatures(data.x, layoutFeatures(layout));
-  const shape: Shape = { months: layout.months, channels: layout.channels.length, statics: layout.statics.length, hidden: params.hidden, dense: params.dense };
 
   const split = validationSplit(data.y, params.validation_fraction, rng.fork(1), data.groups);
   if (split.train.length === 0 || split.validation.length === 0) throw new ModelError(`the sequence model needs training and validation rows; it has ${data.y.length} rows`, { key: 'models' });
   const trainX = { rows: split.train.length, features: x.features, columns: x.columns.map((c) => Float64Array.from(split.train, (i) => c[i])) };
   const scaling = fitScaling(trainX, layout);
+  const relative = layout.channels.flatMap((c, channel) => (RELATIVE_CHANNELS.includes(c) ? [{ channel, mean: scaling.channel_mean[channel], sd: scaling.channel_sd[channel] }] : []));
+  const shape: Shape = { months: layout.months, channels: layout.channels.length, statics: layout.statics.length, hidden: params.hidden, dense: params.dense, relative };
   const train = toBatch(trainX, layout, scaling);
   const trainY = Uint8Array.from(split.train, (i) => data.y[i]);
   const validation = toBatch(x, layout, scaling, split.validation);

@@ -12,6 +12,9 @@ import { ModelError } from '../../errors.js';
 /** The static part, by feature name or one-hot prefix (`segment=`): tenure, months to contract end, contract, segment, plan. */
 export const DEFAULT_STATIC = ['tenure_months', 'months_to_contract_end', 'has_contract', 'segment=', 'plan='];
 
+/** Log-scaled usage channels, also read relative to the customer's own level (see network). */
+export const RELATIVE_CHANNELS = ['out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'data_mb', 'revenue', 'distinct_called'];
+
 export interface SequenceLayout {
   months: number;
   channels: string[];

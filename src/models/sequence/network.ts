@@ -18,7 +18,16 @@ export interface Shape {
   statics: number;
   hidden: number;
   dense: number;
+  /**
+   * Usage channels also read relative to the customer's own level: (x + 1) / (mean over the
+   * customer's active months + 1) − 1, the shape the hand-made summaries compare against. Computed
+   * inside the network from the scaled log values (their training mean and sd), so gradients and
+   * attributions still land on the months themselves.
+   */
+  relative: { channel: number; mean: number; sd: number }[];
 }
+
+const inputs = (s: Shape): number => s.channels + s.relative.length;
 
 /** The weights in a fixed order: GRU input and recurrent kernels with their biases, then the head. */
 export const WEIGHT_NAMES = ['gru_input', 'gru_input_bias', 'gru_recurrent', 'gru_recurrent_bias', 'dense', 'dense_bias', 'output', 'output_bias', 'wide'] as const;
@@ -26,7 +35,7 @@ export type WeightName = (typeof WEIGHT_NAMES)[number];
 
 export function weightShapes(s: Shape): Record<WeightName, number[]> {
   return {
-    gru_input: [s.channels, 3 * s.hidden],
+    gru_input: [inputs(s), 3 * s.hidden],
     gru_input_bias: [3 * s.hidden],
     gru_recurrent: [s.hidden, 3 * s.hidden],
     gru_recurrent_bias: [3 * s.hidden],
@@ -34,7 +43,7 @@ export function weightShapes(s: Shape): Record<WeightName, number[]> {
     dense_bias: [s.dense],
     output: [s.dense, 1],
     output_bias: [1],
-    wide: [s.months * s.channels + s.months + s.statics, 1],
+    wide: [s.months * inputs(s) + s.months + s.statics, 1],
   };
 }
 
@@ -87,6 +96,23 @@ export function loadWeights(s: Shape, saved: readonly SavedTensor[]): Map<Weight
   }));
 }
 
+/** The relative channels [B, months, relative]: 0 in months the customer was not active. */
+function relativeLevels(tf: Tf, s: Shape, cells: Tensor3D, mask: Tensor2D): Tensor3D {
+  const B = cells.shape[0];
+  const R = s.relative.length;
+  // The relative channels picked by a 0/1 matrix (a gather's gradient has no WebAssembly kernel).
+  const pick = new Float32Array(s.channels * R);
+  s.relative.forEach((r, k) => { pick[r.channel * R + k] = 1; });
+  const picked = tf.reshape(tf.matMul(tf.reshape(cells, [B * s.months, s.channels]), tf.tensor2d(pick, [s.channels, R])), [B, s.months, R]);
+  const sd = tf.tensor1d(Float32Array.from(s.relative, (r) => r.sd));
+  const mean = tf.tensor1d(Float32Array.from(s.relative, (r) => r.mean));
+  const m = tf.reshape(mask, [B, s.months, 1]);
+  // x + 1 = exp(log(1 + x)), the log value being the scaled cell undone.
+  const level = tf.mul(tf.exp(tf.add(tf.mul(picked, sd), mean)), m);
+  const own = tf.div(tf.sum(level, 1, true), tf.maximum(tf.sum(m, 1, true), 1));
+  return tf.mul(tf.sub(tf.div(level, tf.maximum(own, 1e-6)), 1), m) as Tensor3D;
+}
+
 /**
  * Logits of a batch: cells [B, months, channels], mask [B, months] (1 = observed; fractions are
  * allowed, as integrated gradients walk from an all-observed baseline), statics [B, statics].
@@ -94,7 +120,8 @@ export function loadWeights(s: Shape, saved: readonly SavedTensor[]): Map<Weight
 export function logits(tf: Tf, s: Shape, w: Weights, cells: Tensor3D, mask: Tensor2D, statics: Tensor2D): Tensor1D {
   const B = cells.shape[0];
   const H = s.hidden;
-  const xw = tf.add(tf.matMul(tf.reshape(cells, [B * s.months, s.channels]), w.gru_input as Tensor2D), w.gru_input_bias);
+  const all = s.relative.length === 0 ? cells : tf.concat([cells, relativeLevels(tf, s, cells, mask)], 2);
+  const xw = tf.add(tf.matMul(tf.reshape(all, [B * s.months, inputs(s)]), w.gru_input as Tensor2D), w.gru_input_bias);
   const steps = tf.split(tf.reshape(xw, [B, s.months, 3 * H]), s.months, 1);
   const maskSteps = tf.split(mask, s.months, 1);
   let h: Tensor2D = tf.zeros([B, H]);
@@ -112,7 +139,7 @@ export function logits(tf: Tf, s: Shape, w: Weights, cells: Tensor3D, mask: Tens
   const hidden = tf.tanh(tf.add(tf.matMul(joined, w.dense as Tensor2D), w.dense_bias)) as Tensor2D;
   // The wide part: a linear term in every input, so differences of log usage between months
   // (log ratios, what the hand-made summaries compute) are there from the first epoch.
-  const flat = tf.concat([tf.reshape(cells, [B, s.months * s.channels]), mask, statics], 1);
+  const flat = tf.concat([tf.reshape(all, [B, s.months * inputs(s)]), mask, statics], 1);
   const deep = tf.add(tf.matMul(hidden, w.output as Tensor2D), w.output_bias);
   return tf.reshape(tf.add(deep, tf.matMul(flat, w.wide as Tensor2D)), [B]);
 }

@@ -19,14 +19,14 @@ export interface SequenceParams {
 }
 
 export const DEFAULT_SEQUENCE_PARAMS: SequenceParams = {
-  hidden: 16,
-  dense: 16,
+  hidden: 32,
+  dense: 32,
   learning_rate: 0.003,
   batch_size: 256,
   max_epochs: 30,
   patience: 4,
   validation_fraction: 0.15,
-  positive_weight: 'balanced',
+  positive_weight: 1,
   l2: 1e-4,
   average_decay: 0.99,
   ig_steps: 16,

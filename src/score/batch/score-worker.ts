@@ -1,12 +1,12 @@
 /** Worker entry: scores the coded batches it is sent with the model it was started with. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isChurnscopeError } from '../../errors.js';
-import { modelFromState } from '../../models/registry.js';
+import { loadModel } from '../../models/registry.js';
 import { CodedScorer, type CodedInput } from './coded-scorer.js';
 import type { ScorerInit, WorkerReply } from './score-pool.js';
 
 const init = workerData as ScorerInit;
-const scorer = new CodedScorer({ saved: init.saved, model: modelFromState(init.saved.model), text: '' }, init.layout);
+const scorer = new CodedScorer({ saved: init.saved, model: await loadModel(init.saved.model), text: '' }, init.layout);
 
 parentPort?.on('message', (input: CodedInput) => {
   let reply: WorkerReply;
