@@ -10,6 +10,8 @@ import { decodeFloat32, encodeFloat32 } from '../../src/models/sequence/weights.
 import { channelSentence, groupParts, historySentence } from '../../src/models/sequence/reasons.js';
 import { loadModel } from '../../src/models/registry.js';
 import { sequenceStateSchema } from '../../src/models/state-schemas.js';
+import { BlendModel } from '../../src/models/blend.js';
+import { DEFAULT_FOREST_PARAMS, fitForest } from '../../src/models/forest/forest.js';
 import { Rng } from '../../src/rng.js';
 import { generatedPanelConfig, panelTraining } from '../helpers/panel-training.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -159,5 +161,32 @@ describe('reasons', () => {
     expect(channelSentence(layout, x, e, 0, 2)).toBe('3 complaints opened in the last three months');
     expect(channelSentence(layout, x, e, 0, 3)).toBe('2 complaints still unresolved');
     expect(historySentence(layout, x, 0)).toBe('active only five of the last six months');
+  });
+});
+
+describe('the blend', () => {
+  it('predicts the mean of its members and explains on the probability scale, its parts summing to the probability minus its base', async () => {
+    const summaries = data.train.x.features.filter((f) => !f.startsWith('seq_'));
+    const forest = await fitForest({ ...data.train, x: selectFeatures(data.train.x, summaries) }, { ...DEFAULT_FOREST_PARAMS, trees: 20 }, new Rng(3));
+    const blend = BlendModel.of([{ name: 'sequence', model }, { name: 'random_forest', model: forest }]);
+    expect(blend.features.length).toBe(new Set([...model.features, ...forest.features]).size);
+    const rows = takeRows(selectFeatures(data.test.x, blend.features), Array.from({ length: 200 }, (_, i) => i));
+    const p = blend.predictProba(rows);
+    const ps = model.predictProba(selectFeatures(rows, model.features));
+    const pf = forest.predictProba(selectFeatures(rows, forest.features));
+    for (let i = 0; i < rows.rows; i++) expect(p[i]).toBeCloseTo((ps[i] + pf[i]) / 2, 15);
+    const e = blend.explainBatch(rows);
+    expect(e.scale).toBe('probability');
+    const P = blend.features.length;
+    let worst = 0;
+    for (let i = 0; i < rows.rows; i++) {
+      let s = 0;
+      for (let j = 0; j < P; j++) s += e.contributions[i * P + j];
+      worst = Math.max(worst, Math.abs(s - (p[i] - e.base)));
+    }
+    expect(worst).toBeLessThan(1e-3);
+    // Saved with both members, it loads back and predicts the same bits.
+    const loaded = await loadModel(JSON.parse(JSON.stringify(blend.toJSON())));
+    expect(Array.from(loaded.predictProba(rows))).toEqual(Array.from(p));
   });
 });
