@@ -57,6 +57,10 @@ export const DEFAULT_ACTIONS: Record<string, string> = {
   minutes_ratio: 'usage offer: bundle of minutes to frequent contacts',
   distinct_called: 'family and friends offer',
   tenure: 'tenure offer: welcome call if new, loyalty reward if long-standing',
+  // The sequence model's channels (its months summed per channel).
+  data_mb: 'data bundle offer',
+  unresolved: 'escalate the unresolved complaint',
+  active: 'welcome call: a new customer’s first months',
 };
 
 /** How the retention list values customers, ranks them, flags early warnings and suggests actions. */

@@ -6,7 +6,8 @@
  */
 import { selectFeatures, type FeatureMatrix } from '../data/matrix.js';
 import { ModelError } from '../errors.js';
-import type { BatchExplanation, ChurnModel, ModelKind, ModelState } from './model.js';
+import type { BatchExplanation, ChurnModel, ModelKind, ModelState, ReasonParts } from './model.js';
+import { monthlyReasonNames, monthlyReasonParts } from './sequence/reasons.js';
 
 export interface BlendMember {
   name: ModelKind;
@@ -25,9 +26,12 @@ const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.e
 export class BlendModel implements ChurnModel {
   readonly kind = 'blend' as const;
   readonly features: readonly string[];
+  /** A member's months grouped per channel (as the sequence model says them); other features as they are. */
+  readonly reasonNames: readonly string[];
 
   constructor(readonly state: BlendState, private readonly members: readonly ChurnModel[]) {
     this.features = state.features;
+    this.reasonNames = monthlyReasonNames(state.features).names;
   }
 
   /** Blends fitted models; the feature list is theirs, merged in order. */
@@ -85,6 +89,10 @@ export class BlendModel implements ChurnModel {
       }
     }
     return { scale: 'probability', base, contributions, probability };
+  }
+
+  reasonParts(x: FeatureMatrix, e: BatchExplanation): ReasonParts {
+    return monthlyReasonParts(x, e);
   }
 
   toJSON(): BlendState {

@@ -44,6 +44,13 @@ export interface ChurnModel {
   /** Survival models: rows whose window of `months` reaches past the longest tenure seen in training. */
   beyondFollowUp?(x: FeatureMatrix, months: number): number;
   toJSON(): ModelState;
+  /**
+   * Reasons coarser than the features, for a model whose features are parts of one thing (the
+   * sequence model's months of a channel): the reason names, and each row's parts summed per
+   * reason with a sentence for those that need the row's months to be said (null: say the feature).
+   */
+  readonly reasonNames?: readonly string[];
+  reasonParts?(x: FeatureMatrix, e: BatchExplanation): ReasonParts;
   /** The compute backend, for a model that runs on one (the sequence model's TensorFlow.js backend). */
   readonly backend?: string;
 }
@@ -61,6 +68,13 @@ export interface BatchExplanation {
   contributions: Float64Array;
   /** P(churn) per row, when working out the parts computes it anyway (the forest's walk). */
   probability?: Float64Array;
+}
+
+/** Parts per reason (rows × names, row-major) and the sentences the model says itself. */
+export interface ReasonParts {
+  names: readonly string[];
+  parts: Float64Array;
+  sentence(row: number, reason: number): string | null;
 }
 
 /** One row's explanation, read from the batch explanation of that row alone. */

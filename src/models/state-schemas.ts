@@ -10,6 +10,7 @@ import type { CoxState } from './cox.js';
 import type { ForestState } from './forest/forest.js';
 import type { LogisticState } from './logistic.js';
 import type { ModelKind, ModelState } from './model.js';
+import type { BlendState } from './blend.js';
 import type { SequenceState } from './sequence/model.js';
 import { WEIGHT_NAMES } from './sequence/network.js';
 
@@ -166,7 +167,10 @@ export const sequenceStateSchema: z.ZodType<SequenceState> = z.looseObject({
   features: z.array(z.string()).min(1),
   layout: z.looseObject({ months: positiveInt, channels: z.array(z.string()).min(1), statics: z.array(z.string()) }),
   scaling: z.looseObject({ channel_mean: z.array(finite), channel_sd: z.array(finite), static_mean: z.array(finite), static_sd: z.array(finite), static_log: z.array(z.boolean()) }),
-  shape: z.looseObject({ months: positiveInt, channels: positiveInt, statics: count, hidden: positiveInt, dense: positiveInt }),
+  shape: z.looseObject({
+    months: positiveInt, channels: positiveInt, statics: count, hidden: positiveInt, dense: positiveInt,
+    relative: z.array(z.looseObject({ channel: count, mean: finite, sd: finite })),
+  }),
   weights: z.array(tensorSchema).length(WEIGHT_NAMES.length),
   training: z.looseObject({
     epochs: count,
@@ -183,10 +187,24 @@ export const sequenceStateSchema: z.ZodType<SequenceState> = z.looseObject({
   if (WEIGHT_NAMES.some((n, i) => names[i] !== n)) issue(ctx, `the weights are ${names.join(', ')}; expected ${WEIGHT_NAMES.join(', ')}`, ['weights']);
 });
 
+/** A blend: its members' states, each checked by its own kind's schema. */
+export const blendStateSchema: z.ZodType<BlendState> = z.looseObject({
+  kind: z.literal('blend'),
+  params: z.looseObject({}),
+  features: z.array(z.string()).min(1),
+  members: z.array(z.looseObject({
+    name: z.enum(['logistic', 'random_forest', 'cox', 'sequence']),
+    state: z.lazy(() => z.union([logisticStateSchema, forestStateSchema, coxStateSchema, sequenceStateSchema])),
+  })).min(1),
+}).superRefine((s, ctx) => {
+  s.members.forEach((m, i) => { if (m.state.kind !== m.name) issue(ctx, `member ${i} is named ${m.name} but holds a ${m.state.kind} model`, ['members', i]); });
+}) as unknown as z.ZodType<BlendState>;
+
 /** Every kind's state schema, by kind. */
 export const MODEL_STATE_SCHEMAS: Record<ModelKind, z.ZodType<ModelState>> = {
   logistic: logisticStateSchema,
   random_forest: forestStateSchema,
   cox: coxStateSchema,
   sequence: sequenceStateSchema,
+  blend: blendStateSchema,
 };

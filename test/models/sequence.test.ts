@@ -7,7 +7,7 @@ import { gaussLegendre } from '../../src/models/sequence/integrated-gradients.js
 import { DEFAULT_SEQUENCE_PARAMS, type SequenceParams } from '../../src/models/sequence/params.js';
 import { loadRuntime } from '../../src/models/sequence/runtime.js';
 import { decodeFloat32, encodeFloat32 } from '../../src/models/sequence/weights.js';
-import { channelSentence, groupParts, historySentence } from '../../src/models/sequence/reasons.js';
+import { monthlyReasonParts, monthParts } from '../../src/models/sequence/reasons.js';
 import { loadModel } from '../../src/models/registry.js';
 import { sequenceStateSchema } from '../../src/models/state-schemas.js';
 import { BlendModel } from '../../src/models/blend.js';
@@ -117,12 +117,15 @@ describe('integrated gradients', () => {
 });
 
 describe('reasons', () => {
-  it('sum the parts per channel, per static and per month without losing any', () => {
+  it('sum the parts per channel and per month without losing any', () => {
     const rows = takeRows(testX, Array.from({ length: 50 }, (_, i) => i));
     const e = model.explainBatch(rows);
-    const g = groupParts(model.state.layout, e, rows.rows);
+    const g = model.reasonParts(rows, e);
+    expect(g.names).toEqual(model.reasonNames);
     expect(g.names.slice(0, 11)).toEqual([...model.state.layout.channels, 'active']);
-    expect(g.names.slice(11)).toEqual(expect.arrayContaining(['tenure_months', 'segment', 'plan']));
+    expect(g.names.slice(11)).toEqual(model.state.layout.statics);
+    const byMonth = monthParts(rows, e);
+    expect(byMonth.months).toBe(6);
     const P = model.features.length;
     const G = g.names.length;
     for (let i = 0; i < rows.rows; i++) {
@@ -133,34 +136,42 @@ describe('reasons', () => {
       for (let j = 0; j < P; j++) cells += e.contributions[i * P + j];
       for (let j = 0; j < 60; j++) seqCells += e.contributions[i * P + j];
       for (let j = 0; j < G; j++) groups += g.parts[i * G + j];
-      for (let m = 0; m < 6; m++) months += g.months[i * 6 + m];
+      for (let m = 0; m < 6; m++) months += byMonth.parts[i * 6 + m];
       expect(groups).toBeCloseTo(cells, 10);
       expect(months).toBeCloseTo(seqCells, 10);
+      expect(g.sentence(i, 0)).toMatch(/^outgoing calls[ :]/);
+      expect(g.sentence(i, 10)).toMatch(/^active (all|only) /);
+      expect(g.sentence(i, 11)).toBeNull(); // tenure: said from its value, as for every model
     }
   });
 
   it('say what the months did where the part sits', () => {
-    const layout = { months: 6, channels: ['out_calls', 'in_calls', 'complaints', 'unresolved'], statics: [] };
-    const C = layout.channels.length;
-    // One customer: outgoing calls 100 a month, then 60 for two months; incoming steady; a complaint in each of the last three months, two open.
-    const series: Record<string, number[]> = { out_calls: [100, 100, 100, 100, 60, 60], in_calls: [50, 50, 50, 50, 50, 50], complaints: [0, 0, 0, 1, 1, 1], unresolved: [0, 0, 0, 1, 1, 2] };
+    // One customer: outgoing calls 100 a month, then 60 for two months; incoming steady; complaints in the last three months, two open; not active six months ago.
+    const series: Record<string, number[]> = { out_calls: [60, 60, 100, 100, 100, 100], in_calls: [50, 50, 50, 50, 50, 50], complaints: [1, 1, 1, 0, 0, 0], unresolved: [2, 1, 1, 0, 0, 0] };
+    const active = [1, 1, 1, 1, 1, 0];
+    const features: string[] = [];
     const columns: Float64Array[] = [];
-    for (let m = 0; m < 6; m++) for (const c of layout.channels) columns.push(Float64Array.of(series[c][m]));
-    for (let m = 0; m < 6; m++) columns.push(Float64Array.of(m === 0 ? 0 : 1)); // the oldest month before activation
-    const x = { rows: 1, features: columns.map((_, j) => `f${j}`), columns };
-    const parts = new Float64Array(columns.length);
-    parts[4 * C + 0] = 0.3; // out_calls, second-to-last month
-    parts[5 * C + 0] = 0.4; // out_calls, last month: with the month before, most of the channel's part
-    parts[1 * C + 0] = 0.1;
-    parts[3 * C + 2] = 0.3; // complaints: most of the part three months back
-    parts[4 * C + 2] = 0.1;
-    parts[5 * C + 2] = 0.1;
-    const e = { scale: 'log_odds' as const, base: 0, contributions: parts };
-    expect(channelSentence(layout, x, e, 0, 0)).toBe('outgoing calls fell 40% over the last two months');
-    expect(channelSentence(layout, x, e, 0, 1)).toBe('incoming calls steady over the last month');
-    expect(channelSentence(layout, x, e, 0, 2)).toBe('3 complaints opened in the last three months');
-    expect(channelSentence(layout, x, e, 0, 3)).toBe('2 complaints still unresolved');
-    expect(historySentence(layout, x, 0)).toBe('active only five of the last six months');
+    for (const [c, v] of Object.entries(series)) v.forEach((value, lag) => { features.push(`seq_${c}_lag${lag}`); columns.push(Float64Array.of(value)); });
+    active.forEach((a, lag) => { features.push(`seq_active_lag${lag}`); columns.push(Float64Array.of(a)); });
+    features.push('tenure_months');
+    columns.push(Float64Array.of(30));
+    const parts = new Float64Array(features.length);
+    const at = (f: string, v: number): void => { parts[features.indexOf(f)] = v; };
+    at('seq_out_calls_lag0', 0.4); // with the month before, most of the channel's part
+    at('seq_out_calls_lag1', 0.3);
+    at('seq_out_calls_lag4', 0.1);
+    at('seq_complaints_lag2', 0.3); // complaints: most of the part three months back
+    at('seq_complaints_lag1', 0.1);
+    at('seq_complaints_lag0', 0.1);
+    const r = monthlyReasonParts({ rows: 1, features, columns }, { scale: 'log_odds', base: 0, contributions: parts });
+    expect(r.names).toEqual(['out_calls', 'in_calls', 'complaints', 'unresolved', 'active', 'tenure_months']);
+    expect(Array.from(r.parts)).toEqual([0.8, 0, 0.5, 0, 0, 0].map((v, j) => (j === 0 ? 0.4 + 0.3 + 0.1 : j === 2 ? 0.3 + 0.1 + 0.1 : v)));
+    expect(r.sentence(0, 0)).toBe('outgoing calls fell 40% over the last two months');
+    expect(r.sentence(0, 1)).toBe('incoming calls steady over the last month');
+    expect(r.sentence(0, 2)).toBe('3 complaints opened in the last three months');
+    expect(r.sentence(0, 3)).toBe('2 complaints still unresolved');
+    expect(r.sentence(0, 4)).toBe('active only five of the last six months');
+    expect(r.sentence(0, 5)).toBeNull();
   });
 });
 

@@ -39,6 +39,16 @@ describe('the sequence model on a generated operator, out of time', () => {
       const again = join(tmp.dir, `${name}-again.csv`);
       await runScoringJob({ model: join(run, 'models', `${name}.json`), input: features, out: again, workers: 1, batchSize: 4096, allowDrift: true });
       expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
+      // Reasons name channels, not single months, and say what the months did.
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      const head = lines[0].split(',');
+      const feature = head.indexOf('reason_1_feature');
+      const sentence = head.indexOf('reason_1');
+      const said = lines.slice(1).map((l) => l.split(',')).map((r) => [r[feature], r[sentence]]);
+      expect(said.filter(([f]) => f.startsWith('seq_'))).toEqual([]);
+      const usage = said.filter(([f]) => ['out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'distinct_called', 'revenue', 'data_mb'].includes(f));
+      expect(usage.length).toBeGreaterThan(0);
+      for (const [, s] of usage) expect(s).toMatch(/ (fell|rose) \d+% over the last | steady over the last |: [\d.]+ a month over /);
     }
   }, 900_000);
 });

@@ -4,10 +4,11 @@
  * scaling statistics and its weights (float32, little-endian, base64).
  */
 import type { FeatureMatrix } from '../../data/matrix.js';
-import type { BatchExplanation, ChurnModel, ModelState } from '../model.js';
+import type { BatchExplanation, ChurnModel, ModelState, ReasonParts } from '../model.js';
 import { baselineLogit, integratedGradients } from './integrated-gradients.js';
 import { toBatch, type Scaling, type SequenceLayout } from './layout.js';
 import { loadWeights, predictLogits, toTensors, type Shape, type Weights } from './network.js';
+import { monthlyReasonNames, monthlyReasonParts } from './reasons.js';
 import type { SequenceParams } from './params.js';
 import { runtime, type BackendName } from './runtime.js';
 import type { SavedTensor } from './weights.js';
@@ -38,12 +39,15 @@ const EXPLAIN_ROWS = 1024;
 export class SequenceModel implements ChurnModel {
   readonly kind = 'sequence' as const;
   readonly features: readonly string[];
+  /** Reasons per channel (its months summed), the activity mask, and each static feature. */
+  readonly reasonNames: readonly string[];
   private tensors: Weights | null = null;
   private base: number | null = null;
 
   /** `backend`: what it was fitted on; a model read from a file runs on whatever this process loaded. */
   constructor(readonly state: SequenceState, private readonly fittedOn: BackendName | null = null) {
     this.features = state.features;
+    this.reasonNames = monthlyReasonNames(state.features).names;
   }
 
   static fromJSON(state: ModelState): SequenceModel {
@@ -92,6 +96,10 @@ export class SequenceModel implements ChurnModel {
       contributions.set(integratedGradients(tf, this.state.shape, this.weights(), block, this.state.params.ig_steps), from * P);
     }
     return { scale: 'log_odds', base: this.baseLogit(), contributions };
+  }
+
+  reasonParts(x: FeatureMatrix, e: BatchExplanation): ReasonParts {
+    return monthlyReasonParts(x, e);
   }
 
   toJSON(): SequenceState {

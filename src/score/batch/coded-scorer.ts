@@ -60,14 +60,20 @@ export class CodedScorer {
     private readonly loaded: LoadedModel,
     private readonly layout: InputLayout,
   ) {
-    this.sentenceCache = loaded.saved.features.map(() => new Map());
+    this.names = loaded.model.reasonNames ?? loaded.saved.features;
+    this.sentenceCache = this.names.map(() => new Map());
+    this.column = this.names.map((n) => loaded.saved.features.indexOf(n));
   }
 
-  private sentenceCode(feature: number, value: number): number {
-    const cache = this.sentenceCache[feature];
+  /** The model's reason names (its features, unless it groups them), and each one's matrix column (-1: a group). */
+  private readonly names: readonly string[];
+  private readonly column: number[];
+
+  private sentenceCode(reason: number, value: number): number {
+    const cache = this.sentenceCache[reason];
     const hit = cache.get(value);
     if (hit !== undefined) return hit;
-    const code = this.codes.code(reasonSentence(this.loaded.saved.features[feature], value, this.loaded.saved.encoder.roles));
+    const code = this.codes.code(reasonSentence(this.names[reason], value, this.loaded.saved.encoder.roles));
     if (cache.size < CACHE_LIMIT) cache.set(value, code);
     return code;
   }
@@ -84,7 +90,7 @@ export class CodedScorer {
     if (s.within !== undefined) out.push(s.within[3], s.within[6], s.within[12]);
     if (s.value !== null) out.push(s.value);
     out.push(Int32Array.from(s.warnings.flag), signals);
-    const { k, feature, contribution } = s.reasons;
+    const { k, feature, contribution, sentences } = s.reasons;
     for (let r = 0; r < k; r++) {
       const text = new Int32Array(rows);
       const feat = new Int32Array(rows);
@@ -93,7 +99,8 @@ export class CodedScorer {
         const j = feature[i * k + r];
         feat[i] = j;
         contrib[i] = contribution[i * k + r];
-        text[i] = j < 0 ? -1 : this.sentenceCode(j, s.x.columns[j][i]);
+        const said = sentences?.[i * k + r] ?? null;
+        text[i] = j < 0 ? -1 : said !== null ? this.codes.code(said) : this.sentenceCode(j, s.x.columns[this.column[j]][i]);
       }
       out.push(text, feat, contrib);
     }

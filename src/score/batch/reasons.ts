@@ -64,8 +64,10 @@ export function actionFor(feature: string, actions: Record<string, string>, mapp
 /** Each row's k largest positive parts (row-major rows × k); feature -1 where a row has fewer. */
 export interface TopParts {
   k: number;
-  feature: Int32Array;
+  feature: Int32Array; // index into the model's reason names (its features, unless it groups them)
   contribution: Float64Array;
+  /** Sentences the model says itself (row-major rows × k; null: say the feature from its value). */
+  sentences?: (string | null)[];
 }
 
 /**

@@ -46,11 +46,18 @@ function explainTop(model: ChurnModel, x: FeatureMatrix): { top: TopParts; proba
   if (model.explainBatch === undefined) return { top: topContributions(new Float64Array(x.rows * x.features.length), x.rows, x.features, k), probability: null };
   const feature = new Int32Array(x.rows * k);
   const contribution = new Float64Array(x.rows * k);
+  const sentences: (string | null)[] | undefined = model.reasonParts === undefined ? undefined : [];
   let probability: Float64Array | null = null;
   for (let from = 0; from < x.rows; from += EXPLAIN_BLOCK) {
     const to = Math.min(x.rows, from + EXPLAIN_BLOCK);
-    const e = model.explainBatch(rowRange(x, from, to));
-    const top = topContributions(e.contributions, to - from, x.features, k);
+    const block = rowRange(x, from, to);
+    const e = model.explainBatch(block);
+    // A model whose features are parts of one thing (months of a channel) ranks and says the whole.
+    const grouped = model.reasonParts?.(block, e);
+    const top = grouped === undefined ? topContributions(e.contributions, to - from, x.features, k) : topContributions(grouped.parts, to - from, grouped.names, k);
+    if (grouped !== undefined && sentences !== undefined) {
+      for (let i = 0; i < to - from; i++) for (let r = 0; r < k; r++) sentences.push(top.feature[i * k + r] < 0 ? null : grouped.sentence(i, top.feature[i * k + r]));
+    }
     feature.set(top.feature, from * k);
     contribution.set(top.contribution, from * k);
     if (e.probability !== undefined) {
@@ -58,5 +65,5 @@ function explainTop(model: ChurnModel, x: FeatureMatrix): { top: TopParts; proba
       probability.set(e.probability, from);
     }
   }
-  return { top: { k, feature, contribution }, probability };
+  return { top: { k, feature, contribution, sentences }, probability };
 }

@@ -38,7 +38,7 @@ const list = (values: readonly string[]): string => `[${values.map(sqlString).jo
  * (measured at 10M rows, rank and write: 48 s with VARCHAR lists, 23 s with ENUM lists).
  */
 export async function setDecoders(con: DuckDBConnection, loaded: LoadedModel, texts: readonly string[]): Promise<void> {
-  const features = loaded.saved.features;
+  const features = loaded.model.reasonNames ?? loaded.saved.features;
   const actions = features.map((f) => actionFor(f, loaded.saved.scoring.retention.actions, loaded.saved.encoder));
   await con.run('CREATE TEMP TABLE texts (text VARCHAR)');
   // Appended in code order, so the list aggregate below (ordered by rowid) indexes by code.
