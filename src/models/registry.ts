@@ -10,9 +10,9 @@ import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.
 import { BlendModel, type BlendState } from './blend.js';
 import type { ChurnModel, ModelKind, ModelState } from './model.js';
 import { fitSequence } from './sequence/fit.js';
-import { SequenceModel } from './sequence/model.js';
+import { SequenceModel, type SequenceState } from './sequence/model.js';
 import { DEFAULT_SEQUENCE_PARAMS } from './sequence/params.js';
-import { loadRuntime } from './sequence/runtime.js';
+import { loadRuntime, type BackendChoice } from './sequence/runtime.js';
 
 export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'cox', 'sequence'];
 
@@ -56,10 +56,18 @@ export function modelFromState(state: ModelState): ChurnModel {
 
 /** Rebuilds a fitted model and starts what it runs on (the sequence model's TensorFlow.js backend). */
 export async function loadModel(state: ModelState): Promise<ChurnModel> {
-  if (runsOnTf(state)) await loadRuntime(DEFAULT_SEQUENCE_PARAMS.backend);
+  const backend = tfBackend(state);
+  if (backend !== null) await loadRuntime(backend);
   return modelFromState(state);
 }
 
-function runsOnTf(state: ModelState): boolean {
-  return state.kind === 'sequence' || (state.kind === 'blend' && (state as BlendState).members.some((m) => runsOnTf(m.state)));
+/** The backend a model asked for when it was fitted (a model file made on "wasm" scores on it), or null without TensorFlow.js. */
+function tfBackend(state: ModelState): BackendChoice | null {
+  if (state.kind === 'sequence') return (state as SequenceState).params.backend ?? DEFAULT_SEQUENCE_PARAMS.backend;
+  if (state.kind !== 'blend') return null;
+  for (const m of (state as BlendState).members) {
+    const b = tfBackend(m.state);
+    if (b !== null) return b;
+  }
+  return null;
 }
