@@ -16,10 +16,12 @@ if bad:
 PY
 
 npm run build --silent
+# What only the notebooks need (tslab, danfojs-node) installs here, not with the tool: notebooks/package.json.
+(cd notebooks && npm ci --no-audit --no-fund --loglevel=error)
 # tslab type-checks cells inside notebooks/: resolve 'churnscope' there to this package.
-mkdir -p notebooks/node_modules
 ln -sfn ../.. notebooks/node_modules/churnscope
-npx tslab install --python=/usr/bin/python3 --binary "$PWD/node_modules/.bin/tslab" >/dev/null
+TSLAB="$PWD/notebooks/node_modules/.bin/tslab"
+"$TSLAB" install --python=/usr/bin/python3 --binary "$TSLAB" >/dev/null
 
 mkdir -p notebooks/out
 for nb in notebooks/*.ipynb; do

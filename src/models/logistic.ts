@@ -213,7 +213,7 @@ export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingDa
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i];
   ybar /= n;
-  let beta = new Float64Array(features.length + 1);
+  let beta: Float64Array = new Float64Array(features.length + 1);
   beta[0] = Math.log(Math.max(ybar, 1e-9) / Math.max(1 - ybar, 1e-9));
   const nullLogLik = n * (ybar > 0 ? ybar * Math.log(ybar) : 0) + n * (ybar < 1 ? (1 - ybar) * Math.log(1 - ybar) : 0);
 

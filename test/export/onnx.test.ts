@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { InferenceSession, Tensor } from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
 import { exportOnnx, META, OUTPUT_NAME } from '../../src/export/onnx.js';
@@ -20,7 +20,7 @@ const RUN = join(tmp.dir, 'run');
 
 /** P(churn) from ONNX Runtime for the rows of `x` (fed as double [N, p] in the model's feature order). */
 async function scoreOnnx(file: string, x: FeatureMatrix): Promise<Float64Array> {
-  const session = await InferenceSession.create(file);
+  const session = await InferenceSession.create(readFileSync(file));
   try {
     const p = x.columns.length;
     const rowMajor = new Float64Array(x.rows * p);
