@@ -10,12 +10,12 @@ export default defineConfig({
   test: {
     include: [
       'test/evaluate/**/*.test.ts',
-      'test/models/{logistic,survival,cox-baseline,penalized,contributions,forest-unit}.test.ts',
+      'test/models/{logistic,survival,linear-reference,cox-baseline,cox-strata,penalized,contributions,forest-unit}.test.ts',
       'test/data/**/*.test.ts',
       'test/features/**/*.test.ts',
       'test/labels/**/*.test.ts',
       'test/panel/sequence-family.test.ts',
-      'test/score/{top-reasons,list-boundaries,list}.test.ts',
+      'test/score/{top-reasons,reason-sentences,actions,drift-unit,list-boundaries,list}.test.ts',
       'test/io/atomic-faults.test.ts',
     ],
     testTimeout: 60_000,
