@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { exportOnnx } from '../export/onnx.js';
 import { isChurnscopeOnnx } from '../export/onnx-schema.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import { checkApart, checkFileOutput } from '../io/output-guard.js';
 import { summary } from '../io/progress.js';
 import { loadSavedModel } from '../models/load-model.js';
@@ -17,6 +17,7 @@ export function registerExport(program: Command): void {
     .action(async (opts: { model: string; format: 'onnx'; out: string }) => {
       checkApart([{ path: opts.out, what: 'the ONNX file' }], [{ path: opts.model, what: 'the model' }]);
       checkFileOutput(opts.out, 'ONNX model', (existing) => isChurnscopeOnnx(readFileSync(existing)));
+      await checkWritable(opts.out);
       const { saved } = await loadSavedModel(opts.model);
       const bytes = exportOnnx(saved, opts.model);
       await writeFileAtomic(opts.out, bytes);

@@ -1,33 +1,13 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { progress, summary } from '../io/progress.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MEMORY_LIMIT, runScoringJob, type Shard } from '../score/batch-job.js';
+import { decimal, memorySize, shard, wholeNumber } from './parse.js';
 import { mergeLists } from '../score/list/merge.js';
 import { hasValue, NO_VALUE } from '../score/list/ranking.js';
 import { loadSavedModel } from '../models/load-model.js';
 
-function parseShard(v: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  if (m === null || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError('expected i/n with 0 <= i < n, e.g. 0/4');
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
-
-const positive = (v: string): number => {
-  const n = Number.parseInt(v, 10);
-  if (!(n > 0)) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-};
-
-const wholeNumber = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
-  return n;
-};
-
-const psiLimit = (v: string): number => {
-  const x = Number(v);
-  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a positive number, e.g. 0.25');
-  return x;
-};
+/** A PSI limit: a positive number. */
+const psiLimit = decimal(Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'a positive number, e.g. 0.25');
 
 export function registerScore(program: Command): void {
   program
@@ -39,15 +19,16 @@ export function registerScore(program: Command): void {
     .addOption(new Option('--rank-by <key>', 'rank by value at risk or probability (default: the model config)').choices(['value_at_risk', 'probability']))
     .option('--segment <name>', 'only customers of this segment')
     .addOption(new Option('--tier <tier>', 'only customers of this risk tier').choices(['high', 'medium', 'low']))
-    .option('--top <n>', 'only the first n customers of the ranking', positive)
+    .option('--top <n>', 'only the first n customers of the ranking', wholeNumber(1))
     .option('--previous <file>', "last run's list, to flag customers whose probability rose")
-    .option('--shard <i/n>', 'score only shard i of n (a hash partition of the ids); merge the shard lists with churnscope merge', parseShard)
-    .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', positive, DEFAULT_BATCH_SIZE)
-    .option('--workers <n>', 'scoring threads (default: one per core; 0 scores on the main thread)', wholeNumber)
-    .option('--memory-limit <size>', 'DuckDB memory limit; past it the ranking spills to disk beside the output', DEFAULT_MEMORY_LIMIT)
+    .option('--shard <i/n>', 'score only shard i of n (a hash partition of the ids); merge the shard lists with churnscope merge', shard)
+    .option('--batch-size <n>', 'customers per batch (memory is bounded by it)', wholeNumber(1, 10_000_000), DEFAULT_BATCH_SIZE)
+    .option('--workers <n>', 'scoring threads (default: one per core; 0 scores on the main thread)', wholeNumber(0, 256))
+    .option('--memory-limit <size>', 'DuckDB memory limit with a unit, e.g. 1GB or 512MB; past it the ranking spills to disk beside the output', memorySize, DEFAULT_MEMORY_LIMIT)
     .option('--drift-limit <x>', "refuse to score when a feature's PSI against the training data exceeds this (default: the model's drift_limit, 0.25)", psiLimit)
     .option('--allow-drift', 'score even past the drift limit (recorded in the manifest)')
-    .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string; shard?: Shard; batchSize: number; workers?: number; memoryLimit: string; driftLimit?: number; allowDrift?: boolean }) => {
+    .option('--spreadsheet-safe', 'CSV lists: put an apostrophe before text cells starting with = + - @ so a spreadsheet never runs them as formulas (recorded in the manifest)')
+    .action(async (opts: { model: string; input: string; out: string; rankBy?: 'value_at_risk' | 'probability'; segment?: string; tier?: 'high' | 'medium' | 'low'; top?: number; previous?: string; shard?: Shard; batchSize: number; workers?: number; memoryLimit: string; driftLimit?: number; allowDrift?: boolean; spreadsheetSafe?: boolean }) => {
       const bar = progress('scoring', null, 'customers');
       const m = await runScoringJob({ ...opts, onBatch: (_batch, rows) => bar.tick(rows) });
       bar.stop();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { wholeNumber } from './parse.js';
 import { trainFromConfigFile } from '../pipeline/train-config.js';
 import { note, summary } from '../io/progress.js';
 
@@ -8,7 +9,7 @@ export function registerTrain(program: Command): void {
     .description('Train the configured churn models, evaluate them on held-out data and write the run directory.')
     .requiredOption('--config <file>', 'config file (YAML or JSON) describing the data and models; churnscope init writes a starter')
     .requiredOption('--out <dir>', 'run directory to write (evaluation.json, models/, curves.json, importance.json)')
-    .option('--seed <n>', 'override the config seed', (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', 'override the config seed', wholeNumber(0, 2 ** 32 - 1))
     .action(async (opts: { config: string; out: string; seed?: number }) => {
       const { evaluation } = await trainFromConfigFile(opts.config, opts.out, { seed: opts.seed });
       const lines = Object.entries(evaluation.models).map(

@@ -1,6 +1,7 @@
 /**
  * Seeded train/test splits. Stratified so both sides keep the churn rate; out-of-time for panels.
  */
+import { InputError } from '../errors.js';
 import { Rng } from '../rng.js';
 
 export interface Split {
@@ -55,4 +56,30 @@ export function outOfTimeSplit(period: Int32Array, testPeriod: number): Split {
     else if (period[i] === testPeriod) test.push(i);
   }
   return { kind: 'out_of_time', train: Int32Array.from(train), test: Int32Array.from(test) };
+}
+
+/**
+ * Refuses a split that cannot be fitted or measured: both sides need churners and stayers (AUC,
+ * lift and the champion choice mean nothing on one class). An empty test side is refused too,
+ * unless `testWanted` is false (a config asking for no test).
+ */
+export function checkSplit(split: Split, y: Uint8Array, file: string, testWanted = true): void {
+  const classes = (rows: Int32Array): { churned: number; stayed: number } => {
+    let churned = 0;
+    for (let k = 0; k < rows.length; k++) churned += y[rows[k]];
+    return { churned, stayed: rows.length - churned };
+  };
+  const train = classes(split.train);
+  if (train.churned === 0 || train.stayed === 0) {
+    throw new InputError(`the training rows hold ${train.churned} churners and ${train.stayed} stayers: a model needs both`, { file, key: 'target' });
+  }
+  if (split.test.length === 0) {
+    if (testWanted) throw new InputError(`the test split is empty: ${y.length} rows are too few to hold out a test (use more data, or a larger split.test_fraction)`, { file, key: 'split.test_fraction' });
+    return;
+  }
+  const test = classes(split.test);
+  if (test.churned === 0 || test.stayed === 0) {
+    const where = split.kind === 'out_of_time' ? 'the test month' : 'the test split';
+    throw new InputError(`${where} holds ${test.churned} churners and ${test.stayed} stayers among ${split.test.length} rows: its metrics need both (use more data${split.kind === 'out_of_time' ? ' or another test_month' : ', or a larger split.test_fraction'})`, { file, key: split.kind === 'out_of_time' ? 'test_month' : 'split.test_fraction' });
+  }
 }

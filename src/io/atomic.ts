@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { FileSystemError } from '../errors.js';
 import { checkFolderOutput, folderMarker, MARKER, type FolderKind } from './output-guard.js';
 
 const TMP = '.tmp-';
@@ -46,8 +47,46 @@ export async function removeStaleTemps(target: string): Promise<void> {
   await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
 }
 
+/**
+ * Creates `dir` and any missing parents. Node's own recursive mkdir loops forever where the
+ * system answers ENOENT for a folder it will not create (under /proc): this walks up instead.
+ */
+export async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EEXIST') return;
+    const up = dirname(dir);
+    if (code !== 'ENOENT' || up === dir) throw e;
+    await makeFolder(up);
+    try {
+      await mkdir(dir);
+    } catch (again) {
+      if ((again as { code?: string }).code !== 'EEXIST') throw again;
+    }
+  }
+}
+
+/**
+ * Makes the output's folder and checks that a file can be created beside the output, before any
+ * work: a folder that cannot be written is one line naming the output, not a failure at the end
+ * naming a temporary file.
+ */
+export async function checkWritable(target: string): Promise<void> {
+  const probe = tempPathFor(target);
+  try {
+    await makeFolder(dirname(target));
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw typeof code === 'string' ? new FileSystemError(code, target, { cause: e }) : e;
+  }
+  await rm(probe, { force: true });
+}
+
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+  await makeFolder(dirname(target));
   const tmp = tempPathFor(target);
   try {
     await writeFile(tmp, data);
@@ -104,7 +143,7 @@ export async function replaceFiles(moves: readonly { tmp: string; target: string
  */
 export async function withAtomicDir<T>(target: string, kind: FolderKind, build: (dir: string) => Promise<T>): Promise<T> {
   checkFolderOutput(target, kind);
-  await mkdir(dirname(target), { recursive: true });
+  await checkWritable(target);
   await removeStaleTemps(target);
   const tmp = tempPathFor(target);
   await mkdir(tmp);

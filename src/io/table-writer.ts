@@ -3,10 +3,10 @@
  * the file's extension, atomically. Numbers are written in their shortest round-trip form so the
  * same scores give byte-identical files.
  */
-import { writeFile, rm, rename, mkdir } from 'node:fs/promises';
+import { writeFile, rm, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { tempPathFor } from './atomic.js';
+import { makeFolder, tempPathFor } from './atomic.js';
 import { sqlIdent, sqlString, withDuckDB } from './duckdb.js';
 import { withInputFiles } from './input-file.js';
 import { formatOf, type TableFormat } from './table-format.js';
@@ -50,7 +50,7 @@ const duckType = { int: 'INTEGER', double: 'DOUBLE', bool: 'BOOLEAN', text: 'VAR
 
 /** Writes `columns` to `target` (format by extension) through a temporary file and a rename. */
 export async function writeTable(target: string, columns: readonly OutColumn[], format: TableFormat = formatOf(target)): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+  await makeFolder(dirname(target));
   const tmp = tempPathFor(target);
   try {
     await writeTableFile(tmp, columns, format);

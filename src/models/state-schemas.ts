@@ -25,7 +25,7 @@ const count = z.number().int().min(0);
 const designSchema = z.looseObject({
   references: z.array(z.looseObject({ column: z.string(), level: z.string() })),
   aliased: z.array(z.looseObject({ feature: z.string(), with: z.array(z.string()) })),
-});
+}).default({ references: [], aliased: [] }); // files written before the notes existed
 
 type Refine = (ctx: z.RefinementCtx, message: string, path: (string | number)[]) => void;
 const issue: Refine = (ctx, message, path) => ctx.addIssue({ code: 'custom', message, path });
@@ -50,8 +50,8 @@ export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   design: designSchema,
   iterations: count,
   log_likelihood: measured,
-  null_log_likelihood: measured,
-  rows: count,
+  null_log_likelihood: measured.default(Number.NaN),
+  rows: count.default(0),
 }).superRefine((s, ctx) => sameLength(ctx, s, s.features.length, ['coef', 'se', 'mean'], 'features'));
 
 const treeSchema = z.looseObject({

@@ -3,15 +3,14 @@
  * columns training used, as CSV or Parquet, with a manifest beside it (what it was built from),
  * both replaced together.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
 import { loadAnyConfig } from '../config/any-config.js';
 import { PANEL_ROLES } from '../config/panel-schema.js';
 import { ConfigError } from '../errors.js';
 import { addDerivedFeatures } from '../features/derived.js';
 import { buildSnapshot } from '../features/panel/snapshot.js';
 import { openPanel } from '../ingest/panel/open-panel.js';
-import { removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../io/atomic.js';
+import { checkWritable, removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../io/atomic.js';
 import { checkApart, checkFileOutput, ownedByManifest } from '../io/output-guard.js';
 import { formatOf } from '../io/table-format.js';
 import { writeTableFile, type OutColumn } from '../io/table-writer.js';
@@ -34,7 +33,7 @@ export async function writePanelFeatures(configPath: string, month: string | und
   checkApart([{ path: out, what: 'the features file' }, { path: manifestPath, what: 'the features manifest' }], configInputs(configPath, loaded));
   checkFileOutput(out, 'features file', ownedByManifest('churnscope-features-manifest'));
   const panel = await openPanel(loaded.config.tables);
-  await mkdir(dirname(out), { recursive: true });
+  await checkWritable(out);
   await removeStaleTemps(out);
   const tmp = tempPathFor(out);
   const tmpManifest = tempPathFor(manifestPath);

@@ -3,6 +3,7 @@
  */
 import { loadAnyConfig, type AnyConfig } from '../config/any-config.js';
 import { tenureUnitOf } from '../config/units.js';
+import { checkWritable } from '../io/atomic.js';
 import { checkApart, checkFolderOutput, type NamedPath } from '../io/output-guard.js';
 import { addDerivedFeatures, derivableFeatures } from '../features/derived.js';
 import { pruneDerived } from '../features/prune-derived.js';
@@ -22,6 +23,7 @@ export async function trainFromConfigFile(configPath: string, outDir: string, op
   const loaded = loadAnyConfig(configPath);
   checkApart([{ path: outDir, what: 'the run folder' }], configInputs(configPath, loaded));
   checkFolderOutput(outDir, 'run');
+  await checkWritable(outDir);
   if (loaded.kind === 'panel') return trainPanel(loaded.config, outDir, options);
   const config = loaded.config;
   const table = pruneDerived(addDerivedFeatures(await readCustomerTable(config), config.roles, tenureUnitOf(config)), derivableFeatures(config.roles));

@@ -8,7 +8,7 @@ import type { TableConfig } from '../config/schema.js';
 import { fitDriftReference } from '../data/drift-reference.js';
 import { encode, fitEncoder } from '../data/encoder.js';
 import { selectFeatures, takeTraining, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
-import { stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
+import { checkSplit, stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
 import { binaryMetrics, auc, type BinaryMetrics } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
 import { empc } from '../evaluate/empc.js';
@@ -119,6 +119,7 @@ export function prepareTraining(config: TableConfig, table: CustomerTable, survi
   const split = table.period !== undefined
     ? outOfTimeSplit(table.period, latestPeriod(table.period))
     : stratifiedSplit(y, config.split.test_fraction, config.seed);
+  checkSplit(split, y, table.source);
   const trainTable = takeTableRows(table, split.train);
   const testTable = takeTableRows(table, split.test);
   const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles, role_sums: config.role_sums, tenure_unit: tenureUnitOf(config), warnings: table.warnings });

@@ -160,8 +160,11 @@ function htmlTable(t: Table): string {
   return `<table><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
+/** Text from the data (column names, segments, file names) in Markdown: HTML escaped as in report.html, so a renderer never runs it. */
+const md = (s: string): string => esc(s).replaceAll('|', '\\|');
+
 function mdTable(t: Table): string {
-  return [`| ${t.head.join(' | ')} |`, `|${t.head.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
+  return [`| ${t.head.map(md).join(' | ')} |`, `|${t.head.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.map(md).join(' | ')} |`)].join('\n');
 }
 
 const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[] = [
@@ -210,15 +213,15 @@ ${sections}
 
 export function toMarkdown(doc: ReportDocument): string {
   const t = tables(doc);
-  const parts = [`# ${doc.title}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${doc.split.kind.replaceAll('_', ' ')} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${doc.champion}** (by ${doc.champion_metric}).`, ''];
-  if (doc.warnings.length > 0) parts.push('**Warnings**', '', ...doc.warnings.map((w) => `- ${w}`), '');
+  const parts = [`# ${md(doc.title)}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${md(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${md(doc.champion)}** (by ${md(doc.champion_metric)}).`, ''];
+  if (doc.warnings.length > 0) parts.push('**Warnings**', '', ...doc.warnings.map((w) => `- ${md(w)}`), '');
   for (const s of SECTIONS) {
     parts.push(`## ${s.title}`, '', s.intro, '');
     for (const k of s.tables) if (t[k] !== undefined) parts.push(mdTable(t[k]), '');
     if (s.id === 'segments-detail') {
-      for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${seg}`, '', mdTable({ head: ['driver', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, `${Math.round(r.share * 100)}%`]) }), '');
+      for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${md(seg)}`, '', mdTable({ head: ['driver', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, `${Math.round(r.share * 100)}%`]) }), '');
     }
-    if (s.id === 'importance') for (const x of termSections(doc, t)) parts.push(`### ${x.title}`, '', x.note, '', mdTable(x.table), '');
+    if (s.id === 'importance') for (const x of termSections(doc, t)) parts.push(`### ${md(x.title)}`, '', md(x.note), '', mdTable(x.table), '');
     if (['importance', 'curves', 'survival'].includes(s.id)) parts.push('Charts: see report.html.', '');
   }
   return `${parts.join('\n')}\n`;

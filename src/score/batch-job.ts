@@ -9,17 +9,17 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../io/atomic.js';
+import { checkWritable, removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../io/atomic.js';
 import { checkApart, checkFileOutput, ownsList } from '../io/output-guard.js';
 import { appendColumns, readDoubles, readInts } from '../io/duckdb-vectors.js';
 import { copyToArrow } from '../io/arrow-stream.js';
 import { copyTable } from '../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, withDuckDB } from '../io/duckdb.js';
 import { withInputFiles } from '../io/input-file.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { note } from '../io/progress.js';
+import { spreadsheetSafeQuery } from '../io/spreadsheet-safe.js';
 import { formatOf } from '../io/table-format.js';
 import { loadSavedModel } from '../models/load-model.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './batch/coded-scorer.js';
@@ -50,6 +50,8 @@ export interface BatchJobOptions {
   /** PSI limit per feature (default: the model's scoring.drift_limit); past it scoring refuses unless allowDrift. */
   driftLimit?: number;
   allowDrift?: boolean;
+  /** CSV lists: text cells starting with = + - @ get a leading apostrophe (see io/spreadsheet-safe). */
+  spreadsheetSafe?: boolean;
   /** Called after each batch is stored (tests use it to fail a run midway). */
   onBatch?: (batch: number, rows: number) => void | Promise<void>;
 }
@@ -66,6 +68,8 @@ export interface Manifest {
   rows: { read: number; scored: number; rejected: number; listed: number };
   /** Why rows were rejected: no id, or text in a numeric column (with the first cells, by row and column). */
   rejections: Rejections;
+  /** Text cells starting with = + - @ carry a leading apostrophe (--spreadsheet-safe). */
+  spreadsheet_safe: boolean;
   batches: number;
   batch_size: number;
   workers: number;
@@ -150,6 +154,7 @@ async function scoreAll(con: DuckDBConnection, store: DuckDBConnection, pool: Sc
 export async function runScoringJob(options: BatchJobOptions): Promise<Manifest> {
   const started = performance.now();
   const format = formatOf(options.out);
+  if (options.spreadsheetSafe === true && format !== 'csv') throw new UsageError(`--spreadsheet-safe applies to CSV lists (spreadsheets open them); ${options.out} is ${format}`, { file: options.out });
   const manifestPath = `${options.out}.manifest.json`;
   checkApart([{ path: options.out, what: 'the list' }, { path: manifestPath, what: 'the list manifest' }], [
     { path: options.model, what: 'the model' },
@@ -160,13 +165,13 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
   const loaded = await loadSavedModel(options.model);
   const rankBy = resolveRankBy(loaded.saved, options.rankBy);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  await mkdir(dirname(options.out), { recursive: true });
+  await checkWritable(options.out);
   await removeStaleTemps(options.out);
   await removeStaleTemps(manifestPath);
   const work = tempPathFor(options.out);
   const tmpManifest = tempPathFor(manifestPath);
   const scratch = `${work}.scratch`; // DuckDB spills here past its memory limit
-  await mkdir(scratch, { recursive: true });
+  await mkdir(scratch);
   let pool: ScorePool | null = null;
   const files = [{ path: options.input, what: 'the input' }, ...(options.previous === undefined ? [] : [{ path: options.previous, what: 'the previous list' }])];
 
@@ -209,7 +214,8 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       const { ranked, list: query } = listQueries(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, { rankBy, tiers: loaded.saved.scoring.tiers }, options);
       await con.run(`CREATE TABLE ranked AS ${ranked}`);
       // Arrow IPC streams out in record batches; CSV and Parquet are DuckDB's own writers.
-      const listed = format === 'arrow' ? await copyToArrow(con, query, work) : await copyTable(con, 'ranked', query, work, format);
+      const written = options.spreadsheetSafe === true ? await spreadsheetSafeQuery(con, query) : query;
+      const listed = format === 'arrow' ? await copyToArrow(con, written, work) : await copyTable(con, 'ranked', written, work, format);
       const rankSeconds = clock();
 
       const total = (performance.now() - started) / 1000;
@@ -222,6 +228,7 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
         shard: options.shard ?? null,
         rank_by: rankBy,
         filters: { segment: options.segment ?? null, tier: options.tier ?? null, top: options.top ?? null },
+        spreadsheet_safe: options.spreadsheetSafe === true,
         rows: { read: input.read, scored, rejected: input.rejected, listed },
         rejections: input.rejections,
         batches,

@@ -5,13 +5,12 @@
  * every shard exactly once, the same ranking and filters, and each list as long as its manifest
  * says. Anything else is refused, naming what differs.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { InputError, UsageError } from '../../errors.js';
-import { removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../../io/atomic.js';
+import { checkWritable, removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../../io/atomic.js';
 import { copyTable } from '../../io/copy-table.js';
 import { DEFAULT_MEMORY_LIMIT, sqlIdent, withDuckDB } from '../../io/duckdb.js';
 import { duckMessage, withInputFiles, type InputFile } from '../../io/input-file.js';
@@ -103,7 +102,7 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
   checkShards(inputs, manifests);
   const rank = rankBy ?? manifests[0].rank_by;
 
-  await mkdir(dirname(out), { recursive: true });
+  await checkWritable(out);
   await removeStaleTemps(out);
   await removeStaleTemps(manifestPath);
   const tmp = tempPathFor(out);
