@@ -114,7 +114,10 @@ const FS_ADVICE: Record<string, string> = {
 export class FileSystemError extends ChurnscopeError {
   readonly errno: string;
   constructor(errno: string, path: string, options?: { cause?: unknown }) {
-    super('io', FS_ADVICE[errno] ?? `the file system refused (${errno}): check the path and the disk`, { file: path }, options);
+    const advice = FS_ADVICE[errno];
+    // The code goes after what happened (ENOSPC...), so the message can be searched for.
+    const message = advice === undefined ? `the file system refused (${errno}): check the path and the disk` : advice.replace(':', ` (${errno}):`);
+    super('io', message, { file: path }, options);
     this.name = 'FileSystemError';
     this.errno = errno;
   }

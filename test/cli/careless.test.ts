@@ -61,7 +61,7 @@ describe('options are checked before any work', () => {
   it('a folder that cannot be written is one line naming the output, and no stack trace even for a bug', async () => {
     const { code, stderr } = await runCli('score', '--model', model, '--input', TELCO, '--out', '/proc/churnscope/list.csv');
     expect(code).toBe(1);
-    expect(stderr).toBe('churnscope: io error (file /proc/churnscope/list.csv): no such file or folder: check the path\n');
+    expect(stderr).toBe('churnscope: io error (file /proc/churnscope/list.csv): no such file or folder (ENOENT): check the path\n');
     const bug = await runCli('train', '--config', '/dev/null', '--out', at('t'));
     expect(bug.stderr).not.toMatch(/\n\s+at /);
   });
