@@ -30,4 +30,20 @@ describe('EMPC', () => {
     expect(r.empc).toBeCloseTo(integral, 4);
     expect(r.empc).toBeLessThan(empc(y, Float64Array.from(y)).empc);
   });
+
+  it('for a ranking with dents in its ROC curve matches the definition integrated by scipy', () => {
+    // The profit of every ROC point (not only the hull's), maximised per γ and integrated against
+    // Beta(6, 14) with scipy.integrate.quad between the γ where the best point changes:
+    // 17.893358655506322, contacting 0.8800506703817259. The fraction jumps at those γ, so the
+    // midpoint rule's 4,000 steps give it to ~1e-4.
+    const y = Uint8Array.from([1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0]);
+    const s = Float64Array.from({ length: 12 }, (_, i) => 12 - i);
+    const r = empc(y, s);
+    expect(Math.abs(r.empc / 17.893358655506322 - 1)).toBeLessThan(1e-7);
+    expect(Math.abs(r.fraction / 0.8800506703817259 - 1)).toBeLessThan(1e-4);
+    // Dearer offers: fewer worth contacting, less profit.
+    const dear = empc(y, s, { incentive: 60 });
+    expect(dear.empc).toBeLessThan(r.empc);
+    expect(dear.fraction).toBeLessThan(r.fraction);
+  });
 });
