@@ -130,22 +130,33 @@ describe('champion', () => {
     expect(chooseChampion({ a: { auc: 0.7 }, b: { auc: 0.9 }, c: { auc: 0.8 } })).toBe('b');
     expect(() => chooseChampion({})).toThrow(ConfigError);
     expect(() => chooseChampion({})).toThrow('no model to choose a champion from');
-    expect(() => chooseChampion({ a: { auc: 1 } }, 'f1')).toThrow('unknown champion metric "f1" (model a has auc)');
+    expect(() => chooseChampion({ a: { auc: 1, brier: 0.1 } }, 'f1')).toThrow('unknown champion metric "f1" (model a has auc, brier)');
+    const keyOf = (f: () => unknown): unknown => { try { f(); } catch (e) { return (e as ConfigError).context.key; } return undefined; };
+    expect([keyOf(() => chooseChampion({})), keyOf(() => chooseChampion({ a: { auc: 1 } }, 'f1'))]).toEqual(['models', 'champion_metric']);
   });
 });
 
 describe('permutation importance', () => {
   it('reports the mean drop and its sample standard deviation, ties ordered by name', () => {
     // A "model" that scores with column b: its drops are what the shuffles give; a and z never matter.
-    const x = makeMatrix(['b', 'a', 'z'], [S([1, 2, 3, 4]), S([0, 0, 0, 0]), S([5, 5, 5, 5])]);
+    const x = makeMatrix(['z', 'a', 'b'], [S([5, 5, 5, 5]), S([0, 0, 0, 0]), S([1, 2, 3, 4])]);
     const y = Y([0, 0, 1, 1]);
-    const imp = permutationImportance((m) => m.columns[0], x, y, new Rng(3), 3, auc);
-    expect(imp.map((r) => r.feature)).toEqual(['b', 'a', 'z']);
+    const imp = permutationImportance((m) => m.columns[2], x, y, new Rng(3), 3, auc);
+    expect(imp.map((r) => r.feature)).toEqual(['b', 'a', 'z']); // by mean drop, then by name
     expect(imp[1]).toEqual({ feature: 'a', mean: 0, sd: 0 });
-    // Replay the same shuffles to get the expected drops.
+    // A feature whose shuffles raise the metric ranks last.
+    const rising = permutationImportance((m) => Float64Array.from(m.columns[0], (v, i) => v + m.columns[1][i]), makeMatrix(['u', 'v'], [S([4, 3, 2, 1]), S([0, 0, 0, 10])]), Y([1, 1, 0, 0]), new Rng(1), 4);
+    expect(rising.map((r) => r.feature)).toEqual(['u', 'v']);
+    expect(rising[1].mean).toBeLessThan(0);
+    // Replay the same shuffles to get the expected drops of b.
     const rng = new Rng(3);
     const drops: number[] = [];
-    for (let r = 0; r < 3; r++) drops.push(1 - auc(y, rng.shuffle(Float64Array.from(x.columns[0]))));
+    for (let j = 0; j < 3; j++) {
+      for (let r = 0; r < 3; r++) {
+        const shuffled = rng.shuffle(Float64Array.from(x.columns[j])); // each feature's shuffles in turn, from one stream
+        if (j === 2) drops.push(1 - auc(y, shuffled));
+      }
+    }
     const mean = drops.reduce((a, b) => a + b, 0) / 3;
     const sd = Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
     expect(imp[0].mean).toBeCloseTo(mean, 9);
