@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: [
       'test/evaluate/**/*.test.ts',
-      'test/models/{logistic,survival,linear-reference,cox-baseline,cox-strata,penalized,contributions,forest-unit}.test.ts',
+      'test/models/{logistic,survival,linear-reference,cox-baseline,cox-strata,penalized,contributions,forest-unit,model-file}.test.ts',
       'test/data/**/*.test.ts',
       'test/features/**/*.test.ts',
       'test/labels/**/*.test.ts',

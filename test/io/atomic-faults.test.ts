@@ -3,10 +3,11 @@
  * a permission lost midway), and the previous output survives whole, with no temporary file left.
  * The file system calls are wrapped so a test can make the next write or rename to a path fail.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../../src/io/atomic.js';
+import { removeStaleTemps, replaceFiles, tempPathFor, toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../../src/io/atomic.js';
 import { MARKER } from '../../src/io/output-guard.js';
 import { writeTable, type OutColumn } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
@@ -100,7 +101,7 @@ describe('withAtomicDir', () => {
     return text;
   };
   const model = (): string => readFileSync(join(target, 'models', 'm.json'), 'utf8');
-  const others = ['file', 'new', 'run', 'lists', 'model.json', 'input.csv'];
+  const others = ['file', 'new', 'run', 'lists', 'model.json', 'input.csv', 'stale', 'together'];
 
   it('replaces the whole folder on success, with its marker', async () => {
     await withAtomicDir(target, 'run', build('one'));
@@ -187,5 +188,56 @@ describe('the list writers', () => {
       expect(readFileSync(out, 'utf8')).toBe(before);
       expect(readdirSync(dir).filter(isTemp)).toEqual([]);
     }
+  });
+});
+
+describe('temporary names and stale temporaries', () => {
+  it('names a temporary beside its target, unique to this process and call', () => {
+    const a = tempPathFor('/data/out/list.csv');
+    expect(a).toMatch(new RegExp(`^/data/out/\\.tmp-list\\.csv-${process.pid}-[0-9a-f]{8}$`));
+    expect(tempPathFor('/data/out/list.csv')).not.toBe(a);
+  });
+
+  it('removes the temporaries of a target left by dead processes only', async () => {
+    const dir = join(tmp.dir, 'stale');
+    mkdirSync(dir);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid ?? 0; // a process that has exited
+    const names = [
+      `.tmp-list.csv-${dead}-deadbeef`, `.tmp-list.csv-${dead}-deadbeef.scratch`, // a killed run's: removed
+      `.tmp-list.csv-${process.pid}-0123abcd`, // this process's own: kept
+      `.tmp-list.csv-1-0123abcd`, // a live process's: kept
+      `.tmp-other.csv-${dead}-deadbeef`, // another output's: kept
+      '.tmp-list.csv-notapid', 'list.csv',
+    ];
+    for (const n of names) writeFileSync(join(dir, n), 'x');
+    await removeStaleTemps(join(dir, 'list.csv'));
+    expect(readdirSync(dir).sort()).toEqual(names.slice(2).sort());
+    await removeStaleTemps(join(tmp.dir, 'no-such-folder', 'x.csv')); // nothing to read: nothing done
+  });
+
+  it('replaces several files together, creating those that were not there', async () => {
+    const dir = join(tmp.dir, 'together');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.csv'), 'old a');
+    const moves = ['a.csv', 'a.csv.manifest.json'].map((n) => ({ tmp: tempPathFor(join(dir, n)), target: join(dir, n) }));
+    moves.forEach((m, k) => writeFileSync(m.tmp, `new ${k}`));
+    await replaceFiles(moves);
+    expect([readFileSync(join(dir, 'a.csv'), 'utf8'), readFileSync(join(dir, 'a.csv.manifest.json'), 'utf8')]).toEqual(['new 0', 'new 1']);
+    expect(readdirSync(dir).sort()).toEqual(['a.csv', 'a.csv.manifest.json']);
+    // The second rename fails: the first target gets its old file back, the new one that had none is removed.
+    const again = ['a.csv', 'b.json'].map((n) => ({ tmp: tempPathFor(join(dir, n)), target: join(dir, n) }));
+    again.forEach((m) => writeFileSync(m.tmp, 'newer'));
+    faults.rename = once(join(dir, 'b.json'));
+    await expect(replaceFiles(again)).rejects.toThrow('ENOSPC');
+    expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toBe('new 0');
+    expect(existsSync(join(dir, 'b.json'))).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['a.csv', 'a.csv.manifest.json']);
+    // A file that had no predecessor, renamed in before a later rename fails, is taken out again.
+    const fresh = ['c.json', 'a.csv'].map((n) => ({ tmp: tempPathFor(join(dir, n)), target: join(dir, n) }));
+    fresh.forEach((m) => writeFileSync(m.tmp, 'newest'));
+    faults.rename = once(join(dir, 'a.csv'));
+    await expect(replaceFiles(fresh)).rejects.toThrow('ENOSPC');
+    expect(readdirSync(dir).sort()).toEqual(['a.csv', 'a.csv.manifest.json']);
+    expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toBe('new 0');
   });
 });

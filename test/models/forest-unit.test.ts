@@ -170,3 +170,38 @@ describe('compiling a forest for the walk', () => {
     expect(() => compileForest(many.slice(0, 255), 1)).not.toThrow();
   });
 });
+
+describe('the compiled walk against the definition', () => {
+  it('gives each tree\'s leaf value and Saabas parts, averaged, across blocks of 1,024 rows and a ragged tail', async () => {
+    const rng = new Rng(21);
+    const n = 300;
+    const cols = [0, 1, 2].map((j) => F(Array.from({ length: n }, () => rng.int(8 + j))));
+    const y = Uint8Array.from({ length: n }, (_, i) => (cols[0][i] + cols[1][i] > 8 ? 1 : 0));
+    const m = await fitForest({ x: makeMatrix(['a', 'b', 'c'], cols), y }, { ...DEFAULT_FOREST_PARAMS, trees: 7, minSamplesLeaf: 2, workers: 1 }, new Rng(4));
+    const trees = m.state.trees;
+    const rows = 2_500;
+    const batch = [0, 1, 2].map((j) => F(Array.from({ length: rows }, (_, i) => {
+      const pick = rng.int(10);
+      if (pick === 0) return Number.NaN;
+      if (pick === 1) { const t = trees[rng.int(trees.length)]; const at = t.feature.indexOf(j); if (at >= 0) return t.threshold[at]; }
+      return rng.int(10 + j) - 1 + (i % 3) * 0.5;
+    })));
+    const got = m.explainBatch(makeMatrix(['a', 'b', 'c'], batch));
+    for (let i = 0; i < rows; i += 1) {
+      let p = 0;
+      const parts = [0, 0, 0];
+      for (const t of trees) {
+        let node = 0;
+        while (t.feature[node] >= 0) {
+          const next = batch[t.feature[node]][i] > t.threshold[node] ? t.right[node] : t.left[node];
+          parts[t.feature[node]] += t.value[next] - t.value[node];
+          node = next;
+        }
+        p += t.value[node];
+      }
+      expect(got.probability?.[i]).toBeCloseTo(p / trees.length, 12);
+      for (let j = 0; j < 3; j++) expect(got.contributions[i * 3 + j]).toBeCloseTo(parts[j] / trees.length, 12);
+    }
+    expect(() => m.predictProba(makeMatrix(['a', 'b'], [batch[0], batch[1]]))).toThrow('the forest takes 3 features, the batch has 2');
+  });
+});
