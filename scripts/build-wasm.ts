@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 /** The kernels and the modules generated from them. */
-export const KERNELS = [{ wat: 'src/models/forest/walk.wat', module: 'src/models/forest/walk-wasm.ts' }];
+export const KERNELS = [
+  { wat: 'src/models/forest/walk.wat', module: 'src/models/forest/walk-wasm.ts' },
+  { wat: 'src/models/sequence/kernel.wat', module: 'src/models/sequence/kernel-wasm.ts' },
+];
 
 /** The generated module's text for one .wat file. */
 export async function kernelModule(watPath: string): Promise<string> {
