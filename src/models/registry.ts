@@ -7,12 +7,11 @@ import type { Rng } from '../rng.js';
 import { CoxModel, DEFAULT_COX_PARAMS, fitCox } from './cox.js';
 import { DEFAULT_FOREST_PARAMS, ForestModel, fitForest } from './forest/forest.js';
 import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.js';
-import { BlendModel, type BlendState } from './blend.js';
+import { BlendModel } from './blend.js';
 import type { ChurnModel, ModelKind, ModelState } from './model.js';
 import { fitSequence } from './sequence/fit.js';
-import { SequenceModel, type SequenceState } from './sequence/model.js';
+import { SequenceModel } from './sequence/model.js';
 import { DEFAULT_SEQUENCE_PARAMS } from './sequence/params.js';
-import { loadRuntime, type BackendChoice } from './sequence/runtime.js';
 
 export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'cox', 'sequence'];
 
@@ -54,20 +53,7 @@ export function modelFromState(state: ModelState): ChurnModel {
   }
 }
 
-/** Rebuilds a fitted model and starts what it runs on (the sequence model's TensorFlow.js backend). */
+/** Rebuilds a fitted model (asynchronous for models that must start a runtime first; none does since the sequence model scores on its own kernel). */
 export async function loadModel(state: ModelState): Promise<ChurnModel> {
-  const backend = tfBackend(state);
-  if (backend !== null) await loadRuntime(backend);
   return modelFromState(state);
-}
-
-/** The backend a model asked for when it was fitted (a model file made on "wasm" scores on it), or null without TensorFlow.js. */
-function tfBackend(state: ModelState): BackendChoice | null {
-  if (state.kind === 'sequence') return (state as SequenceState).params.backend ?? DEFAULT_SEQUENCE_PARAMS.backend;
-  if (state.kind !== 'blend') return null;
-  for (const m of (state as BlendState).members) {
-    const b = tfBackend(m.state);
-    if (b !== null) return b;
-  }
-  return null;
 }

@@ -3,7 +3,7 @@ import { selectFeatures, takeRows } from '../../src/data/matrix.js';
 import { auc } from '../../src/evaluate/metrics.js';
 import { SequenceModel } from '../../src/models/sequence/model.js';
 import { fitSequence } from '../../src/models/sequence/fit.js';
-import { gaussLegendre } from '../../src/models/sequence/integrated-gradients.js';
+import { COMPLETENESS_TOLERANCE, gaussLegendre } from '../../src/models/sequence/integrated-gradients.js';
 import { DEFAULT_SEQUENCE_PARAMS, type SequenceParams } from '../../src/models/sequence/params.js';
 import { loadRuntime } from '../../src/models/sequence/runtime.js';
 import { decodeFloat32, encodeFloat32 } from '../../src/models/sequence/weights.js';
@@ -92,7 +92,7 @@ describe('integrated gradients', () => {
     expect(integral((x) => 3 * x ** 5 - x ** 2)).toBeCloseTo(0.5 - 1 / 3, 14);
   });
 
-  it('are complete: each row\'s parts sum to its logit minus the baseline\'s within 1e-3', () => {
+  it('are complete: each row\'s parts sum to its logit minus the baseline\'s within 1e-4 (the issue asks 1e-3)', () => {
     const rows = takeRows(testX, Array.from({ length: 300 }, (_, i) => i));
     const e = model.explainBatch(rows);
     const z = model.logOdds(rows);
@@ -103,7 +103,8 @@ describe('integrated gradients', () => {
       for (let j = 0; j < P; j++) s += e.contributions[i * P + j];
       worst = Math.max(worst, Math.abs(s - (z[i] - e.base)));
     }
-    expect(worst).toBeLessThan(1e-3);
+    expect(COMPLETENESS_TOLERANCE).toBe(1e-4);
+    expect(worst).toBeLessThanOrEqual(COMPLETENESS_TOLERANCE);
     // Months before activation carry no part of their own channels.
     const masked = model.features.map((f, j) => [f, j] as const).filter(([f]) => /^seq_out_calls_lag/.test(f));
     for (let i = 0; i < rows.rows; i++) {

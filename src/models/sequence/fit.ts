@@ -10,7 +10,8 @@ import type { TrainingData } from '../../data/matrix.js';
 import { ModelError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import { fitScaling, layoutFeatures, layoutOf, RELATIVE_CHANNELS, toBatch, type SequenceBatch } from './layout.js';
-import { initialWeights, logits, predictLogits, readWeights, saveWeights, toTensors, toVariables, WEIGHT_NAMES, type Shape, type WeightName } from './network.js';
+import { initialWeights, logits, readWeights, saveWeights, toVariables, WEIGHT_NAMES, type Shape, type WeightName } from './network.js';
+import { SequenceKernel } from './kernel.js';
 import { loadRuntime } from './runtime.js';
 import { SequenceModel, type SequenceState } from './model.js';
 import type { SequenceParams } from './params.js';
@@ -137,7 +138,8 @@ export async function fitSequence(data: TrainingData, params: SequenceParams, rn
   // An exponential moving average of the weights is what is validated and kept: the epoch-to-epoch
   // noise of the raw weights (and of the early-stopping choice) mostly averages out.
   const average = toVariables(tf, shape, initialWeights(shape, rng.fork(2)));
-  const validationLogits = (): Float32Array => predictLogits(tf, shape, average, validation);
+  // Validated by the scoring kernel: the logits the list will carry, without TensorFlow.js's copies.
+  const validationLogits = (weights: ReadonlyMap<WeightName, Float32Array>): Float32Array => new SequenceKernel(shape, weights).logits(validation);
   let best = { epoch: 0, loss: Number.POSITIVE_INFINITY, weights: readWeights(average) };
   let epochs = 0;
   let step = 0;
@@ -168,8 +170,9 @@ export async function fitSequence(data: TrainingData, params: SequenceParams, rn
       });
     }
     epochs = epoch;
-    const loss = weightedLogLoss(validationLogits(), validationY, positive);
-    if (loss < best.loss) best = { epoch, loss, weights: readWeights(average) };
+    const weights = readWeights(average);
+    const loss = weightedLogLoss(validationLogits(weights), validationY, positive);
+    if (loss < best.loss) best = { epoch, loss, weights };
     else if (epoch - best.epoch >= params.patience) break;
   }
   optimizer.dispose();
@@ -179,9 +182,7 @@ export async function fitSequence(data: TrainingData, params: SequenceParams, rn
   }
 
   // The best epoch's weights, recalibrated on the validation rows and folded into the output layer.
-  const bestTensors = toTensors(tf, shape, best.weights);
-  const z = predictLogits(tf, shape, bestTensors, validation);
-  for (const n of WEIGHT_NAMES) bestTensors[n].dispose();
+  const z = validationLogits(best.weights);
   const validationPositives = validationY.reduce((a, b) => a + b, 0);
   const calibration = validationPositives >= 5 && validationPositives < validationY.length ? plattScaling(z, validationY) : { scale: 1, shift: -Math.log(positive) };
   const weights = new Map<WeightName, Float32Array>(best.weights);

@@ -1,16 +1,18 @@
 /**
  * The fitted sequence model: predicts P(churn) for a batch from the months themselves, explains a
  * batch by integrated gradients on the log-odds, and saves itself as versioned JSON with its
- * scaling statistics and its weights (float32, little-endian, base64).
+ * scaling statistics and its weights (float32, little-endian, base64). TensorFlow.js trains it;
+ * scoring and reasons run on the hand-written kernel (kernel.wat), which needs no runtime loaded.
  */
 import type { FeatureMatrix } from '../../data/matrix.js';
 import type { BatchExplanation, ChurnModel, ModelState, ReasonParts } from '../model.js';
-import { baselineLogit, integratedGradients } from './integrated-gradients.js';
+import { integratedGradients } from './integrated-gradients.js';
+import { SequenceKernel } from './kernel.js';
 import { toBatch, type Scaling, type SequenceLayout } from './layout.js';
-import { loadWeights, predictLogits, toTensors, type Shape, type Weights } from './network.js';
+import { loadWeights, type Shape } from './network.js';
 import { monthlyReasonNames, monthlyReasonParts } from './reasons.js';
 import type { SequenceParams } from './params.js';
-import { runtime, type BackendName } from './runtime.js';
+import type { BackendName } from './runtime.js';
 import type { SavedTensor } from './weights.js';
 
 export interface SequenceState extends ModelState {
@@ -33,18 +35,15 @@ export interface SequenceState extends ModelState {
 
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-/** Rows explained per gradient call: with 16 nodes, 16k points through the network at once. */
-const EXPLAIN_ROWS = 1024;
-
 export class SequenceModel implements ChurnModel {
   readonly kind = 'sequence' as const;
   readonly features: readonly string[];
   /** Reasons per channel (its months summed), the activity mask, and each static feature. */
   readonly reasonNames: readonly string[];
-  private tensors: Weights | null = null;
+  private compiled: SequenceKernel | null = null;
   private base: number | null = null;
 
-  /** `backend`: what it was fitted on; a model read from a file runs on whatever this process loaded. */
+  /** `fittedOn`: the TensorFlow.js backend that trained it (a model read from a file needs none). */
   constructor(readonly state: SequenceState, private readonly fittedOn: BackendName | null = null) {
     this.features = state.features;
     this.reasonNames = monthlyReasonNames(state.features).names;
@@ -54,48 +53,41 @@ export class SequenceModel implements ChurnModel {
     return new SequenceModel(state as SequenceState);
   }
 
-  /** The TensorFlow.js backend the model computes on. */
-  get backend(): BackendName {
-    return this.fittedOn ?? runtime().backend;
+  /** The TensorFlow.js backend the model was trained on, when it was trained in this process. */
+  get backend(): BackendName | undefined {
+    return this.fittedOn ?? undefined;
   }
 
-  private weights(): Weights {
-    this.tensors ??= toTensors(runtime().tf, this.state.shape, loadWeights(this.state.shape, this.state.weights));
-    return this.tensors;
+  /** This thread's kernel over the model's weights, built on first use. */
+  private kernel(): SequenceKernel {
+    this.compiled ??= new SequenceKernel(this.state.shape, loadWeights(this.state.shape, this.state.weights));
+    return this.compiled;
   }
 
   logOdds(x: FeatureMatrix): Float32Array {
-    return predictLogits(runtime().tf, this.state.shape, this.weights(), toBatch(x, this.state.layout, this.state.scaling));
+    return this.kernel().logits(toBatch(x, this.state.layout, this.state.scaling));
   }
 
   predictProba(x: FeatureMatrix): Float64Array {
-    const z = this.logOdds(x);
-    return Float64Array.from(z, sigmoid);
+    return Float64Array.from(this.logOdds(x), sigmoid);
   }
 
-  /** The logit of the baseline customer the parts are measured from. */
+  /** The logit of the baseline customer the parts are measured from: every month observed, every input at its training mean (0 once scaled). */
   baseLogit(): number {
-    this.base ??= baselineLogit(runtime().tf, this.state.shape, this.weights());
+    if (this.base === null) {
+      const { months: W, channels: C, statics: S } = this.state.shape;
+      this.base = this.kernel().logits({ rows: 1, cells: new Float32Array(W * C), mask: new Float32Array(W).fill(1), statics: new Float32Array(S) })[0];
+    }
     return this.base;
   }
 
+  /** Parts on the log-odds scale summing to each row's logit minus the baseline's (within COMPLETENESS_TOLERANCE), and the probabilities. */
   explainBatch(x: FeatureMatrix): BatchExplanation {
-    const { tf } = runtime();
     const batch = toBatch(x, this.state.layout, this.state.scaling);
-    const P = this.features.length;
-    const contributions = new Float64Array(x.rows * P);
-    for (let from = 0; from < x.rows; from += EXPLAIN_ROWS) {
-      const to = Math.min(x.rows, from + EXPLAIN_ROWS);
-      const { months: W, channels: C, statics: S } = this.state.shape;
-      const block = {
-        rows: to - from,
-        cells: batch.cells.subarray(from * W * C, to * W * C),
-        mask: batch.mask.subarray(from * W, to * W),
-        statics: batch.statics.subarray(from * S, to * S),
-      };
-      contributions.set(integratedGradients(tf, this.state.shape, this.weights(), block, this.state.params.ig_steps), from * P);
-    }
-    return { scale: 'log_odds', base: this.baseLogit(), contributions };
+    const z = this.kernel().logits(batch);
+    const base = this.baseLogit();
+    const contributions = integratedGradients(this.kernel(), batch, z, base, this.state.params.ig_steps);
+    return { scale: 'log_odds', base, contributions, probability: Float64Array.from(z, sigmoid) };
   }
 
   reasonParts(x: FeatureMatrix, e: BatchExplanation): ReasonParts {

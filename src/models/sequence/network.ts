@@ -1,9 +1,10 @@
 /**
  * The network, wide and deep: a GRU over the months (oldest first; a masked month leaves the state
  * as it was) whose last state joins the static features in a small tanh layer, plus a linear term
- * in every input, summed into one logit. Every
- * activation is smooth (sigmoid, tanh), so integrated gradients converge fast in the number of
- * steps. Written with TensorFlow.js ops so that gradients (training, attributions) come for free.
+ * in every input, summed into one logit. Every activation is smooth (sigmoid, tanh), so integrated
+ * gradients converge fast in the number of steps. Written with TensorFlow.js ops so that training
+ * gets its gradients for free; scoring and attributions run the same network by hand in kernel.wat
+ * (tested against this to float32 rounding).
  */
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import type { Rng } from '../../rng.js';
@@ -143,21 +144,3 @@ export function logits(tf: Tf, s: Shape, w: Weights, cells: Tensor3D, mask: Tens
   const deep = tf.add(tf.matMul(hidden, w.output as Tensor2D), w.output_bias);
   return tf.reshape(tf.add(deep, tf.matMul(flat, w.wide as Tensor2D)), [B]);
 }
-
-/** Logits of a packed batch, in chunks that bound the tensors' memory. */
-export function predictLogits(tf: Tf, shape: Shape, weights: Weights, batch: SequenceBatch, chunk = 8192): Float32Array {
-  const out = new Float32Array(batch.rows);
-  for (let from = 0; from < batch.rows; from += chunk) {
-    const n = Math.min(chunk, batch.rows - from);
-    const z = tf.tidy(() => logits(
-      tf, shape, weights,
-      tf.tensor3d(batch.cells.subarray(from * shape.months * shape.channels, (from + n) * shape.months * shape.channels), [n, shape.months, shape.channels]) as Tensor3D,
-      tf.tensor2d(batch.mask.subarray(from * shape.months, (from + n) * shape.months), [n, shape.months]) as Tensor2D,
-      tf.tensor2d(batch.statics.subarray(from * shape.statics, (from + n) * shape.statics), [n, shape.statics]) as Tensor2D,
-    ));
-    out.set(z.dataSync() as Float32Array, from);
-    z.dispose();
-  }
-  return out;
-}
-

@@ -13,7 +13,7 @@ export interface SequenceParams {
   positive_weight: 'balanced' | number; // churners' weight in the loss (2: measured best; balanced = stayers / churners, ~19, measured worst)
   l2: number; // penalty on the kernels
   average_decay: number; // of the moving average of the weights that is validated and kept
-  ig_steps: number; // integrated-gradients quadrature nodes for the reasons
+  ig_steps: number; // integrated-gradients quadrature nodes to start from; doubled for a customer whose parts miss completeness
   static_features: string[]; // names, or one-hot prefixes ending in "="
   backend: BackendChoice;
 }

@@ -1,6 +1,6 @@
 /**
- * The TensorFlow.js runtime the sequence model runs on, loaded only when a sequence model is used
- * (importing tfjs costs about a second). The dependency is `@tensorflow/tfjs` with the WebAssembly
+ * The TensorFlow.js runtime the sequence model trains on, loaded only when a sequence model is
+ * fitted (importing tfjs costs about a second; scoring runs on the model's own kernel, kernel.wat). The dependency is `@tensorflow/tfjs` with the WebAssembly
  * backend, whose binaries ship in its npm package and are read from node_modules (no network).
  * `@tensorflow/tfjs-node` is never a dependency (its install downloads libtensorflow, which fails
  * offline); when a user has installed it, `auto` picks it. The backend in use is reported, since
@@ -22,7 +22,6 @@ export interface Runtime {
 }
 
 let loaded: Promise<Runtime> | null = null;
-let ready: Runtime | null = null;
 
 /** tfjs-node registers a backend named `tensorflow` when imported; a package of that name that does not (an alias of plain tfjs, as danfojs-node's is here) is not it. */
 async function tryTfjsNode(tf: Tf): Promise<boolean> {
@@ -62,12 +61,5 @@ export async function loadRuntime(choice: BackendChoice = 'auto'): Promise<Runti
   if (choice !== 'auto' && choice !== runtime.backend) {
     throw new ModelError(`the sequence model runs on the "${runtime.backend}" backend in this process; it cannot switch to "${choice}"`, { key: 'model_params.sequence.backend' });
   }
-  ready = runtime;
   return runtime;
-}
-
-/** The runtime already loaded (predicting is synchronous); loading is awaited where a model is fitted or read. */
-export function runtime(): Runtime {
-  if (ready === null) throw new ModelError('the sequence model needs its TensorFlow.js runtime loaded first (loadRuntime)');
-  return ready;
 }
