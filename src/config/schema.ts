@@ -77,6 +77,7 @@ export const retentionSchema = z.strictObject({
     complaints: z.number().int().min(1).default(1),
   }).default({ probability_rise: 0.1, traffic_drop: 0.3, call_ratio_drop: 0.3, complaints: 1 }),
   /** Feature name prefix -> suggested action; the longest matching prefix wins. */
+  improvability: z.record(z.string(), z.number().min(0).max(1)).default({}).describe('How easily the operator can move a driver, 0 (not at all) to 1 (fully), per role, derived feature or feature-name prefix; entries here override the defaults (src/report/factors.ts), and the report says which value came from where.'),
   actions: z.record(z.string(), z.string()).describe('Suggested action per role (the columns mapped to it), derived feature or feature-name prefix: a column mapped to a role takes its role\'s action, any other feature the longest matching prefix.').default(DEFAULT_ACTIONS),
 });
 

@@ -7,7 +7,12 @@ import type { ChartSpec } from './render-svg.js';
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 420;
 const HEIGHT = 300;
-const base = { $schema: SCHEMA, width: WIDTH, height: HEIGHT, config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } } } as const;
+/** No label is cut short: feature names, legend entries (random_forest) and titles are drawn whole. */
+const NO_LIMIT = 10_000;
+const base = {
+  $schema: SCHEMA, width: WIDTH, height: HEIGHT, autosize: { type: 'pad' },
+  config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' }, axis: { labelLimit: NO_LIMIT, titleLimit: NO_LIMIT }, legend: { labelLimit: NO_LIMIT, titleLimit: NO_LIMIT }, title: { limit: NO_LIMIT } },
+} as const;
 
 export interface XY { x: number; y: number }
 

@@ -47,8 +47,16 @@ export interface ReportInput {
   kaplanMeier: KaplanMeierGroups;
   importance: Record<string, ModelImportance>;
   roles: Record<string, string>;
+  /** Summed roles (added column -> its parts), for improvability and wording by role. */
+  role_sums: Record<string, string[]>;
+  /** How the champion's lists value customers, and the configured improvability. */
+  value: ValueDefinition;
+  improvability: Record<string, number>;
   list: string | null; // path of a scored list
 }
+
+/** What a list's value is: monthly revenue from a column × months, in a currency. */
+export interface ValueDefinition { column: string | null; months: number; currency: string | null }
 
 function readJson<T>(file: string): T {
   if (!existsSync(file)) throw new InputError('the run directory lacks this file: run churnscope train first', { file });
@@ -73,6 +81,13 @@ export async function loadReportInput(runDir: string, list: string | null = null
     kaplanMeier: (km ?? {}) as KaplanMeierGroups,
     importance,
     roles: champion.encoder.roles,
+    role_sums: champion.encoder.role_sums ?? {},
+    value: {
+      column: champion.scoring.retention.value_column ?? champion.encoder.roles.revenue ?? null,
+      months: champion.scoring.retention.value_months,
+      currency: champion.scoring.retention.currency ?? null,
+    },
+    improvability: champion.scoring.retention.improvability ?? {},
     list,
   };
 }

@@ -7,11 +7,12 @@ import { describeFeature } from '../features/catalogue.js';
 import { toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
 import { checkApart, checkFolderOutput } from '../io/output-guard.js';
 import { barChart, calibrationChart, importanceChart, kaplanMeierChart, overlayChart, ratioChart } from './charts.js';
-import { economics, type Campaign, type Economics } from './economics.js';
+import { economics, type Campaign, type Economics, type SegmentReason } from './economics.js';
 import { consolidatedRanking, factorMatrix, type FactorRow, type RankedDriver } from './factors.js';
 import type { ReportInput } from './input.js';
 import { renderSvg, type ChartSpec } from './render-svg.js';
 import { progress } from '../io/progress.js';
+import { DEFAULT_EMPC } from '../evaluate/empc.js';
 
 const METRICS = ['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc', 'c_index', 'fit_seconds'] as const;
 const TOP = 15;
@@ -29,6 +30,30 @@ export interface ReportDocument {
   factors: FactorRow[];
   economics: Economics | null;
   importance: ReportInput['importance'];
+  /** What the lists' value is, stated once: "value = 12 × monthly revenue (MonthlyCharges), EUR". */
+  value: { definition: string; currency: string | null };
+  /** One plain sentence per number a manager meets, in the order the report shows them. */
+  reading: { term: string; sentence: string }[];
+}
+
+/** The value's definition as the report states it. */
+export function valueDefinition(v: ReportInput['value']): string {
+  if (v.column === null) return 'no value: the model has no revenue role or retention.value_column, so lists rank by churn probability';
+  return `value = ${v.months} × monthly revenue (${v.column})${v.currency === null ? '; currency not set (retention.currency)' : `, ${v.currency}`}`;
+}
+
+/** The sentences under "How to read this report". */
+export function readingGuide(value: string, campaign: Campaign | null): ReportDocument['reading'] {
+  return [
+    { term: 'value', sentence: `What a customer brings in: ${value}. Value at risk is that value times the customer's churn probability; revenue at risk sums it over customers.` },
+    { term: 'AUC', sentence: 'The chance that the model ranks a customer who left above one who stayed: 0.5 is a coin toss, 1 is perfect. CV AUC is its mean ± standard deviation over the cross-validation folds.' },
+    { term: 'lift at 10%', sentence: 'How many times more leavers the top 10% of the list holds than a random 10% of customers would.' },
+    { term: 'EMPC', sentence: `The expected maximum profit of a retention campaign per customer of the base, when it contacts the best-ranked customers and stops where profit peaks (Verbraken et al. 2013; customer lifetime value ${DEFAULT_EMPC.clv}, offer ${DEFAULT_EMPC.incentive}, contact ${DEFAULT_EMPC.contact}, in the value's currency; the share who accept an offer varies between customers, 30% on average).` },
+    { term: 'share to contact', sentence: 'The share of the base that campaign contacts: call the top of the list down to this share and no further.' },
+    { term: 'improvability', sentence: 'How far the operator can move a driver, from 0 (not at all: age, tenure) to 1 (fully: an open complaint can be closed). Set per driver in retention.improvability; the factor matrix says where each value came from.' },
+    { term: 'priority', sentence: 'Importance × share of high-risk customers for whom the driver is a top reason × improvability: the driver at the top is the one worth fixing first.' },
+    ...(campaign === null ? [] : [{ term: 'campaign', sentence: `Contacting the first ${campaign.top_n.toLocaleString('en')} customers of the list at ${campaign.offer_cost} an offer, if ${Math.round(campaign.success_rate * 100)}% of the leavers reached are kept: the expected saving is that share of their value at risk.` }]),
+  ];
 }
 
 interface Figure { id: string; section: string; caption: string; spec: ChartSpec }
@@ -77,12 +102,14 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
     split: ev.split,
     champion: ev.champion,
     champion_metric: ev.champion_metric,
-    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries([...METRICS, 'empc_fraction'].map((k) => [k, typeof v[k] === 'number' ? v[k] : null]))])),
+    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries([...METRICS, 'empc_fraction', 'cv_auc_mean', 'cv_auc_sd'].map((k) => [k, typeof v[k] === 'number' ? v[k] : null]))])),
     warnings: ev.warnings,
     consolidated: ranking.map((r) => ({ ...r, meaning: describe(r.driver) })),
-    factors: factorMatrix(ranking, eco?.driver_share_high_risk ?? null, describe),
+    factors: factorMatrix(ranking, eco?.driver_share_high_risk ?? null, describe, input.improvability, { roles: input.roles, role_sums: input.role_sums }),
     economics: eco,
     importance: input.importance,
+    value: { definition: valueDefinition(input.value), currency: input.value.currency },
+    reading: readingGuide(valueDefinition(input.value), eco === null ? null : eco.campaign),
   };
   const figs = figures(input, doc);
   const svgs = new Map<string, string>();
@@ -111,16 +138,23 @@ function designNote(imp: ReportDocument['importance'][string]): string {
 
 interface Table { head: string[]; rows: string[][] }
 
+/** Mean ± sd, or '–' when not computed. */
+const meanSd = (mean: number | null | undefined, sd: number | null | undefined): string => (mean === null || mean === undefined ? '–' : `${fmt(mean)} ± ${fmt(sd)}`);
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
 function tables(doc: ReportDocument): Record<string, Table> {
+  const cv = Object.values(doc.comparison).some((v) => v.cv_auc_mean !== null);
+  const cur = doc.value.currency === null ? '' : ` (${doc.value.currency})`;
   const t: Record<string, Table> = {
     comparison: {
-      head: ['model', ...METRICS],
-      rows: Object.entries(doc.comparison).map(([m, v]) => [m === doc.champion ? `${m} (champion)` : m, ...METRICS.map((k) => fmt(v[k]))]),
+      head: ['model', ...METRICS.flatMap((k) => (k === 'auc' && cv ? ['auc', 'cv auc (mean ± sd)'] : [k]))],
+      rows: Object.entries(doc.comparison).map(([m, v]) => [m === doc.champion ? `${m} (champion)` : m, ...METRICS.flatMap((k) => (k === 'auc' && cv ? [fmt(v.auc), meanSd(v.cv_auc_mean, v.cv_auc_sd)] : [fmt(v[k])]))]),
     },
+    reading: { head: ['number', 'what it says'], rows: doc.reading.map((r) => [r.term, r.sentence]) },
     consolidated: { head: ['rank', 'driver', 'meaning', 'score'], rows: doc.consolidated.slice(0, TOP).map((d) => [String(d.rank), d.driver, d.meaning, fmt(d.score)]) },
     factors: {
-      head: ['driver', 'meaning', 'importance', 'share of at-risk customers affected', 'improvability', 'priority'],
-      rows: doc.factors.map((f) => [f.driver, f.meaning, fmt(f.importance, 2), f.share_at_risk_affected === null ? 'n/a (no list)' : `${Math.round(f.share_at_risk_affected * 100)}%`, fmt(f.improvability, 2), fmt(f.priority, 3)]),
+      head: ['driver', 'meaning', 'importance', 'share of at-risk customers affected', 'improvability', 'improvability from', 'priority'],
+      rows: doc.factors.map((f) => [f.driver, f.meaning, fmt(f.importance, 2), f.share_at_risk_affected === null ? 'n/a (no list)' : pct(f.share_at_risk_affected), fmt(f.improvability, 2), f.improvability_source, fmt(f.priority, 3)]),
     },
   };
   for (const [model, imp] of Object.entries(doc.importance)) {
@@ -134,14 +168,24 @@ function tables(doc: ReportDocument): Record<string, Table> {
   }
   if (doc.economics !== null) {
     const e = doc.economics;
-    const group = (rows: typeof e.by_tier): Table => ({ head: ['group', 'customers', 'mean churn probability', 'revenue at risk'], rows: rows.map((r) => [r.group, fmt(r.customers), fmt(r.mean_probability), money(r.revenue_at_risk)]) });
+    const group = (rows: typeof e.by_tier): Table => ({ head: ['group', 'customers', 'mean churn probability', `revenue at risk${cur}`], rows: rows.map((r) => [r.group, fmt(r.customers), fmt(r.mean_probability), money(r.revenue_at_risk)]) });
     t.tiers = group(e.by_tier);
     if (e.by_segment.length > 0) t.segments = group(e.by_segment);
     t.campaign = {
-      head: ['contacted (top N)', 'offer cost', 'success rate', 'revenue at risk reached', 'expected saving', 'cost', 'net'],
+      head: ['contacted (top N)', `offer cost${cur}`, 'success rate', `revenue at risk reached${cur}`, `expected saving${cur}`, `cost${cur}`, `net${cur}`],
       rows: [[fmt(e.campaign.contacted), money(e.campaign.offer_cost), `${Math.round(e.campaign.success_rate * 100)}%`, money(e.campaign.revenue_at_risk), money(e.campaign.expected_saving), money(e.campaign.cost), money(e.campaign.net)]],
     };
-    t.empc = { head: ['model', 'EMPC (profit per customer)', 'share to contact'], rows: Object.entries(doc.comparison).map(([m, v]) => [m, fmt(v.empc, 2), fmt(v.empc_fraction)]) };
+    t.empc = { head: ['model', `EMPC (profit per customer${doc.value.currency === null ? '' : `, ${doc.value.currency}`})`, 'share to contact'], rows: Object.entries(doc.comparison).map(([m, v]) => [m, fmt(v.empc, 2), v.empc_fraction === null ? '–' : pct(v.empc_fraction)]) };
+    const acts = (rows: { actions: { action: string; share: number }[] }): string => rows.actions.map((a) => `${a.action} (${pct(a.share)})`).join('; ') || '–';
+    t['actions-tier'] = { head: ['tier', 'customers', 'suggested actions (share of the tier whose top reasons call for it)'], rows: e.actions.by_tier.map((r) => [r.tier, fmt(r.customers), acts(r)]) };
+    if (e.actions.by_segment.length > 0) t['actions-segment'] = { head: ['segment', 'customers', 'suggested actions (share of the segment)'], rows: e.actions.by_segment.map((r) => [r.segment, fmt(r.customers), acts(r)]) };
+    t['top-customers'] = {
+      head: ['rank', 'customer', 'churn probability', 'tier', `value at risk${cur}`, ...(e.actions.top_customers.some((c) => c.segment !== null) ? ['segment'] : []), 'first reason', 'suggested action', 'second reason', 'suggested action'],
+      rows: e.actions.top_customers.map((c) => [
+        String(c.rank), c.id, fmt(c.churn_probability), c.risk_tier, c.value_at_risk === null ? '–' : money(c.value_at_risk), ...(e.actions.top_customers.some((x) => x.segment !== null) ? [c.segment ?? ''] : []),
+        c.reasons[0]?.sentence ?? '–', c.reasons[0]?.action ?? '–', c.reasons[1]?.sentence ?? '–', c.reasons[1]?.action ?? '–',
+      ]),
+    };
   }
   return t;
 }
@@ -156,6 +200,11 @@ function termSections(doc: ReportDocument, t: Record<string, Table>): { title: s
   });
 }
 
+/** A segment's top reasons, worded as the list words them. */
+function segmentReasons(rs: SegmentReason[]): Table {
+  return { head: ['reason (as the list words it)', 'feature', 'share of high-risk customers'], rows: rs.map((r) => [r.wording, r.driver, pct(r.share)]) };
+}
+
 function htmlTable(t: Table): string {
   return `<table><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
@@ -168,6 +217,8 @@ function mdTable(t: Table): string {
 }
 
 const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[] = [
+  { id: 'reading', title: 'How to read this report', intro: 'One sentence for each number a manager meets below.', tables: ['reading'] },
+  { id: 'actions', title: 'Suggested actions', intro: 'What the scored list suggests doing, by risk tier and segment, and for the customers at the top of the ranking (each customer\'s actions follow from their top reasons).', tables: ['actions-tier', 'actions-segment', 'top-customers'] },
   { id: 'models', title: 'Model comparison', intro: 'Every model on the held-out test split; the champion is the best on the configured metric.', tables: ['comparison'] },
   { id: 'factors', title: 'Factor matrix: what to fix first', intro: 'Drivers ranked by priority = importance × share of high-risk customers for whom it is a top reason × how easily the operator can improve it.', tables: ['factors'] },
   { id: 'economics', title: 'Churn economics', intro: 'Customers and revenue at risk from the scored list, and what a campaign on the top of the list is expected to save.', tables: ['tiers', 'segments', 'campaign', 'empc'] },
@@ -183,7 +234,10 @@ h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bo
 table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.3rem .55rem;text-align:left}
 th{background:#f4f6f8}figure{display:inline-block;margin:.6rem 1rem .6rem 0;vertical-align:top;max-width:520px}
 figcaption{font-size:.85rem;color:#555}.warn{background:#fff4e5;border-left:4px solid #f0a030;padding:.5rem .8rem}
-nav ul{columns:2}.meta{color:#555}`;
+nav ul{columns:2}.meta{color:#555}figure svg{max-width:100%;height:auto}
+@media print{@page{size:A4;margin:14mm}body{margin:0;max-width:none;font-size:10pt}nav{display:none}
+h2{break-after:avoid;margin-top:1.2rem}figure,tr,.warn{break-inside:avoid}table{font-size:8pt;width:100%}
+th,td{padding:.15rem .3rem}a{color:inherit;text-decoration:none}}`;
 
 export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, string>): string {
   const t = tables(doc);
@@ -191,11 +245,11 @@ export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, st
     const tabs = s.tables.filter((k) => t[k] !== undefined).map((k) => htmlTable(t[k])).join('\n');
     const charts = figs.filter((f) => f.section === s.id).map((f) => `<figure id="fig-${f.id}" class="chart">${svgs.get(f.id) ?? ''}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n');
     let extra = '';
-    if (s.id === 'economics' && doc.economics === null) extra = '<p>No scored list was given: run <code>churnscope report --list &lt;retention list&gt;</code> to see revenue at risk and campaign economics.</p>';
+    if ((s.id === 'economics' || s.id === 'actions') && doc.economics === null) extra = '<p>No scored list was given: run <code>churnscope report --list &lt;retention list&gt;</code> to see suggested actions, revenue at risk and campaign economics.</p>';
     if (s.id === 'importance') extra = termSections(doc, t).map((x) => `<h3>${esc(x.title)}</h3><p>${esc(x.note)}</p>${htmlTable(x.table)}`).join('\n');
     if (s.id === 'segments-detail') {
       const segs = Object.entries(doc.economics?.top_reasons_by_segment ?? {});
-      extra = segs.length === 0 ? '<p>No segments in the scored list.</p>' : segs.map(([seg, rs]) => `<h3>${esc(seg)}</h3>${htmlTable({ head: ['driver', 'meaning', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, describeFeature(r.driver), `${Math.round(r.share * 100)}%`]) })}`).join('\n');
+      extra = segs.length === 0 ? '<p>No segments in the scored list.</p>' : segs.map(([seg, rs]) => `<h3>${esc(seg)}</h3>${htmlTable(segmentReasons(rs))}`).join('\n');
     }
     return `<section id="${s.id}"><h2>${esc(s.title)}</h2><p>${esc(s.intro)}</p>${tabs}${extra}${charts}</section>`;
   }).join('\n');
@@ -203,7 +257,7 @@ export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, st
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(doc.title)}</title><style>${CSS}</style></head>
 <body><h1>${esc(doc.title)}</h1>
-<p class="meta">${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${esc(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: <strong>${esc(doc.champion)}</strong> (by ${esc(doc.champion_metric)}).</p>
+<p class="meta">${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${esc(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: <strong>${esc(doc.champion)}</strong> (by ${esc(doc.champion_metric)}). Value: ${esc(doc.value.definition)}.</p>
 ${warnings}
 <nav><strong>Contents</strong><ul>${SECTIONS.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('')}</ul></nav>
 ${sections}
@@ -213,13 +267,13 @@ ${sections}
 
 export function toMarkdown(doc: ReportDocument): string {
   const t = tables(doc);
-  const parts = [`# ${md(doc.title)}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${md(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${md(doc.champion)}** (by ${md(doc.champion_metric)}).`, ''];
+  const parts = [`# ${md(doc.title)}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${md(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${md(doc.champion)}** (by ${md(doc.champion_metric)}). Value: ${md(doc.value.definition)}.`, ''];
   if (doc.warnings.length > 0) parts.push('**Warnings**', '', ...doc.warnings.map((w) => `- ${md(w)}`), '');
   for (const s of SECTIONS) {
     parts.push(`## ${s.title}`, '', s.intro, '');
     for (const k of s.tables) if (t[k] !== undefined) parts.push(mdTable(t[k]), '');
     if (s.id === 'segments-detail') {
-      for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${md(seg)}`, '', mdTable({ head: ['driver', 'share of high-risk customers'], rows: rs.map((r) => [r.driver, `${Math.round(r.share * 100)}%`]) }), '');
+      for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${md(seg)}`, '', mdTable(segmentReasons(rs)), '');
     }
     if (s.id === 'importance') for (const x of termSections(doc, t)) parts.push(`### ${md(x.title)}`, '', md(x.note), '', mdTable(x.table), '');
     if (['importance', 'curves', 'survival'].includes(s.id)) parts.push('Charts: see report.html.', '');

@@ -21,7 +21,8 @@ beforeAll(async () => {
   const config = parseConfig({
     source: 'data/ibm-telco-churn.csv', id: 'customerID', target: { column: 'Churn', churned: 'Yes' }, duration: 'tenure',
     roles: { tenure: 'tenure', revenue: 'MonthlyCharges', contract: 'Contract' }, exclude_from_survival: ['TotalCharges'],
-    model_params: { random_forest: { trees: 30 } },
+    model_params: { random_forest: { trees: 30 } }, split: { test_fraction: 0.2, folds: 3 },
+    retention: { currency: 'EUR', segment_column: 'Contract', improvability: { contract: 0.6 } },
   }, 'churnscope.json');
   const table = addDerivedFeatures(await readCustomerTable(config), config.roles);
   await trainTable(config, table, run);
@@ -35,9 +36,56 @@ describe('the factor matrix', () => {
       a: { permutation: [{ feature: 'tenure', mean: 0.1, sd: 0 }, { feature: 'complaints_3m', mean: 0.05, sd: 0 }, { feature: 'Contract=Two year', mean: 0.03, sd: 0 }, { feature: 'Contract=One year', mean: 0.02, sd: 0 }] },
     });
     expect(ranking.map((r) => [r.driver, r.score])).toEqual([['tenure', 0.5], ['Contract', 0.25], ['complaints_3m', 0.25]]); // ties by name
-    const rows = factorMatrix(ranking, { tenure: 0.9, complaints_3m: 0.6, Contract: 0.5 }, (d) => d);
-    // priority: tenure 1 × 0.9 × 0.1 = 0.09; complaints 0.5 × 0.6 × 0.8 = 0.24; Contract 0.5 × 0.5 × 0.7 = 0.175
+    const mapping = { roles: { contract: 'Contract', tenure: 'tenure' } };
+    const rows = factorMatrix(ranking, { tenure: 0.9, complaints_3m: 0.6, Contract: 0.5 }, (d) => d, {}, mapping);
+    // priority: tenure 1 × 0.9 × 0.1 = 0.09; complaints 0.5 × 0.6 × 0.8 = 0.24; Contract 0.5 × 0.5 × 0.7 (its role's) = 0.175
     expect(rows.map((r) => [r.driver, r.priority])).toEqual([['complaints_3m', 0.24], ['Contract', 0.175], ['tenure', 0.09]]);
+    expect(rows.map((r) => r.improvability_source)).toEqual(['default for complaints', 'default for the role contract', 'default for the role tenure']);
+    // A configured value wins, and the report says so.
+    const configured = factorMatrix(ranking, null, (d) => d, { contract: 0.2 }, mapping);
+    expect(configured.find((r) => r.driver === 'Contract')).toMatchObject({ improvability: 0.2, improvability_source: 'config: retention.improvability.contract', priority: 0.1 }); // 0.5 × 1 (no list) × 0.2
+  });
+});
+
+describe('a report marketing can act on', () => {
+  const doc = (): Record<string, any> => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const md = (): string => readFileSync(join(out, 'report.md'), 'utf8');
+
+  it('states what value is, with its currency, and a plain sentence for each number', () => {
+    expect(doc().value).toEqual({ definition: 'value = 12 × monthly revenue (MonthlyCharges), EUR', currency: 'EUR' });
+    expect(doc().reading.map((r: { term: string }) => r.term)).toEqual(['value', 'AUC', 'lift at 10%', 'EMPC', 'share to contact', 'improvability', 'priority', 'campaign']);
+    expect(md()).toContain('| revenue at risk (EUR) |');
+    expect(md()).toContain('EMPC (profit per customer, EUR)');
+  });
+
+  it('lists tiers high, medium, low, and the suggested actions per tier, per segment and for the top customers', () => {
+    const e = doc().economics;
+    expect(e.by_tier.map((r: { group: string }) => r.group)).toEqual(['high', 'medium', 'low']);
+    expect(e.actions.by_tier.map((r: { tier: string }) => r.tier)).toEqual(['high', 'medium', 'low']);
+    const high = e.actions.by_tier[0].actions.map((a: { action: string }) => a.action);
+    expect(high).toContain('offer a longer contract with a loyalty discount');
+    expect(high).not.toContain('personal retention call');
+    expect(e.actions.by_segment.map((r: { segment: string }) => r.segment)).toEqual(['Month-to-month', 'One year', 'Two year']);
+    expect(e.actions.top_customers).toHaveLength(20);
+    const rows = readFileSync(list, 'utf8').trim().split('\n');
+    const first = rows[1].split(',');
+    expect(e.actions.top_customers[0]).toMatchObject({ rank: 1, id: first[1] });
+    expect(md()).toMatch(/\| 1 \| [0-9A-Z-]+ \| 0\.\d{3} \| high \| [\d,]+ \| Month-to-month \| .+ \| .+ \|/);
+  });
+
+  it('words each segment reason as the list does, and says where improvability came from', () => {
+    const sentences = new Set(readFileSync(list, 'utf8').split('\n').flatMap((line) => line.split(',')));
+    const reasons = Object.values(doc().economics.top_reasons_by_segment).flat() as { wording: string }[];
+    expect(reasons.length).toBeGreaterThan(3);
+    for (const r of reasons) expect(sentences.has(r.wording) || sentences.has(`"${r.wording}"`), r.wording).toBe(true);
+    expect(doc().factors.find((f: { driver: string }) => f.driver === 'Contract')).toMatchObject({ improvability: 0.6, improvability_source: 'config: retention.improvability.contract' });
+    expect(md()).toContain('| improvability from |');
+  });
+
+  it('shows the cross-validated AUC, mean ± sd, beside the test AUC', () => {
+    const ev = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
+    expect(md()).toContain('| model | auc | cv auc (mean ± sd) |');
+    expect(md()).toContain(`| ${ev.models.logistic.auc.toFixed(3)} | ${ev.models.logistic.cv_auc_mean.toFixed(3)} ± ${ev.models.logistic.cv_auc_sd.toFixed(3)} |`);
   });
 });
 
@@ -45,9 +93,9 @@ describe('the report files', () => {
   it('Markdown carries the comparison table with the evaluation numbers', () => {
     const ev = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toContain('| model | auc | pr_auc | lift_at_10 | capture_at_20 | brier | log_loss | empc | c_index | fit_seconds |');
+    expect(md).toContain('| model | auc | cv auc (mean ± sd) | pr_auc | lift_at_10 | capture_at_20 | brier | log_loss | empc | c_index | fit_seconds |');
     const champion = ev.models[ev.champion];
-    expect(md).toContain(`| ${ev.champion} (champion) | ${champion.auc.toFixed(3)} | ${champion.pr_auc.toFixed(3)} |`);
+    expect(md).toContain(`| ${ev.champion} (champion) | ${champion.auc.toFixed(3)} | ${champion.cv_auc_mean.toFixed(3)} ± ${champion.cv_auc_sd.toFixed(3)} | ${champion.pr_auc.toFixed(3)} |`);
     expect(md).toContain('## Factor matrix: what to fix first');
     expect(md).toContain('| 100 | 10 | 30% |');
   });
@@ -102,7 +150,29 @@ browser('the report in headless Chromium', () => {
       }
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
+      // Every text of every chart (titles, ticks, axis titles, legends) lies inside its drawing, whole.
+      const outside = await page.$$eval('figure.chart', (figs) => figs.flatMap((f) => {
+        const svg = f.querySelector('svg');
+        if (svg === null) return [`${f.id}: no drawing`];
+        const frame = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll('text')].flatMap((t) => {
+          const r = t.getBoundingClientRect();
+          const text = t.textContent ?? '';
+          const clipped = r.left < frame.left - 0.5 || r.right > frame.right + 0.5 || r.top < frame.top - 0.5 || r.bottom > frame.bottom + 0.5;
+          return [...(clipped ? [`${f.id}: "${text}" at ${Math.round(r.left - frame.left)}..${Math.round(r.right - frame.left)} of ${Math.round(frame.width)}`] : []), ...(text.endsWith('…') ? [`${f.id}: "${text}" truncated`] : [])];
+        });
+      }));
+      expect(outside).toEqual([]);
       await page.screenshot({ path: join(tmp.dir, 'report.png'), fullPage: false });
+      // Printed (sent as a PDF): the contents list is left out and every chart fits the A4 page's width.
+      await page.emulateMedia({ media: 'print' });
+      await page.setViewportSize({ width: 680, height: 960 }); // A4 less its margins, at 96 dpi
+      // Expressions evaluated in the page (the test's TypeScript has no DOM library).
+      expect(await page.evaluate("getComputedStyle(document.querySelector('nav')).display")).toBe('none');
+      const wide = await page.evaluate("[...document.querySelectorAll('figure.chart svg')].filter((s) => s.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 0.5).length");
+      expect(wide).toBe(0);
+      const pdf = await page.pdf({ format: 'A4' });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     } finally {
       await b.close();
     }
