@@ -12,6 +12,7 @@ import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerReport } from './report.js';
 import { registerScore } from './score.js';
+import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 
 /** The package's version, from its package.json (two folders up from src/cli and dist/cli). */
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerFeatures(program);
   registerReport(program);
+  registerSummary(program);
   registerExport(program);
   for (const command of program.commands) command.showHelpAfterError(`(see churnscope ${command.name()} --help)`);
   return program;

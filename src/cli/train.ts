@@ -13,11 +13,13 @@ export function registerTrain(program: Command): void {
     .action(async (opts: { config: string; out: string; seed?: number }) => {
       const { evaluation } = await trainFromConfigFile(opts.config, opts.out, { seed: opts.seed });
       const lines = Object.entries(evaluation.models).map(
-        ([name, m]) => `  ${name.padEnd(14)} auc ${m.auc.toFixed(3)}  pr_auc ${m.pr_auc.toFixed(3)}  lift@10 ${m.lift_at_10.toFixed(2)}${m.c_index !== undefined ? `  c_index ${m.c_index.toFixed(3)}` : ''}  fit ${m.fit_seconds.toFixed(2)} s`,
+        ([name, m]) => `  ${name.padEnd(14)} ${m.auc === undefined ? 'no test metrics' : `auc ${m.auc.toFixed(3)}  pr_auc ${(m.pr_auc ?? Number.NaN).toFixed(3)}  lift@10 ${(m.lift_at_10 ?? Number.NaN).toFixed(2)}`}${m.c_index !== undefined ? `  c_index ${m.c_index.toFixed(3)}` : ''}  fit ${m.fit_seconds.toFixed(2)} s`,
       );
       for (const w of evaluation.warnings) note(`warning: ${w}`);
-      summary(`trained on ${evaluation.split.train_rows.toLocaleString('en')} rows, tested on ${evaluation.split.test_rows.toLocaleString('en')} (${evaluation.split.kind.replaceAll('_', ' ')})`);
+      summary(evaluation.split.test_rows === 0
+        ? `trained on all ${evaluation.split.train_rows.toLocaleString('en')} rows; no test split (split.test_fraction 0), so no test metrics`
+        : `trained on ${evaluation.split.train_rows.toLocaleString('en')} rows, tested on ${evaluation.split.test_rows.toLocaleString('en')} (${evaluation.split.kind.replaceAll('_', ' ')})`);
       summary(lines.join('\n'));
-      summary(`champion: ${evaluation.champion} (by ${evaluation.champion_metric}); run written to ${opts.out}`);
+      summary(`champion: ${evaluation.champion} (${evaluation.split.test_rows === 0 ? 'the first configured: no test split to choose by' : `by ${evaluation.champion_metric}`}); run written to ${opts.out}`);
     });
 }

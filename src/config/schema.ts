@@ -112,7 +112,7 @@ export const tableConfigObject = z.strictObject({
   survival: survivalSchema.default({ strata: [], entry: 'window_start' }),
   seed: z.number().int().nonnegative().default(42),
   split: z.strictObject({
-    test_fraction: z.number().gt(0).lt(1).default(0.2),
+    test_fraction: z.number().min(0).lt(1).default(0.2), // 0: fit on every row, no test metrics
     folds: z.number().int().min(0).max(20).default(0),
   }).default({ test_fraction: 0.2, folds: 0 }),
   models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'cox']).describe('Models to train; the champion is chosen by champion_metric.'),

@@ -6,6 +6,7 @@
  */
 import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
+import { auc } from '../evaluate/metrics.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
 import { aliasedColumns, treatmentCoding } from './linear-design.js';
 import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
@@ -32,6 +33,7 @@ export interface LogisticState extends ModelState {
   iterations: number;
   log_likelihood: number;
   null_log_likelihood: number; // intercept only, for the likelihood-ratio test
+  concordance: number; // AUC on the training rows
   rows: number;
 }
 
@@ -189,6 +191,15 @@ function newton(z: readonly Float64Array[], y: Uint8Array, beta: Float64Array, p
   return { beta, pass, penalized, iterations: params.maxIter, converged: false };
 }
 
+/** The linear predictor of standardized columns (intercept first in beta). */
+function linearScore(z: readonly Float64Array[], beta: Float64Array): Float64Array {
+  const eta = new Float64Array(z.length === 0 ? 0 : z[0].length).fill(beta[0]);
+  z.forEach((c, j) => {
+    for (let i = 0; i < c.length; i++) eta[i] += beta[j + 1] * c[i];
+  });
+  return eta;
+}
+
 /** Rows and columns `keep` of a q×q matrix. */
 function subMatrix(a: Float64Array, q: number, keep: readonly number[]): Float64Array {
   const m = keep.length;
@@ -286,6 +297,7 @@ export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingDa
     iterations,
     log_likelihood: pass.logLik,
     null_log_likelihood: nullLogLik,
+    concordance: auc(y, linearScore(z, beta)),
     rows: n,
   });
 };

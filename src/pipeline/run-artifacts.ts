@@ -100,7 +100,7 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
   for (const [kind, f] of fitted) {
     const x = takeRows(f.testX, rows);
     importance[kind] = {
-      permutation: permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
+      permutation: rows.length === 0 ? [] : permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
       ...modelImportance(f.model),
     };
     bar.tick();

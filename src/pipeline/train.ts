@@ -48,10 +48,11 @@ function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
     : tableSurvival(t.duration, config.duration, config.target.window_months, config.duration_unit, config.survival.entry));
 }
 
-export interface ModelEvaluation extends BinaryMetrics {
+/** A model's test metrics; none but the fit time when there is no test split (`split.test_fraction: 0`). */
+export interface ModelEvaluation extends Partial<BinaryMetrics> {
   fit_seconds: number;
-  empc: number;
-  empc_fraction: number;
+  empc?: number;
+  empc_fraction?: number;
   c_index?: number;
   cv_auc_mean?: number;
   cv_auc_sd?: number;
@@ -202,20 +203,22 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
     if (alias !== null) warnings.push(alias);
     const testX = selectFeatures(view.score(view.test), model.features);
-    const p = model.predictProba(testX);
-    testScores.set(kind, p);
-    const m = testMetrics(test.y, p, seconds, model);
-    if (test.survival !== undefined && kind === 'cox') {
-      m.c_index = harrellC(test.survival.exit, test.y, p);
+    const m: ModelEvaluation = { fit_seconds: round(seconds, 3) };
+    if (model.backend !== undefined) m.backend = model.backend;
+    if (test.x.rows > 0) {
+      const p = model.predictProba(testX);
+      testScores.set(kind, p);
+      Object.assign(m, testMetrics(test.y, p, seconds, model));
+      if (test.survival !== undefined && kind === 'cox') m.c_index = harrellC(test.survival.exit, test.y, p);
     }
     if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, view, params, seed));
     evaluations[kind] = m;
     fitted.set(kind, { model, features: [...model.features], seconds, testX });
-    progressLine(`${kind}: fitted in ${seconds.toFixed(1)} s, test AUC ${m.auc.toFixed(3)}`);
+    progressLine(`${kind}: fitted in ${seconds.toFixed(1)} s${m.auc === undefined ? '' : `, test AUC ${m.auc.toFixed(3)}`}`);
   }
   if (fitted.size === 0) throw new ConfigError('no model was trained', { key: 'models' });
 
-  const blend = blendCandidate(fitted, Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, numericMetrics(v)])), cfg.champion_metric);
+  const blend = test.x.rows === 0 ? null : blendCandidate(fitted, Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, numericMetrics(v)])), cfg.champion_metric);
   if (blend !== null) {
     const testX = selectFeatures(test.x, blend.model.features);
     const p = blend.model.predictProba(testX);
@@ -225,10 +228,14 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     fitted.set('blend', { model: blend.model, features: [...blend.model.features], seconds, testX });
   }
 
-  const champion = chooseChampion(
+  // Without a test split nothing can choose: the first configured model is the champion, and the run says so.
+  const champion = test.x.rows === 0 ? [...fitted.keys()][0] : chooseChampion(
     Object.fromEntries(Object.entries(evaluations).map(([k, v]) => [k, numericMetrics(v)])),
     cfg.champion_metric,
   );
+  if (test.x.rows === 0) {
+    warnings.push(`split.test_fraction is 0: every model is fitted on all ${split.train.length.toLocaleString('en')} rows; there are no test metrics, and the champion is the first model configured (${champion})`);
+  }
 
   const evaluation: Evaluation = {
     dataset: { source: table.source, rows: table.rows, churn_rate: round(churnRate(requireTarget(table)), 6), features: train.x.features.length },

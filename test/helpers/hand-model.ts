@@ -54,7 +54,7 @@ export function handLogistic(options: HandModelOptions = {}): SavedModel {
   const state: LogisticState = {
     kind: 'logistic', params: { l2: 0, maxIter: 1, tol: 1 }, features, intercept: 0,
     coef: features.map((_, j) => (j === 0 ? 1 : 0)), se: zeros, se_intercept: 0, mean: zeros, iterations: 1, log_likelihood: 0,
-    design: { references: [], aliased: [] }, null_log_likelihood: 0, rows: 100,
+    design: { references: [], aliased: [] }, null_log_likelihood: 0, concordance: 0.5, rows: 100,
   };
   return savedModel('logistic', features, state, options, null);
 }

@@ -14,7 +14,7 @@ const features = ['charges', 'complaints_1m', 'plan=basic', 'plan=premium'];
 const state: LogisticState = {
   kind: 'logistic', params: { l2: 1, maxIter: 100, tol: 1e-8 }, features, intercept: -1, coef: [0.02, 0.5, -0.5, 1],
   se: [0, 0, 0, 0], se_intercept: 0, mean: [50, 0.2, 0.5, 0.3], iterations: 0, log_likelihood: 0,
-  design: { references: [], aliased: [] }, null_log_likelihood: 0, rows: 0,
+  design: { references: [], aliased: [] }, null_log_likelihood: 0, concordance: 0.5, rows: 0,
 };
 
 export const HAND_MODEL: SavedModel = {
