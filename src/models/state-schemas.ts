@@ -51,6 +51,7 @@ export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   iterations: count,
   log_likelihood: measured,
   null_log_likelihood: measured.default(Number.NaN),
+  concordance: measured.default(Number.NaN),
   rows: count.default(0),
 }).superRefine((s, ctx) => sameLength(ctx, s, s.features.length, ['coef', 'se', 'mean'], 'features'));
 
