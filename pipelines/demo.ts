@@ -59,7 +59,7 @@ const lines = [
   `  operator     ${customers.toLocaleString('en')} customers x ${months} months (seed ${seed}), generated in ${generateSeconds} s`,
   `  training     ${evaluation.split.train_rows.toLocaleString('en')} labelled customer-months, out-of-time test on ${evaluation.split.test_rows.toLocaleString('en')} (churn rate ${(evaluation.dataset.churn_rate * 100).toFixed(1)}%), ${trainSeconds} s`,
   ...Object.entries(evaluation.models).map(([name, m]) =>
-    `  ${name.padEnd(13)} AUC ${(m.auc ?? Number.NaN).toFixed(3)}  lift@10% ${(m.lift_at_10 ?? Number.NaN).toFixed(2)}  capture@20% ${((m.capture_at_20 ?? Number.NaN) * 100).toFixed(0)}%${m.c_index !== undefined ? `  C-index ${m.c_index.toFixed(3)}` : ''}`),
+    `  ${name.padEnd(13)} AUC ${m.auc.toFixed(3)}  lift@10% ${m.lift_at_10.toFixed(2)}  capture@20% ${(m.capture_at_20 * 100).toFixed(0)}%${m.c_index !== undefined ? `  C-index ${m.c_index.toFixed(3)}` : ''}`),
   `  champion     ${evaluation.champion}`,
   `  scoring      ${scored.rows.scored.toLocaleString('en')} of ${snapshot.rows.toLocaleString('en')} active customers at ${snapshot.month}, ${scoreSeconds} s; drift: largest PSI ${scored.drift.max_psi ?? 'not checked'} (limit ${scored.drift.limit})`,
   '',

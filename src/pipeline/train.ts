@@ -48,11 +48,11 @@ function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
     : tableSurvival(t.duration, config.duration, config.target.window_months, config.duration_unit, config.survival.entry));
 }
 
-/** A model's test metrics; none but the fit time when there is no test split (`split.test_fraction: 0`). */
-export interface ModelEvaluation extends Partial<BinaryMetrics> {
+/** A model's test metrics (NaN, null in evaluation.json, when there is no test split: `split.test_fraction: 0`). */
+export interface ModelEvaluation extends BinaryMetrics {
   fit_seconds: number;
-  empc?: number;
-  empc_fraction?: number;
+  empc: number;
+  empc_fraction: number;
   c_index?: number;
   cv_auc_mean?: number;
   cv_auc_sd?: number;
@@ -203,18 +203,17 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
     if (alias !== null) warnings.push(alias);
     const testX = selectFeatures(view.score(view.test), model.features);
-    const m: ModelEvaluation = { fit_seconds: round(seconds, 3) };
-    if (model.backend !== undefined) m.backend = model.backend;
+    let m = testMetrics(new Uint8Array(), new Float64Array(), seconds, model); // no test rows: NaN
     if (test.x.rows > 0) {
       const p = model.predictProba(testX);
       testScores.set(kind, p);
-      Object.assign(m, testMetrics(test.y, p, seconds, model));
+      m = testMetrics(test.y, p, seconds, model);
       if (test.survival !== undefined && kind === 'cox') m.c_index = harrellC(test.survival.exit, test.y, p);
     }
     if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, view, params, seed));
     evaluations[kind] = m;
     fitted.set(kind, { model, features: [...model.features], seconds, testX });
-    progressLine(`${kind}: fitted in ${seconds.toFixed(1)} s${m.auc === undefined ? '' : `, test AUC ${m.auc.toFixed(3)}`}`);
+    progressLine(`${kind}: fitted in ${seconds.toFixed(1)} s${Number.isNaN(m.auc) ? '' : `, test AUC ${m.auc.toFixed(3)}`}`);
   }
   if (fitted.size === 0) throw new ConfigError('no model was trained', { key: 'models' });
 
