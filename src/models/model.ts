@@ -41,6 +41,8 @@ export interface ChurnModel {
   linearDesign?(): LinearDesignNotes;
   /** Survival models: P(churn within h months after each row's window start), per horizon. */
   churnWithin?(x: FeatureMatrix, horizonMonths: readonly number[]): Float64Array[];
+  /** Survival models: S(t | x) from joining, per row, for each time (duration units). */
+  survival?(x: FeatureMatrix, times: readonly number[]): Float64Array[];
   /** Survival models: rows whose window of `months` reaches past the longest tenure seen in training. */
   beyondFollowUp?(x: FeatureMatrix, months: number): number;
   toJSON(): ModelState;

@@ -14,6 +14,7 @@ import { toStableJson, writeFileAtomic } from '../io/atomic.js';
 import { kaplanMeier } from '../models/kaplan-meier.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { Rng } from '../rng.js';
+import type { SurvivalCurves } from '../evaluate/survival-evaluation.js';
 import type { PreparedData } from './train.js';
 import { progress } from '../io/progress.js';
 
@@ -27,6 +28,7 @@ export interface RunArtifactsInput {
   prepared: PreparedData;
   fitted: Map<ModelKind, FittedModel>;
   testScores: Map<ModelKind, Float64Array>;
+  survivalCurves: Map<ModelKind, SurvivalCurves>;
   excluded: Set<string>;
   seed: number;
 }
@@ -85,6 +87,7 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
       gains: gainsCurve(y, p),
       lift: liftCurve(y, p),
       calibration: calibrationTable(y, p, 10),
+      ...input.survivalCurves.get(kind),
     };
   }
   curves.kaplan_meier = kaplanMeierGroups(prepared.table, input.config);

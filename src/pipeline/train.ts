@@ -13,6 +13,7 @@ import { binaryMetrics, auc, type BinaryMetrics } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
 import { empc } from '../evaluate/empc.js';
 import { harrellC } from '../evaluate/concordance.js';
+import { evaluateSurvival, type SurvivalCurves } from '../evaluate/survival-evaluation.js';
 import { parseSequenceColumn } from '../features/panel/sequence.js';
 import { ConfigError } from '../errors.js';
 import type { CustomerTable } from '../ingest/table.js';
@@ -54,6 +55,14 @@ export interface ModelEvaluation extends BinaryMetrics {
   empc: number;
   empc_fraction: number;
   c_index?: number;
+  // Survival models (src/evaluate/survival-evaluation.ts):
+  uno_c?: number;
+  td_auc_3m?: number;
+  td_auc_6m?: number;
+  td_auc_12m?: number;
+  ibs?: number;
+  ibs_kaplan_meier?: number;
+  ibs_months?: number;
   cv_auc_mean?: number;
   cv_auc_sd?: number;
   backend?: string; // the compute backend (the sequence model's TensorFlow.js backend)
@@ -184,6 +193,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const fitted = new Map<ModelKind, FittedModel>();
   const evaluations: Record<string, ModelEvaluation> = {};
   const testScores = new Map<ModelKind, Float64Array>();
+  const survivalCurves = new Map<ModelKind, SurvivalCurves>();
   for (const kind of kinds) {
     if (kind === 'cox' && (train.survival === undefined || test.survival === undefined)) {
       warnings.push('cox skipped: the config declares no duration column');
@@ -209,6 +219,12 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       testScores.set(kind, p);
       m = testMetrics(test.y, p, seconds, model);
       if (test.survival !== undefined && kind === 'cox') m.c_index = harrellC(test.survival.exit, test.y, p);
+      if (model.survival !== undefined && view.fit.survival !== undefined && view.test.survival !== undefined) {
+        const curve = model.survival.bind(model);
+        const s = evaluateSurvival(curve, testX, p, { train: view.fit.y, test: view.test.y }, { train: view.fit.survival, test: view.test.survival });
+        Object.assign(m, s.metrics);
+        survivalCurves.set(kind, s.curves);
+      }
     }
     if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, view, params, seed));
     evaluations[kind] = m;
@@ -283,7 +299,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const championModel = saved.get(champion as ModelKind);
     if (championModel !== undefined) await writeFileAtomic(join(dir, 'models', 'champion.json'), toCompactJson(championModel));
     await writeFileAtomic(join(dir, 'evaluation.json'), toStableJson(evaluation));
-    await buildRunArtifacts(dir, { config: cfg, prepared, fitted, testScores, excluded, seed });
+    await buildRunArtifacts(dir, { config: cfg, prepared, fitted, testScores, survivalCurves, excluded, seed });
   });
   return { evaluation, outDir };
 }
