@@ -129,7 +129,8 @@ export function prepareTraining(config: TableConfig, table: CustomerTable, survi
   const split = table.period !== undefined
     ? outOfTimeSplit(table.period, latestPeriod(table.period))
     : stratifiedSplit(y, config.split.test_fraction, config.seed);
-  checkSplit(split, y, table.source);
+  // split.test_fraction 0 asks for no test: every row trains (panels always test out of time).
+  checkSplit(split, y, table.source, table.period !== undefined || config.split.test_fraction > 0);
   const trainTable = takeTableRows(table, split.train);
   const testTable = takeTableRows(table, split.test);
   const encoder = fitEncoder(trainTable, { maxLevels: config.max_levels, roles: config.roles, role_sums: config.role_sums, tenure_unit: tenureUnitOf(config), warnings: table.warnings });
