@@ -47,9 +47,8 @@ t = performance.now();
 const features = join(out, 'features-latest.parquet');
 const snapshot = await writePanelFeatures(configPath, undefined, features);
 const list = join(out, 'retention-list.csv');
-// The monthly batch job, drift check included. Until the training months' windows are full
-// (the next change), the latest month is past the drift limit: allowed here and recorded.
-const scored = await runScoringJob({ model: join(run, 'models', 'champion.json'), input: features, out: list, allowDrift: true });
+// The monthly batch job, drift check on: the latest month is scored only if it has not drifted from the training months.
+const scored = await runScoringJob({ model: join(run, 'models', 'champion.json'), input: features, out: list });
 const scoreSeconds = seconds(t);
 const report = await writeDemoReport(run, join(out, 'report'), list);
 

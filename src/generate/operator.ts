@@ -195,13 +195,14 @@ function simulateCustomer(i: number, seed: number, first: number, last: number, 
     deactivation = null;
     reason = null;
   }
-  const contract = renewedEnd === null ? '' : monthStart(renewedEnd);
+  // The current contract, as a CRM holds it: its start and end.
+  const contract = renewedEnd === null ? ',' : `${monthStart(renewedEnd - contractTerm)},${monthStart(renewedEnd)}`;
   const deact = deactivation === null ? '' : dayIn(deactivation, 1 + rng.int(10));
   out.customers.push(`${id},${dayIn(activation, 1 + rng.int(28))},${segment},${plan},${contract},${deact},${reason ?? ''}`);
 }
 
 const HEADERS = {
-  customers: 'customer_id,activation_date,segment,plan,contract_end_date,deactivation_date,deactivation_reason',
+  customers: 'customer_id,activation_date,segment,plan,contract_start_date,contract_end_date,deactivation_date,deactivation_reason',
   usage: 'customer_id,month,out_calls,in_calls,out_minutes,in_minutes,distinct_called,sms,data_mb,revenue,dropped_calls',
   complaints: 'customer_id,opened_at,category,resolved_at',
   cdr: 'caller,callee,started_at,seconds',

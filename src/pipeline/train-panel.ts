@@ -8,6 +8,7 @@ import type { TableConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { addDerivedFeatures, derivableFeatures } from '../features/derived.js';
 import { pruneDerived } from '../features/prune-derived.js';
+import { historyMonths } from '../features/panel/families.js';
 import { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from '../features/panel/snapshot.js';
 import { monthIndex, monthName } from '../generate/months.js';
 import { openPanel, type Panel } from '../ingest/panel/open-panel.js';
@@ -31,19 +32,39 @@ export function panelTableConfig(config: PanelConfig): TableConfig {
   };
 }
 
-/** Test month: configured, or the last one whose outcome window the data covers. */
-export function panelMonths(config: PanelConfig, panel: Panel): { train: string[]; test: string } {
+/**
+ * The reference months: test, configured or the last one whose outcome window the data covers;
+ * training, up to `train_months` before it. Every one needs its whole look-back inside the data
+ * (historyMonths: the usage window, the complaints' months), as it needs its whole outcome window:
+ * a month near the start of the data would see fewer months of usage and complaints than the
+ * month scored later, and its features (months observed, trends, months since a complaint) would
+ * differ for that alone. Fewer full months than asked for are used with a warning; with none, the
+ * latest months are used anyway, warned as cut short (the drift check will likely refuse to score
+ * a month with its whole history against them).
+ */
+export function panelMonths(config: PanelConfig, panel: Panel): { train: string[]; test: string; warnings: string[] } {
   const last = monthIndex(panel.lastMonth);
   const first = monthIndex(panel.firstMonth);
+  const history = historyMonths(config.window);
+  const earliest = first + history - 1;
   const test = config.test_month !== undefined ? monthIndex(config.test_month) : last - config.gap - config.outcome_months;
   // A training month's outcome window must close before the test month: no label from the test's future.
   const latestTrain = test - config.gap - config.outcome_months;
-  const train: string[] = [];
-  for (let t = latestTrain; t > latestTrain - config.train_months && t >= first; t--) train.unshift(monthName(t));
-  if (train.length === 0) {
+  const months = (from: number): string[] => {
+    const out: string[] = [];
+    for (let t = latestTrain; t > latestTrain - config.train_months && t >= from; t--) out.unshift(monthName(t));
+    return out;
+  };
+  const full = months(earliest);
+  if (full.length > 0 && full.length === months(first).length) return { train: full, test: monthName(test), warnings: [] };
+  if (full.length > 0) {
+    return { train: full, test: monthName(test), warnings: [`trained on ${full.length} reference month${full.length === 1 ? '' : 's'} (${full.join(', ')}), not train_months ${config.train_months}: earlier months lack their ${history} months of history in the data, which starts ${panel.firstMonth}`] };
+  }
+  const cut = months(first);
+  if (cut.length === 0) {
     throw new ConfigError(`the data (${panel.firstMonth} to ${panel.lastMonth}) is too short to train before the test month ${monthName(test)} with gap ${config.gap} and outcome window ${config.outcome_months}`, { key: 'test_month' });
   }
-  return { train, test: monthName(test) };
+  return { train: cut, test: monthName(test), warnings: [`no reference month before the test month has its ${history} months of history in the data (${panel.firstMonth} to ${panel.lastMonth}): trained on ${cut.join(', ')}, whose usage and complaint features are cut short by the start of the data; expect the drift check to flag months scored with their whole history`] };
 }
 
 export interface PanelTraining {
@@ -64,7 +85,7 @@ export async function panelTrainingTable(config: PanelConfig, panel: Panel): Pro
   }
   bar.stop();
   const table = pruneDerived(addDerivedFeatures(stackSnapshots(snapshots), PANEL_ROLES), derivableFeatures(PANEL_ROLES));
-  table.warnings.push(...panel.warnings);
+  table.warnings.push(...panel.warnings, ...months.warnings);
   if (config.split_kind === 'stratified') table.period = undefined;
   return { table, counts: snapshots.map((s) => s.counts), months };
 }

@@ -1,7 +1,7 @@
 /**
  * Panel features on a hand-made operator whose dates sit exactly on every boundary: who is active
  * at T, contract ends, the usage observation window (first month in, the month before out, the
- * month after T out), the prior-3-month means, and the complaint windows of 1, 3, 6 and 12 months.
+ * month after T out), the prior-3-month means, and the complaint windows of 1, 3 and 6 months.
  * Reference month T = 2025-06 (T starts 2025-06-01, ends before 2025-07-01).
  */
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ const complaints: HandComplaint[] = [
   { id: 'stay', opened: '2025-03-31', category: 'price' },
   { id: 'stay', opened: '2025-01-01', category: 'billing', resolved: '2025-02-01' }, // first day of the 6 months
   { id: 'stay', opened: '2024-12-31', category: 'coverage', resolved: '2025-01-10' },
-  { id: 'stay', opened: '2024-07-01', category: 'service' }, // first day of the 12 months read
+  { id: 'stay', opened: '2024-07-01', category: 'service' }, // open, but before the 6 months read: not read
   { id: 'stay', opened: '2024-06-30', category: 'price' }, // before them: not read
   { id: 'stay', opened: '2025-07-01', category: 'billing' }, // after T: not read
   { id: 'old_complaint', opened: '2024-12-31', category: 'billing' },
@@ -63,6 +63,21 @@ describe('account features', () => {
     expect([v('contract_ended', 'months_to_contract_end'), v('contract_ended', 'has_contract')]).toEqual([Number.NaN, 0]);
     expect([v('old_complaint', 'months_to_contract_end'), v('old_complaint', 'has_contract')]).toEqual([Number.NaN, 0]);
     expect([v('stay', 'segment'), v('stay', 'plan')]).toEqual(['consumer', 'basic']);
+  });
+});
+
+describe('the contract in force at T', () => {
+  it('steps the current contract back a term at a time to the one running at T; without a start date, the current end', async () => {
+    const contracts = writePanel([
+      { id: 'renewed_12', activation: '2023-09-01', contractStart: '2025-09-01', contractEnd: '2026-09-01' }, // at T: the one ending 2025-09-01
+      { id: 'renewed_24', activation: '2022-01-15', contractStart: '2026-01-15', contractEnd: '2028-01-15' }, // at T: the one ending 2026-01-15
+      { id: 'current', activation: '2024-03-01', contractStart: '2025-03-01', contractEnd: '2026-03-01' }, // T inside it
+      { id: 'starts_at_T', activation: '2024-06-01', contractStart: '2025-06-01', contractEnd: '2026-06-01' }, // at T the last one ends
+      { id: 'no_start', activation: '2023-09-01', contractEnd: '2026-09-01' },
+    ], ['renewed_12', 'renewed_24', 'current', 'starts_at_T', 'no_start'].flatMap(usageOf));
+    const { table } = await snapshotOf(contracts, '2025-06', { window: 3 });
+    const v = (id: string): unknown[] => [valueOf(table, id, 'months_to_contract_end'), valueOf(table, id, 'has_contract')];
+    expect(['renewed_12', 'renewed_24', 'current', 'starts_at_T', 'no_start'].map(v)).toEqual([[3, 1], [7, 1], [9, 1], [0, 1], [15, 1]]);
   });
 });
 
@@ -110,18 +125,18 @@ describe('usage over the observation window', () => {
 });
 
 describe('complaint windows', () => {
-  it('counts 1, 3 and 6 months back from the end of T, each from its first day, and 12 months at most', async () => {
+  it('counts 1, 3 and 6 months back from the end of T, each from its first day, and 6 months at most', async () => {
     const { table } = await snapshotOf(files, '2025-06', { window: 3 });
     const v = (id: string, f: string): unknown => valueOf(table, id, f);
     expect([v('stay', 'complaints_1m'), v('stay', 'complaints_3m'), v('stay', 'complaints_6m')]).toEqual([1, 3, 5]);
     expect(['billing', 'coverage', 'service', 'price'].map((c) => v('stay', `complaints_${c}_6m`))).toEqual([2, 1, 1, 1]);
-    // Open at the end of T: opened 06-01, 05-31 (resolved 07-01), 03-31 and 2024-07-01.
-    expect(v('stay', 'unresolved_complaints')).toBe(4);
+    // Open at the end of T, of those opened in the 6 months: 06-01, 05-31 (resolved 07-01) and 03-31.
+    expect(v('stay', 'unresolved_complaints')).toBe(3);
     expect(v('stay', 'months_since_complaint')).toBe(0);
-    expect([v('old_complaint', 'complaints_6m'), v('old_complaint', 'complaints_billing_6m'), v('old_complaint', 'unresolved_complaints'), v('old_complaint', 'months_since_complaint')]).toEqual([0, 0, 1, 6]);
-    // Outside the 12 months read, and no complaint at all: zero counts, "12 months" since the last.
-    for (const id of ['ancient_complaint', 'new_last_day']) {
-      expect([v(id, 'complaints_1m'), v(id, 'unresolved_complaints'), v(id, 'months_since_complaint')]).toEqual([0, 0, 12]);
+    // Outside the 6 months read (the day before them, or long before), and no complaint at all: zero
+    // counts, "6 months" since the last: a month's features read no further back than its look-back.
+    for (const id of ['old_complaint', 'ancient_complaint', 'new_last_day']) {
+      expect([v(id, 'complaints_6m'), v(id, 'complaints_billing_6m'), v(id, 'unresolved_complaints'), v(id, 'months_since_complaint')]).toEqual([0, 0, 0, 6]);
     }
   });
 

@@ -7,6 +7,7 @@ import { tempDir } from './tmp.js';
 export interface HandCustomer {
   id: string;
   activation: string;
+  contractStart?: string; // the current contract's start
   contractEnd?: string;
   deactivation?: string;
   reason?: string;
@@ -35,8 +36,8 @@ export function writePanel(customers: readonly HandCustomer[], usage: readonly H
   const tmp = tempDir('churnscope-panel-test-');
   return {
     customers: tmp.write('customers.csv', [
-      'customer_id,activation_date,segment,plan,contract_end_date,deactivation_date,deactivation_reason',
-      ...customers.map((c) => [c.id, c.activation, c.segment ?? 'consumer', 'basic', c.contractEnd ?? '', c.deactivation ?? '', c.reason ?? ''].join(',')),
+      'customer_id,activation_date,segment,plan,contract_start_date,contract_end_date,deactivation_date,deactivation_reason',
+      ...customers.map((c) => [c.id, c.activation, c.segment ?? 'consumer', 'basic', c.contractStart ?? '', c.contractEnd ?? '', c.deactivation ?? '', c.reason ?? ''].join(',')),
     ].join('\n')),
     usage: tmp.write('usage.csv', [
       USAGE_HEADER,

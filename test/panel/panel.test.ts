@@ -33,14 +33,15 @@ describe('the generated operator', () => {
   const files = (d: string): PanelFiles => ({ customers: join(d, 'customers.csv'), usage: join(d, 'usage_monthly.csv'), complaints: join(d, 'complaints.csv') });
 
   it('is seeded: the same seed gives the same files, another seed others', async () => {
-    await generatePanel({ customers: 3000, months: 12, seed: 7, out: dir });
-    await generatePanel({ customers: 3000, months: 12, seed: 7, out: join(tmp.dir, 'gen-again') });
+    // 14 months: three reference months with their whole 6-month history before an out-of-time test month.
+    await generatePanel({ customers: 3000, months: 14, seed: 7, out: dir });
+    await generatePanel({ customers: 3000, months: 14, seed: 7, out: join(tmp.dir, 'gen-again') });
     await generatePanel({ customers: 300, months: 12, seed: 8, out: join(tmp.dir, 'gen-other') });
     for (const f of ['customers.csv', 'usage_monthly.csv', 'complaints.csv']) {
       expect(readFileSync(join(tmp.dir, 'gen-again', f), 'utf8')).toBe(readFileSync(join(dir, f), 'utf8'));
     }
     // Customer i depends only on the seed and i: the first 300 customers of a larger run are identical.
-    await generatePanel({ customers: 300, months: 12, seed: 7, out: join(tmp.dir, 'gen-small') });
+    await generatePanel({ customers: 300, months: 14, seed: 7, out: join(tmp.dir, 'gen-small') });
     const small = readFileSync(join(tmp.dir, 'gen-small', 'customers.csv'), 'utf8').trim().split('\n');
     expect(readFileSync(join(dir, 'customers.csv'), 'utf8').split('\n').slice(0, small.length)).toEqual(small);
     expect(readFileSync(join(tmp.dir, 'gen-other', 'customers.csv'), 'utf8')).not.toBe(small.join('\n'));
@@ -51,7 +52,7 @@ describe('the generated operator', () => {
   it('churns at a realistic rate, mostly voluntarily, with some non-payment', () => {
     const rows = readFileSync(join(dir, 'customers.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     const reasons = new Map<string, number>();
-    for (const r of rows) reasons.set(r[6], (reasons.get(r[6]) ?? 0) + 1);
+    for (const r of rows) reasons.set(r[7], (reasons.get(r[7]) ?? 0) + 1);
     const voluntary = (reasons.get('voluntary') ?? 0) + (reasons.get('port_out') ?? 0);
     expect(voluntary / rows.length).toBeGreaterThan(0.12); // yearly voluntary churn in 12-30%
     expect(voluntary / rows.length).toBeLessThan(0.3);
@@ -87,8 +88,8 @@ describe('the generated operator', () => {
     const drivers = JSON.parse(readFileSync(join(dir, 'drivers.json'), 'utf8')).drivers as Record<string, { feature?: string }>;
     const truth = new Set([
       ...Object.values(drivers).flatMap((d) => (d.feature === undefined ? [] : [d.feature])),
-      // the precursors the generator documents, as the snapshot names them
-      'call_ratio', 'call_ratio_change', 'out_calls', 'out_calls_change_3m', 'distinct_called_change_3m', 'traffic_change_3m', 'traffic_slope', 'complaints_6m',
+      // the precursors the generator documents, as the snapshot names them ("total minutes fall": minutes, traffic)
+      'call_ratio', 'call_ratio_change', 'out_calls', 'out_calls_change_3m', 'distinct_called_change_3m', 'minutes', 'traffic_change_3m', 'traffic_slope', 'complaints_6m',
     ]);
     const importance = JSON.parse(readFileSync(join(tmp.dir, 'panel-run', 'importance.json'), 'utf8'));
     const top5 = (importance.random_forest.permutation as { feature: string }[]).slice(0, 5).map((p) => p.feature);
@@ -112,7 +113,7 @@ describe('the generated operator', () => {
     const customers = readFileSync(join(dir, 'customers.csv'), 'utf8').trim().split('\n');
     writeFileSync(join(later, 'customers.csv'), `${customers.map((l, i) => {
       const f = l.split(',');
-      return i > 0 && f[5] > '2025-07-01' ? [...f.slice(0, 5), '2025-11-03', 'fraud'].join(',') : l;
+      return i > 0 && f[6] > '2025-07-01' ? [...f.slice(0, 6), '2025-11-03', 'fraud'].join(',') : l;
     }).join('\n')}\n`);
     const after = await withPanel(files(later), (p) => buildSnapshot(p, '2025-06', { window: 6 }));
     expect(after.table.ids).toEqual(before.table.ids);

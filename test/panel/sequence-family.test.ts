@@ -89,7 +89,7 @@ describe('the sequence family reads no month after T', () => {
     writeFileSync(join(later, 'complaints.csv'), `${[...complaints, ...complaints.slice(1, 100).map((l) => `${l.split(',')[0]},2025-07-15,billing,`)].join('\n')}\n`);
     writeFileSync(join(later, 'customers.csv'), `${lines('customers.csv').map((l, i) => {
       const f = l.split(',');
-      return i > 0 && f[5] > '2025-07-01' ? [...f.slice(0, 5), '2025-09-03', 'fraud'].join(',') : l;
+      return i > 0 && f[6] > '2025-07-01' ? [...f.slice(0, 6), '2025-09-03', 'fraud'].join(',') : l;
     }).join('\n')}\n`);
     const after = await snapshot(files(later), '2025-06', 6);
 

@@ -1,7 +1,9 @@
 /**
  * Feature families over an operator panel, one set-based DuckDB query each, per customer active at
  * reference month T with an observation window of W months. Every query reads only months up to
- * and including T (usage month <= T, complaints opened before the end of T).
+ * and including T (usage month <= T, complaints opened before the end of T), and no further back
+ * than its look-back (W months of usage, COMPLAINT_MONTHS of complaints): a month whose look-back
+ * the data covers gets the same features wherever it sits in the data.
  */
 import type { CatalogueEntry } from '../catalogue.js';
 
@@ -15,17 +17,30 @@ const d = (iso: string): string => `DATE '${iso}'`;
 
 /** Customers active at T: activated before T ends, not deactivated before T ends. */
 export function activeAt(w: Window): string {
-  return `SELECT customer_id, segment, plan, activation_date, contract_end_date FROM customers
+  return `SELECT customer_id, segment, plan, activation_date, contract_start_date, contract_end_date FROM customers
     WHERE activation_date < ${d(w.tEnd)} AND (deactivation_date IS NULL OR deactivation_date >= ${d(w.tEnd)})`;
+}
+
+/**
+ * The end of the contract in force at T. The customers table holds the current contract; at a
+ * month before it began (a training month), its end is years away, and only for customers who
+ * stayed to renew: the end then in force is found by stepping back a term at a time (renewals
+ * for the same term). Without a start date, the current end is all there is.
+ */
+function contractEndAt(w: Window): string {
+  const term = `datediff('month', contract_start_date, contract_end_date)`;
+  const back = `${term} * floor(datediff('month', ${d(w.tStart)}, contract_end_date) / ${term})`;
+  return `CASE WHEN contract_start_date IS NULL OR contract_end_date <= contract_start_date OR contract_end_date < ${d(w.tStart)} THEN contract_end_date
+      ELSE (contract_end_date - to_months(CAST(${back} AS INTEGER)))::DATE END`;
 }
 
 export function accountFamily(w: Window): string {
   return `SELECT customer_id, segment, plan,
       datediff('month', activation_date, ${d(w.tStart)})::DOUBLE AS tenure_months,
-      CASE WHEN contract_end_date IS NULL OR contract_end_date < ${d(w.tStart)} THEN NULL
-           ELSE datediff('month', ${d(w.tStart)}, contract_end_date)::DOUBLE END AS months_to_contract_end,
-      (contract_end_date IS NOT NULL AND contract_end_date >= ${d(w.tStart)})::INTEGER::DOUBLE AS has_contract
-    FROM base`;
+      CASE WHEN contract_end IS NULL OR contract_end < ${d(w.tStart)} THEN NULL
+           ELSE datediff('month', ${d(w.tStart)}, contract_end)::DOUBLE END AS months_to_contract_end,
+      (contract_end IS NOT NULL AND contract_end >= ${d(w.tStart)})::INTEGER::DOUBLE AS has_contract
+    FROM (SELECT *, ${contractEndAt(w)} AS contract_end FROM base)`;
 }
 
 export function usageFamily(w: Window): string {
@@ -59,6 +74,13 @@ export function usageFamily(w: Window): string {
 }
 
 export const COMPLAINT_CATEGORIES = ['billing', 'coverage', 'service', 'price'] as const;
+/** How far back the complaint features look (complaints_6m is the longest). */
+export const COMPLAINT_MONTHS = 6;
+
+/** Months of data a reference month's features read: its usage window, or the complaints' look-back. */
+export function historyMonths(window: number): number {
+  return Math.max(window, COMPLAINT_MONTHS);
+}
 
 export function complaintFamily(w: Window): string {
   const since = (months: number): string => `opened_at >= ${d(w.tEnd)} - INTERVAL ${months} MONTH`;
@@ -70,20 +92,18 @@ export function complaintFamily(w: Window): string {
       ${COMPLAINT_CATEGORIES.map((c) => `count(*) FILTER (WHERE category = '${c}' AND ${since(6)})::DOUBLE AS complaints_${c}_6m`).join(',\n      ')},
       datediff('month', max(opened_at), ${d(w.tStart)})::DOUBLE AS months_since_complaint
     FROM complaints SEMI JOIN base USING (customer_id)
-    WHERE opened_at < ${d(w.tEnd)} AND ${since(12)}
+    WHERE opened_at < ${d(w.tEnd)} AND ${since(COMPLAINT_MONTHS)}
     GROUP BY customer_id`;
 }
 
 /** Zero, not missing, where a customer simply had no complaint. */
 export const ZERO_WHEN_ABSENT = ['complaints_1m', 'complaints_3m', 'complaints_6m', 'unresolved_complaints', ...COMPLAINT_CATEGORIES.map((c) => `complaints_${c}_6m`)];
-/** Months since last complaint when there was none in the last year. */
-export const NO_COMPLAINT_MONTHS = 12;
 
 const entry = (name: string, formula: string, meaning: string, roles: string[] = []): CatalogueEntry => ({ name, formula, meaning, roles, derived: true });
 
 export const PANEL_CATALOGUE: readonly CatalogueEntry[] = [
   entry('tenure_months', 'months from activation to T', 'months on the network'),
-  entry('months_to_contract_end', 'months from T to the contract end date (empty without a contract)', 'months until the contract can be ended without a fee'),
+  entry('months_to_contract_end', 'months from T to the end of the contract in force at T (empty without a contract)', 'months until the contract can be ended without a fee'),
   entry('has_contract', '1 when a contract runs at T', 'whether the customer is under contract'),
   entry('out_calls', 'outgoing calls in month T', 'outgoing calls last month'),
   entry('in_calls', 'incoming calls in month T', 'incoming calls last month'),
@@ -106,9 +126,9 @@ export const PANEL_CATALOGUE: readonly CatalogueEntry[] = [
   entry('complaints_1m', 'complaints opened in month T', 'complaints in the last month'),
   entry('complaints_3m', 'complaints opened in T−2..T', 'complaints in the last 3 months'),
   entry('complaints_6m', 'complaints opened in T−5..T', 'complaints in the last 6 months'),
-  entry('unresolved_complaints', 'complaints opened by T and not resolved by the end of T', 'complaints still unresolved'),
+  entry('unresolved_complaints', `complaints opened in T−${COMPLAINT_MONTHS - 1}..T and not resolved by the end of T`, 'complaints still unresolved'),
   ...COMPLAINT_CATEGORIES.map((c) => entry(`complaints_${c}_6m`, `${c} complaints opened in T−5..T`, `${c} complaints in the last 6 months`)),
-  entry('months_since_complaint', `months from the last complaint to T (${NO_COMPLAINT_MONTHS} when none in a year)`, 'months since the last complaint'),
+  entry('months_since_complaint', `months from the last complaint to T (${COMPLAINT_MONTHS} when none in T−${COMPLAINT_MONTHS - 1}..T)`, 'months since the last complaint'),
   entry('segment', 'as registered', 'customer segment (consumer or key account)'),
   entry('plan', 'as registered', 'tariff plan'),
 ];

@@ -10,7 +10,7 @@ import { dayIn, monthIndex, monthStart, yyyymm } from '../../generate/months.js'
 import type { Panel } from '../../ingest/panel/open-panel.js';
 import type { CustomerTable, RawColumn } from '../../ingest/table.js';
 import { labelQuery, type LabelSpec } from '../../labels/windows.js';
-import { accountFamily, activeAt, complaintFamily, NO_COMPLAINT_MONTHS, usageFamily, ZERO_WHEN_ABSENT, type Window } from './families.js';
+import { accountFamily, activeAt, COMPLAINT_MONTHS, complaintFamily, usageFamily, ZERO_WHEN_ABSENT, type Window } from './families.js';
 import { sequenceFamily } from './sequence.js';
 
 export interface SnapshotOptions {
@@ -86,7 +86,7 @@ export async function buildSnapshot(panel: Panel, month: string, options: Snapsh
     else numbers.set(name, new Float64Array(active));
   }
   // What an absent value means: no usage or complaint is 0, no complaint ever is "long ago", else missing.
-  const fill = (name: string): number => (ZERO_WHEN_ABSENT.includes(name) ? 0 : name === 'months_since_complaint' ? NO_COMPLAINT_MONTHS : Number.NaN);
+  const fill = (name: string): number => (ZERO_WHEN_ABSENT.includes(name) ? 0 : name === 'months_since_complaint' ? COMPLAINT_MONTHS : Number.NaN);
   const typed = names.map((n) => `CAST(${sqlIdent(n)} AS ${isText(n) ? 'VARCHAR' : 'DOUBLE'}) AS ${sqlIdent(n)}`);
   const result = await con.stream(`SELECT ${typed.join(', ')} FROM (${sql}) ORDER BY customer_id`);
   let at = 0;

@@ -92,6 +92,9 @@ export async function openPanel(files: PanelFiles): Promise<Panel> {
     await loadRaw(con, 'raw_customers', cf, ['customer_id', 'activation_date', 'segment', 'plan', 'contract_end_date', 'deactivation_date', 'deactivation_reason']);
     await checkCast(con, 'raw_customers', cf, 'activation_date', 'DATE', false);
     await checkCast(con, 'raw_customers', cf, 'contract_end_date', 'DATE', true);
+    // Optional: the current contract's start, so that a training month reads the contract then in force.
+    const hasStart = (await con.runAndReadAll(`SELECT count(*)::INTEGER FROM (DESCRIBE raw_customers) WHERE column_name = 'contract_start_date'`)).getRowsJS()[0][0] === 1;
+    if (hasStart) await checkCast(con, 'raw_customers', cf, 'contract_start_date', 'DATE', true);
     await checkCast(con, 'raw_customers', cf, 'deactivation_date', 'DATE', true);
     const reasons = DEACTIVATION_REASONS.map(sqlString).join(', ');
     const badReason = (await con.runAndReadAll(
@@ -112,7 +115,8 @@ export async function openPanel(files: PanelFiles): Promise<Panel> {
       throw new InputError(`duplicate customer_id "${String(dupCustomer[0][0])}" at rows ${rows.join(' and ')}`, { file: cf, row: rows[1], column: 'customer_id' });
     }
     await con.run(`CREATE TABLE customers AS SELECT CAST(customer_id AS VARCHAR) AS customer_id, ${cast('activation_date', 'DATE')} AS activation_date,
-      CAST(segment AS VARCHAR) AS segment, CAST(plan AS VARCHAR) AS plan, ${cast('contract_end_date', 'DATE')} AS contract_end_date,
+      CAST(segment AS VARCHAR) AS segment, CAST(plan AS VARCHAR) AS plan,
+      ${hasStart ? cast('contract_start_date', 'DATE') : 'NULL::DATE'} AS contract_start_date, ${cast('contract_end_date', 'DATE')} AS contract_end_date,
       ${cast('deactivation_date', 'DATE')} AS deactivation_date, lower(NULLIF(trim(CAST(deactivation_reason AS VARCHAR)), '')) AS deactivation_reason
       FROM raw_customers`);
     await con.run('DROP TABLE raw_customers'); // checked and typed: the raw text would hold memory for nothing
