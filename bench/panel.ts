@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { printTable } from './table.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -14,11 +15,13 @@ const run = sizes.length > 0 ? sizes : [100_000, 1_000_000];
 const out = 'bench/out';
 mkdirSync(out, { recursive: true });
 
-interface Step { seconds: number; peak_rss_mb: number; rows?: number }
+/** What bench/panel-step.ts prints. */
+const stepSchema = z.object({ seconds: z.number(), peak_rss_mb: z.number(), rows: z.number().optional() });
+type Step = z.output<typeof stepSchema>;
 function step(kind: 'generate' | 'features', customers: number): Step {
   const dir = join(out, `panel-${customers}`);
   const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/panel-step.ts', kind, String(customers), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Step;
+  return stepSchema.parse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'));
 }
 
 const rows: (string | number)[][] = [];

@@ -6,9 +6,10 @@
  *   npm run bench:score -- 200000    other sizes
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sqlString, withDuckDB } from '../src/io/duckdb.js';
+import { readScoreManifest } from '../src/score/manifest.js';
 import { printTable } from './table.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -38,7 +39,7 @@ function timed(args: string[], list?: string): { seconds: number; rssMb: number;
   const started = performance.now();
   execFileSync(process.execPath, ['bin/churnscope.js', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = (performance.now() - started) / 1000;
-  const timings = list === undefined ? null : (JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8')).timings as { peak_rss_mb: number; customers_per_second: number });
+  const timings = list === undefined ? null : readScoreManifest(list).timings;
   return { seconds, rssMb: timings?.peak_rss_mb ?? Number.NaN, jobRate: timings?.customers_per_second ?? Number.NaN };
 }
 
@@ -48,8 +49,7 @@ for (const n of run) {
   for (const model of ['logistic', 'random_forest', 'cox']) {
     const list = join(out, `list-${model}-${n}.parquet`);
     const whole = timed(['score', '--model', join(models, `${model}.json`), '--input', file, '--out', list], list);
-    const manifest = JSON.parse(readFileSync(`${list}.manifest.json`, 'utf8'));
-    const t = manifest.timings;
+    const t = readScoreManifest(list).timings;
     rows.push([model, n, 'whole', whole.jobRate, n / whole.seconds, whole.rssMb, whole.seconds, t.drift_seconds + t.load_seconds, t.score_seconds, t.rank_write_seconds]);
   }
   // Two shards one after the other, then the merge: what two machines would each do.

@@ -11,8 +11,8 @@ export type { CustomerTable, RawColumn } from './ingest/table.js';
 export { findColumn, takeTableRows } from './ingest/table.js';
 export { openPanel, type Panel, type PanelFiles } from './ingest/panel/open-panel.js';
 
-export { addDerivedFeatures, tenureBandOf } from './features/derived.js';
-export { CATALOGUE, catalogueEntry, describeFeature, type CatalogueEntry } from './features/catalogue.js';
+export { addDerivedFeatures } from './features/derived.js';
+export { CATALOGUE, DERIVED, catalogueEntry, describeFeature, tenureBandOf, type CatalogueEntry } from './features/catalogue.js';
 export { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from './features/panel/snapshot.js';
 export { PANEL_CATALOGUE } from './features/panel/families.js';
 
@@ -36,8 +36,11 @@ export { calibrationTable } from './evaluate/calibration.js';
 export { harrellC, concordance } from './evaluate/concordance.js';
 export { empc } from './evaluate/empc.js';
 export { permutationImportance } from './evaluate/permutation.js';
+export { readEvaluation, type Evaluation, type ModelEvaluation } from './evaluate/files/evaluation-file.js';
+export { readCurves, type Curves } from './evaluate/files/curves-file.js';
+export { readImportance, type Importance, type ModelImportance } from './evaluate/files/importance-file.js';
 
-export { trainTable, prepareTraining, type Evaluation, type TrainResult } from './pipeline/train.js';
+export { trainTable, prepareTraining, type TrainResult } from './pipeline/train.js';
 export { trainFromConfigFile } from './pipeline/train-config.js';
 export { panelTrainingTable, trainPanel } from './pipeline/train-panel.js';
 export { writePanelFeatures } from './pipeline/panel-features.js';
@@ -45,7 +48,8 @@ export { loadSavedModel, type LoadedModel } from './models/load-model.js';
 export { modelMatrix } from './score/batch/model-matrix.js';
 export { psi, measureDrift } from './score/drift/drift.js';
 export { checkDrift, type DriftSummary } from './score/drift/drift-check.js';
-export { runScoringJob, type BatchJobOptions, type Manifest, type Shard } from './score/batch-job.js';
+export { runScoringJob, type BatchJobOptions } from './score/batch-job.js';
+export { readScoreManifest, type Manifest, type MergeManifest, type Shard } from './score/manifest.js';
 export { scoreToArrow, type ArrowJobOptions } from './score/score-to-arrow.js';
 export { mergeLists } from './score/list/merge.js';
 export { exportOnnx } from './export/onnx.js';

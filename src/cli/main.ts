@@ -1,5 +1,7 @@
 /**
- * The `churnscope` command line: one subcommand per file in this folder.
+ * The `churnscope` command line: the program built from the subcommands this folder registers
+ * (score.ts registers score and merge; parse.ts holds the option parsers), run with errors mapped
+ * to exit codes and one paragraph on stderr.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -15,14 +15,59 @@ export interface CatalogueEntry {
   derived: boolean;
 }
 
+/** What a derived feature reads: the role columns of a table (NaN where absent), tenure in months. */
+export interface RoleColumns {
+  numbers(role: string): Float64Array;
+  tenureMonths(): Float64Array;
+}
+
+export type DerivedValues = { kind: 'numeric'; values: Float64Array } | { kind: 'text'; values: (string | null)[] };
+
+/** A feature derived from role columns: its one computation, run by training (tables and panels) and by every scoring batch. */
+export interface DerivedEntry extends CatalogueEntry {
+  derived: true;
+  compute(columns: RoleColumns): DerivedValues;
+}
+
+/** a / b, NaN when b is 0 or either is missing (the encoder then imputes the median). */
+function ratio(a: Float64Array, b: Float64Array): DerivedValues {
+  const values = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) values[i] = b[i] !== 0 ? a[i] / b[i] : Number.NaN;
+  return { kind: 'numeric', values };
+}
+
+/** Tenure bands in months: the derived feature, and the groups of the report's Kaplan–Meier curves. */
+export function tenureBandOf(months: number): string | null {
+  if (Number.isNaN(months)) return null;
+  if (months <= 6) return '0-6';
+  if (months <= 12) return '7-12';
+  if (months <= 24) return '13-24';
+  if (months <= 48) return '25-48';
+  return '49+';
+}
+
+const derived = (name: string, formula: string, meaning: string, roles: string[], compute: DerivedEntry['compute']): DerivedEntry => ({ name, formula, meaning, roles, derived: true, compute });
+
+/** The derived features, in the order they are appended to a table. */
+export const DERIVED: readonly DerivedEntry[] = [
+  derived('call_ratio', 'out_calls / in_calls', 'outgoing calls per incoming call; a falling ratio means the customer has stopped initiating calls', ['out_calls', 'in_calls'],
+    (c) => ratio(c.numbers('out_calls'), c.numbers('in_calls'))),
+  derived('minutes_ratio', 'out_minutes / in_minutes', 'outgoing minutes per incoming minute', ['out_minutes', 'in_minutes'],
+    (c) => ratio(c.numbers('out_minutes'), c.numbers('in_minutes'))),
+  derived('traffic_change', 'minutes_change', 'relative change in total traffic against the previous period', ['minutes_change'],
+    (c) => ({ kind: 'numeric', values: Float64Array.from(c.numbers('minutes_change')) })),
+  derived('tenure_band', 'tenure in 0-6, 7-12, 13-24, 25-48, 49+ months', 'how long the customer has been with the operator, in bands', ['tenure'],
+    (c) => ({ kind: 'text', values: Array.from(c.tenureMonths(), tenureBandOf) })),
+  derived('complaints_per_tenure_month', 'complaints / max(tenure in months, 1)', 'complaints per month on the network', ['complaints', 'tenure'], (c) => {
+    const t = c.tenureMonths();
+    return { kind: 'numeric', values: Float64Array.from(c.numbers('complaints'), (v, i) => v / Math.max(t[i], 1)) };
+  }),
+  derived('revenue_per_minute', 'revenue / minutes', 'what each minute of use earns; high values mean the customer pays a lot for little use', ['revenue', 'minutes'],
+    (c) => ratio(c.numbers('revenue'), c.numbers('minutes'))),
+];
+
 const entries: CatalogueEntry[] = [
-  // Derived from roles.
-  { name: 'call_ratio', formula: 'out_calls / in_calls', meaning: 'outgoing calls per incoming call; a falling ratio means the customer has stopped initiating calls', roles: ['out_calls', 'in_calls'], derived: true },
-  { name: 'minutes_ratio', formula: 'out_minutes / in_minutes', meaning: 'outgoing minutes per incoming minute', roles: ['out_minutes', 'in_minutes'], derived: true },
-  { name: 'traffic_change', formula: 'minutes_change, or minutes / (minutes - minutes_change) - 1', meaning: 'relative change in total traffic against the previous period', roles: ['minutes_change'], derived: true },
-  { name: 'tenure_band', formula: 'tenure in 0-6, 7-12, 13-24, 25-48, 49+ months', meaning: 'how long the customer has been with the operator, in bands', roles: ['tenure'], derived: true },
-  { name: 'complaints_per_tenure_month', formula: 'complaints / max(tenure, 1)', meaning: 'complaints per month on the network', roles: ['complaints', 'tenure'], derived: true },
-  { name: 'revenue_per_minute', formula: 'revenue / minutes', meaning: 'what each minute of use earns; high values mean the customer pays a lot for little use', roles: ['revenue', 'minutes'], derived: true },
+  ...DERIVED,
   // Read by role.
   { name: 'tenure', formula: 'as given', meaning: 'months on the network', roles: ['tenure'], derived: false },
   { name: 'revenue', formula: 'as given', meaning: 'revenue per month (ARPU)', roles: ['revenue'], derived: false },

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { withAtomicDir } from '../io/atomic.js';
 import { Rng } from '../rng.js';
-import { dayIn, monthIndex, monthName, monthStart } from './months.js';
+import { dayIn, monthIndex, monthName, monthStart } from '../months.js';
 import { progress } from '../io/progress.js';
 
 export interface GenerateOptions {

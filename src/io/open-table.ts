@@ -11,7 +11,7 @@ import { sqlIdent, sqlString } from './duckdb.js';
 import { duckReader, type InputFile } from './input-file.js';
 import { formatOf } from './table-format.js';
 
-export interface OpenOptions {
+interface OpenOptions {
   /** CSV cells as text (no type sniffing: Yes/No would turn into booleans that never match levels learnt in training). */
   text?: boolean;
   /** CSV: keep unparseable lines in DuckDB's reject_errors table instead of failing. */

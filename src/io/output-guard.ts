@@ -8,19 +8,21 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
+import { z } from 'zod';
 
 /** The marker inside every output folder: what kind of output it is and the files churnscope put there. */
 export const MARKER = '.churnscope-output.json';
 const MARKER_FORMAT = 'churnscope-output';
 
-export type FolderKind = 'run' | 'report' | 'panel';
+const markerSchema = z.object({
+  format: z.literal(MARKER_FORMAT),
+  version: z.literal(1),
+  kind: z.enum(['run', 'report', 'panel']),
+  files: z.array(z.string()), // relative paths, sorted, marker excluded
+});
 
-export interface FolderMarker {
-  format: typeof MARKER_FORMAT;
-  version: 1;
-  kind: FolderKind;
-  files: string[]; // relative paths, sorted, marker excluded
-}
+export type FolderMarker = z.output<typeof markerSchema>;
+export type FolderKind = FolderMarker['kind'];
 
 /** A path a command reads or writes, with what it is for messages ("the training data"). */
 export interface NamedPath {
@@ -49,9 +51,8 @@ export function folderMarker(dir: string, kind: FolderKind): FolderMarker {
 
 function readMarker(dir: string): FolderMarker | null {
   try {
-    const m = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as Partial<FolderMarker>;
-    if (m.format !== MARKER_FORMAT || typeof m.kind !== 'string' || !Array.isArray(m.files)) return null;
-    return m as FolderMarker;
+    const m = markerSchema.safeParse(JSON.parse(readFileSync(join(dir, MARKER), 'utf8')));
+    return m.success ? m.data : null;
   } catch {
     return null;
   }
@@ -148,12 +149,14 @@ export function checkFolderOutput(target: string, kind: FolderKind): void {
 /** Whether an existing file is a previous churnscope output of the kind about to be written. */
 export type Ownership = (existing: string) => boolean;
 
+const manifestFormat = z.object({ format: z.string() });
+
 /** Recognises a file by the churnscope manifest beside it (`<file>.manifest.json`) and that manifest's format. */
 export function ownedByManifest(...formats: string[]): Ownership {
   return (existing) => {
     try {
-      const m = JSON.parse(readFileSync(`${existing}.manifest.json`, 'utf8')) as { format?: unknown };
-      return typeof m.format === 'string' && formats.includes(m.format);
+      const m = manifestFormat.safeParse(JSON.parse(readFileSync(`${existing}.manifest.json`, 'utf8')));
+      return m.success && formats.includes(m.data.format);
     } catch {
       return false;
     }

@@ -19,6 +19,7 @@ import { cholesky, choleskyInverse, choleskySolve, standardization } from './lin
 import { aliasedColumns, centredGram, treatmentCoding } from './linear-design.js';
 import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type LinearDesignNotes, type ModelState } from './model.js';
+import type { GlobalImportance } from '../evaluate/files/importance-file.js';
 
 export interface CoxParams {
   l2: number; // penalty on standardized coefficients
@@ -219,7 +220,7 @@ export class CoxModel implements ChurnModel {
     return ratioRows(this.state.covariates, this.state.coef, this.state.se).map(({ ratio, ...r }) => ({ ...r, hazard_ratio: ratio }));
   }
 
-  globalImportance(): Record<string, unknown> {
+  globalImportance(): GlobalImportance {
     return { hazard_ratios: this.hazardRatios(), reference_levels: this.state.design.references, aliased: this.state.design.aliased };
   }
 

@@ -11,6 +11,7 @@ import { cholesky, choleskyInverse, choleskySolve, standardization } from './lin
 import { aliasedColumns, treatmentCoding } from './linear-design.js';
 import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type LinearDesignNotes, type ModelState } from './model.js';
+import type { GlobalImportance } from '../evaluate/files/importance-file.js';
 
 export interface LogisticParams {
   l2: number; // penalty on standardized coefficients
@@ -80,7 +81,7 @@ export class LogisticModel implements ChurnModel {
     return ratioRows(this.features, this.state.coef, this.state.se).map(({ ratio, ...r }) => ({ ...r, odds_ratio: ratio }));
   }
 
-  globalImportance(): Record<string, unknown> {
+  globalImportance(): GlobalImportance {
     return { odds_ratios: this.oddsRatios(), reference_levels: this.state.design.references, aliased: this.state.design.aliased };
   }
 

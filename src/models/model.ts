@@ -4,6 +4,7 @@
  * the returned model, which predicts on a batch and serialises itself to versioned JSON.
  */
 import { takeRows, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
+import type { GlobalImportance } from '../evaluate/files/importance-file.js';
 import type { Rng } from '../rng.js';
 import type { Aliased, Reference } from './linear-design.js';
 
@@ -45,6 +46,8 @@ export interface ChurnModel {
   survival?(x: FeatureMatrix, times: readonly number[]): Float64Array[];
   /** Survival models: rows whose window of `months` reaches past the longest tenure seen in training. */
   beyondFollowUp?(x: FeatureMatrix, months: number): number;
+  /** The model's own view of its features (forest impurity, odds or hazard ratios), for importance.json. */
+  globalImportance?(): GlobalImportance;
   toJSON(): ModelState;
   /**
    * Reasons coarser than the features, for a model whose features are parts of one thing (the

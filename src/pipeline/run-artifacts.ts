@@ -7,9 +7,12 @@ import type { TableConfig } from '../config/schema.js';
 import { takeRows, type FeatureMatrix } from '../data/matrix.js';
 import { calibrationTable } from '../evaluate/calibration.js';
 import { gainsCurve, liftCurve, prCurve, rocCurve } from '../evaluate/curves.js';
+import { CURVES_FORMAT, CURVES_VERSION, type Curves, type KaplanMeierGroups, type SurvivalCurve } from '../evaluate/files/curves-file.js';
+import { IMPORTANCE_FORMAT, IMPORTANCE_VERSION, type Importance } from '../evaluate/files/importance-file.js';
 import { permutationImportance } from '../evaluate/permutation.js';
-import { tenureBandOf } from '../features/derived.js';
+import { tenureBandOf } from '../features/catalogue.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
+import { unitsPerMonth } from '../labels/survival.js';
 import { toStableJson, writeFileAtomic } from '../io/atomic.js';
 import { kaplanMeier } from '../models/kaplan-meier.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
@@ -33,9 +36,7 @@ export interface RunArtifactsInput {
   seed: number;
 }
 
-interface KmCurve { times: number[]; survival: number[] }
-
-function km(duration: Float64Array, event: Uint8Array, rows: number[]): KmCurve {
+function km(duration: Float64Array, event: Uint8Array, rows: number[]): SurvivalCurve {
   const d = Float64Array.from(rows, (i) => duration[i]);
   const e = Uint8Array.from(rows, (i) => event[i]);
   const fit = kaplanMeier(d, e);
@@ -43,8 +44,8 @@ function km(duration: Float64Array, event: Uint8Array, rows: number[]): KmCurve 
 }
 
 /** Kaplan–Meier curves by tenure band, contract and complaint count, where the data has them. */
-export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Record<string, Record<string, KmCurve>> {
-  const out: Record<string, Record<string, KmCurve>> = {};
+export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): KaplanMeierGroups {
+  const out: KaplanMeierGroups = {};
   if (table.duration === undefined || table.target === undefined) return out;
   const duration = table.duration;
   const event = table.target;
@@ -57,11 +58,12 @@ export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Re
       if (list === undefined) rows.set(level, (list = []));
       list.push(i);
     }
-    const curves: Record<string, KmCurve> = {};
+    const curves: Record<string, SurvivalCurve> = {};
     for (const level of [...rows.keys()].sort()) curves[level] = km(duration, event, rows.get(level) ?? []);
     if (Object.keys(curves).length > 1) out[name] = curves;
   };
-  group('tenure_band', (i) => tenureBandOf(duration[i]));
+  const perMonth = unitsPerMonth(config.duration_unit);
+  group('tenure_band', (i) => tenureBandOf(duration[i] / perMonth));
   const contract = config.roles.contract !== undefined ? findColumn(table, config.roles.contract) : undefined;
   if (contract !== undefined) {
     group('contract', (i) => (contract.kind === 'text' ? contract.values[i] : String(contract.values[i])));
@@ -79,9 +81,9 @@ export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Re
 export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): Promise<void> {
   const { prepared, fitted, testScores, seed } = input;
   const y = prepared.test.y;
-  const curves: Record<string, unknown> = {};
+  const curves: Curves = { format: CURVES_FORMAT, version: CURVES_VERSION, models: {}, kaplan_meier: kaplanMeierGroups(prepared.table, input.config) };
   for (const [kind, p] of testScores) {
-    curves[kind] = {
+    curves.models[kind] = {
       roc: rocCurve(y, p),
       pr: prCurve(y, p),
       gains: gainsCurve(y, p),
@@ -90,7 +92,6 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
       ...input.survivalCurves.get(kind),
     };
   }
-  curves.kaplan_meier = kaplanMeierGroups(prepared.table, input.config);
   await writeFileAtomic(join(dir, 'curves.json'), toStableJson(curves));
 
   // Permutation importance on a seeded subsample of the test split.
@@ -98,22 +99,16 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
   let rows: number[] = Array.from({ length: prepared.test.x.rows }, (_, i) => i);
   if (rows.length > PERMUTATION_ROWS) rows = rng.shuffle(rows).slice(0, PERMUTATION_ROWS).sort((a, b) => a - b);
   const ys = Uint8Array.from(rows, (i) => y[i]);
-  const importance: Record<string, unknown> = {};
+  const importance: Importance = { format: IMPORTANCE_FORMAT, version: IMPORTANCE_VERSION, models: {} };
   const bar = progress('permutation importance', fitted.size, 'models');
   for (const [kind, f] of fitted) {
     const x = takeRows(f.testX, rows);
-    importance[kind] = {
+    importance.models[kind] = {
       permutation: rows.length === 0 ? [] : permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
-      ...modelImportance(f.model),
+      ...f.model.globalImportance?.(),
     };
     bar.tick();
   }
   bar.stop();
   await writeFileAtomic(join(dir, 'importance.json'), toStableJson(importance));
-}
-
-/** The model's own view of importance: impurity, odds ratios or hazard ratios. */
-function modelImportance(model: ChurnModel): Record<string, unknown> {
-  const withGlobal = model as ChurnModel & { globalImportance?: () => Record<string, unknown> };
-  return typeof withGlobal.globalImportance === 'function' ? withGlobal.globalImportance() : {};
 }

@@ -10,7 +10,7 @@ import { addDerivedFeatures, derivableFeatures } from '../features/derived.js';
 import { pruneDerived } from '../features/prune-derived.js';
 import { historyMonths } from '../features/panel/families.js';
 import { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } from '../features/panel/snapshot.js';
-import { monthIndex, monthName } from '../generate/months.js';
+import { monthIndex, monthName } from '../months.js';
 import { openPanel, type Panel } from '../ingest/panel/open-panel.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import { panelSurvival, type SurvivalLabels } from '../labels/survival.js';
@@ -99,7 +99,7 @@ export async function trainPanel(config: PanelConfig, outDir: string, options: T
       if (t.duration === undefined || t.target === undefined || tenure?.kind !== 'numeric') return undefined;
       return panelSurvival(tenure.values, t.duration, t.target, 'tenure_months', config.gap, config.outcome_months, config.survival.entry);
     };
-    const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival, extra: { panel: { months: counts } } });
+    const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival, panel: { months: counts } });
     return { ...result, counts };
   } finally {
     panel.close();

@@ -31,12 +31,13 @@ import { Rng } from '../rng.js';
 import { tenureUnitOf } from '../config/units.js';
 import { NO_VALUE } from '../score/list/ranking.js';
 import { blendCandidate } from './blend-candidate.js';
+import { EVALUATION_FORMAT, EVALUATION_VERSION, type Evaluation, type ModelEvaluation } from '../evaluate/files/evaluation-file.js';
 import { buildRunArtifacts, type FittedModel } from './run-artifacts.js';
 
 export interface TrainOptions {
   seed?: number;
-  /** Extra sections for evaluation.json (e.g. the panel's per-month counts). */
-  extra?: Record<string, unknown>;
+  /** A panel's per-month counts, for evaluation.json. */
+  panel?: Evaluation['panel'];
   /** Survival labels of a labelled table; default: a customer table's (the window ends at the duration). */
   survival?: SurvivalBuilder;
 }
@@ -49,35 +50,7 @@ function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
     : tableSurvival(t.duration, config.duration, config.target.window_months, config.duration_unit, config.survival.entry));
 }
 
-/** A model's test metrics (NaN, null in evaluation.json, when there is no test split: `split.test_fraction: 0`). */
-export interface ModelEvaluation extends BinaryMetrics {
-  fit_seconds: number;
-  empc: number;
-  empc_fraction: number;
-  c_index?: number;
-  // Survival models (src/evaluate/survival-evaluation.ts):
-  uno_c?: number;
-  td_auc_3m?: number;
-  td_auc_6m?: number;
-  td_auc_12m?: number;
-  ibs?: number;
-  ibs_kaplan_meier?: number;
-  ibs_months?: number;
-  cv_auc_mean?: number;
-  cv_auc_sd?: number;
-  backend?: string; // the compute backend (the sequence model's TensorFlow.js backend)
-}
-
-export interface Evaluation {
-  dataset: { source: string; rows: number; churn_rate: number; features: number };
-  split: { kind: Split['kind']; train_rows: number; test_rows: number; test_fraction?: number; test_period?: number };
-  models: Record<string, ModelEvaluation>;
-  champion: string;
-  champion_metric: string;
-  warnings: string[];
-  seed: number;
-  [section: string]: unknown;
-}
+export type { Evaluation, ModelEvaluation };
 
 export interface TrainResult {
   evaluation: Evaluation;
@@ -254,6 +227,8 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   }
 
   const evaluation: Evaluation = {
+    format: EVALUATION_FORMAT,
+    version: EVALUATION_VERSION,
     dataset: { source: table.source, rows: table.rows, churn_rate: round(churnRate(requireTarget(table)), 6), features: train.x.features.length },
     split: {
       kind: split.kind,
@@ -266,7 +241,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     champion_metric: cfg.champion_metric,
     warnings,
     seed,
-    ...options.extra,
+    ...(options.panel === undefined ? {} : { panel: options.panel }),
   };
 
   // Training rows only: the distributions the models learnt from, which scoring compares against.

@@ -102,7 +102,7 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
     split: ev.split,
     champion: ev.champion,
     champion_metric: ev.champion_metric,
-    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries([...METRICS, 'empc_fraction', 'cv_auc_mean', 'cv_auc_sd'].map((k) => [k, typeof v[k] === 'number' ? v[k] : null]))])),
+    comparison: Object.fromEntries(Object.entries(ev.models).map(([m, v]) => [m, Object.fromEntries([...METRICS, 'empc_fraction' as const, 'cv_auc_mean' as const, 'cv_auc_sd' as const].map((k) => [k, v[k] ?? null]))])),
     warnings: ev.warnings,
     consolidated: ranking.map((r) => ({ ...r, meaning: describe(r.driver) })),
     factors: factorMatrix(ranking, eco?.driver_share_high_risk ?? null, describe, input.improvability, { roles: input.roles, role_sums: input.role_sums }),

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { encode, encoderRawColumns, fitEncoder } from '../../src/data/encoder.js';
 import { InputError } from '../../src/errors.js';
-import { addDerivedFeatures, derivableFeatures, derivedInputs, tenureBandOf } from '../../src/features/derived.js';
+import { addDerivedFeatures, derivableFeatures, derivedInputs } from '../../src/features/derived.js';
+import { tenureBandOf } from '../../src/features/catalogue.js';
 import type { CustomerTable, RawColumn } from '../../src/ingest/table.js';
 
 const num = (name: string, values: number[]): RawColumn => ({ name, kind: 'numeric', values: Float64Array.from(values) });

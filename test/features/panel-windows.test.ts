@@ -5,6 +5,8 @@
  * Reference month T = 2025-06 (T starts 2025-06-01, ends before 2025-07-01).
  */
 import { describe, expect, it } from 'vitest';
+import { PANEL_ROLES } from '../../src/config/panel-schema.js';
+import { addDerivedFeatures } from '../../src/features/derived.js';
 import { PANEL_CATALOGUE } from '../../src/features/panel/families.js';
 import { writePanel, snapshotOf, valueOf, type HandComplaint, type HandCustomer, type HandUsage } from '../helpers/panel.js';
 
@@ -89,7 +91,9 @@ describe('usage over the observation window', () => {
     expect([v('out_calls'), v('in_calls'), v('minutes'), v('revenue'), v('distinct_called')]).toEqual([6, 10, 60, 94, 6]);
     expect(v('months_observed')).toBe(3);
     expect(v('data_mb_avg')).toBeCloseTo((16 + 25 + 36) / 3, 12);
-    expect(v('call_ratio')).toBeCloseTo(0.6, 12);
+    // call_ratio is the catalogue's derivation from out_calls and in_calls, as for a customer table.
+    expect(table.columns.some((c) => c.name === 'call_ratio')).toBe(false);
+    expect(valueOf(addDerivedFeatures(table, PANEL_ROLES), 'stay', 'call_ratio')).toBeCloseTo(0.6, 12);
     expect(v('call_ratio_change')).toBeCloseTo(0.6 / (15 / 30) - 1, 12);
     // The prior months present in the window: months 4 and 5 (month 3 is outside it).
     expect(v('out_calls_change_3m')).toBeCloseTo(6 / 4.5 - 1, 12);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChurnscopeError } from '../../src/errors.js';
+import { readImportance } from '../../src/evaluate/files/importance-file.js';
 import { buildSnapshot } from '../../src/features/panel/snapshot.js';
 import { generatePanel } from '../../src/generate/operator.js';
 import { parsePanelConfig } from '../../src/config/any-config.js';
@@ -80,7 +81,7 @@ describe('the generated operator', () => {
   });
 
   it('trains out of time and its importance recovers the true drivers', async () => {
-    const config = parsePanelConfig({ kind: 'panel', tables: files(dir), models: ['random_forest'], model_params: { random_forest: { trees: 60 } } }, join(dir, 'panel.json'));
+    const config = parsePanelConfig({ kind: 'panel', tables: files(dir), models: ['random_forest'], model_params: { random_forest: { trees: 100 } } }, join(dir, 'panel.json'));
     const { evaluation } = await trainPanel(config, join(tmp.dir, 'panel-run'));
     expect(evaluation.split.kind).toBe('out_of_time');
     expect(evaluation.models.random_forest.auc).toBeGreaterThan(0.85);
@@ -91,8 +92,7 @@ describe('the generated operator', () => {
       // the precursors the generator documents, as the snapshot names them ("total minutes fall": minutes, traffic)
       'call_ratio', 'call_ratio_change', 'out_calls', 'out_calls_change_3m', 'distinct_called_change_3m', 'minutes', 'traffic_change_3m', 'traffic_slope', 'complaints_6m',
     ]);
-    const importance = JSON.parse(readFileSync(join(tmp.dir, 'panel-run', 'importance.json'), 'utf8'));
-    const top5 = (importance.random_forest.permutation as { feature: string }[]).slice(0, 5).map((p) => p.feature);
+    const top5 = readImportance(join(tmp.dir, 'panel-run')).models.random_forest.permutation.slice(0, 5).map((p) => p.feature);
     expect(top5.filter((f) => truth.has(f)).length, top5.join(', ')).toBeGreaterThanOrEqual(4);
   });
 

@@ -7,7 +7,7 @@
  * nothing after T: usage up to month T, complaints opened before T ends, and a complaint counts as
  * unresolved at a month's end when it was not resolved by then.
  */
-import { monthStart } from '../../generate/months.js';
+import { monthStart } from '../../months.js';
 import type { CatalogueEntry } from '../catalogue.js';
 
 export interface SequenceChannel {

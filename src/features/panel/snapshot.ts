@@ -6,7 +6,7 @@
 import { InputError } from '../../errors.js';
 import { sqlIdent } from '../../io/duckdb.js';
 import { readDoubles } from '../../io/duckdb-vectors.js';
-import { dayIn, monthIndex, monthStart, yyyymm } from '../../generate/months.js';
+import { dayIn, monthIndex, monthStart, yyyymm } from '../../months.js';
 import type { Panel } from '../../ingest/panel/open-panel.js';
 import type { CustomerTable, RawColumn } from '../../ingest/table.js';
 import { labelQuery, type LabelSpec } from '../../labels/windows.js';

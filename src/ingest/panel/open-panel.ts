@@ -14,7 +14,6 @@ import { withInputFiles, duckMessage } from '../../io/input-file.js';
 import { openTable } from '../../io/open-table.js';
 
 export const DEACTIVATION_REASONS = ['voluntary', 'port_out', 'non_payment', 'fraud'] as const;
-export const VOLUNTARY_REASONS = ['voluntary', 'port_out'] as const;
 
 export interface PanelFiles {
   customers: string;

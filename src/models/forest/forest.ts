@@ -15,6 +15,7 @@ import { progress } from '../../io/progress.js';
 import { growTrees, leafOf, leafOfBinned, TREE_DONE, type GrowJob, type GrownEntry } from './grow.js';
 import type { Tree } from './tree.js';
 import { compileForest, walkForest, type CompiledForest } from './walk.js';
+import type { GlobalImportance } from '../../evaluate/files/importance-file.js';
 
 export interface ForestParams {
   trees: number;
@@ -22,7 +23,7 @@ export interface ForestParams {
   minSamplesLeaf: number;
   maxFeatures: 'sqrt' | number; // features tried per split
   bins: number;
-  workers: number; // 0 = one per core (at most 2 here)
+  workers: number; // threads growing trees; 0 = one per core (at most 8)
 }
 
 export const DEFAULT_FOREST_PARAMS: ForestParams = { trees: 300, maxDepth: 12, minSamplesLeaf: 3, maxFeatures: 'sqrt', bins: 255, workers: 0 };
@@ -71,7 +72,7 @@ export class ForestModel implements ChurnModel {
     return { scale: 'probability', base: this.state.base_rate, contributions, probability };
   }
 
-  globalImportance(): Record<string, unknown> {
+  globalImportance(): GlobalImportance {
     return {
       impurity: this.features
         .map((feature, j) => ({ feature, importance: this.state.impurity_importance[j] }))

@@ -6,6 +6,13 @@ import { catalogueEntry, describeFeature } from '../../features/catalogue.js';
 import type { FeatureMatrix } from '../../data/matrix.js';
 import { keyFor, type RoleMapping } from '../../features/role-keyed.js';
 
+interface Reason {
+  feature: string;
+  contribution: number; // on the model's explanation scale
+  sentence: string;
+  action: string;
+}
+
 const pct = (v: number): string => `${Math.round(Math.abs(v) * 100)}%`;
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;

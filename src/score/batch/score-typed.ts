@@ -15,7 +15,7 @@ import { customerValue } from './value.js';
 
 export const REASONS_PER_CUSTOMER = 3;
 
-export interface TypedScores {
+interface TypedScores {
   x: FeatureMatrix;
   p: Float64Array;
   within?: Scores['within'];

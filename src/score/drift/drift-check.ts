@@ -7,21 +7,16 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DriftError } from '../../errors.js';
 import { note } from '../../io/progress.js';
 import type { LoadedModel } from '../../models/load-model.js';
+import type { DriftSummary } from '../manifest.js';
 import { measureDrift } from './drift.js';
 
+export type { DriftSummary } from '../manifest.js';
+
 /** PSI above this is a moderate shift: worth a warning, not a refusal. */
-export const DRIFT_WARNING = 0.1;
+const DRIFT_WARNING = 0.1;
 
-export interface DriftSummary {
-  checked: boolean; // false when the model file has no reference (format version 1) or the input no rows
-  limit: number;
-  allowed: boolean; // --allow-drift: scoring proceeds past the limit
-  max_psi: number | null;
-  features: { feature: string; psi: number }[]; // by PSI, highest first
-  warnings: string[];
-}
 
-export interface DriftOptions {
+interface DriftOptions {
   file: string; // the input, for messages
   limit?: number; // default: the model's scoring.drift_limit
   allow?: boolean;

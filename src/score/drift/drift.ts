@@ -9,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { sqlDouble, sqlIdent, sqlString } from '../../io/duckdb.js';
 
 /** Floor for an empty bin's share, so ln(a/e) stays finite (the common choice for PSI). */
-export const PSI_EPSILON = 1e-4;
+const PSI_EPSILON = 1e-4;
 
 /**
  * PSI = Σᵢ (aᵢ − eᵢ) · ln(aᵢ / eᵢ), with eᵢ the expected (training) and aᵢ the actual share of bin
@@ -27,7 +27,7 @@ export function psi(expected: Float64Array | readonly number[], actual: Float64A
   return sum;
 }
 
-export interface FeatureDrift {
+interface FeatureDrift {
   feature: string;
   psi: number;
   shares: number[]; // the input's shares, in the reference's bins

@@ -15,8 +15,8 @@ import { formatOf } from '../../io/table-format.js';
 import type { LoadedModel } from '../../models/load-model.js';
 import type { InputLayout } from '../batch/coded-scorer.js';
 import { valueColumn } from '../batch/value.js';
+import type { Rejections, Shard } from '../manifest.js';
 
-export interface Shard { index: number; count: number }
 
 const FORMAT_NAMES = { csv: 'CSV', parquet: 'Parquet', arrow: 'Arrow IPC' } as const;
 
@@ -81,16 +81,7 @@ export function listable(prefix = ''): string {
 }
 
 /** A cell that made its row rejected: text where the model reads a number. */
-export interface RejectedCell { row: number; column: string; value: string }
-
-/** Why rows were rejected (never listed), with the first examples. */
-export interface Rejections {
-  no_id: number;
-  not_a_number: number;
-  examples: RejectedCell[]; // the first few cells that are neither missing nor a number, by row
-}
-
-export interface InputTable {
+interface InputTable {
   read: number; // rows of the input (of this shard)
   rejected: number; // rows without an id or with text in a numeric column
   rejections: Rejections;
@@ -140,8 +131,8 @@ export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel,
 }
 
 /** The first cells of the input, by row, that are text where the model reads a number (rows are 1-based, header excluded, over the whole file). */
-async function badCells(con: DuckDBConnection, columns: readonly string[], missing: readonly string[]): Promise<RejectedCell[]> {
-  const out: RejectedCell[] = [];
+async function badCells(con: DuckDBConnection, columns: readonly string[], missing: readonly string[]): Promise<Rejections['examples']> {
+  const out: Rejections['examples'] = [];
   const numbered = `(SELECT row_number() OVER () AS __row, * FROM src)`;
   for (const c of columns) {
     const rows = (await con.runAndReadAll(`SELECT __row::INTEGER, CAST(${sqlIdent(c)} AS VARCHAR) FROM ${numbered} WHERE ${notANumber(c, 'text', missing)} ORDER BY __row LIMIT ${EXAMPLES}`)).getRowsJS();

@@ -17,12 +17,12 @@ import { listable } from '../input/job-input.js';
 import { tierIndexSql, TIERS, type RankBy, type RiskTier } from './ranking.js';
 
 /** What the list is ranked by, and the tier thresholds, as scoring computed them. */
-export interface ListRanking {
+interface ListRanking {
   rankBy: RankBy;
   tiers: { high: number; medium: number };
 }
 
-export interface ListFilters {
+interface ListFilters {
   segment?: string;
   tier?: RiskTier;
   top?: number;

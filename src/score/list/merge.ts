@@ -6,9 +6,8 @@
  * says. Anything else is refused, naming what differs.
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { z } from 'zod';
 import { InputError, UsageError } from '../../errors.js';
 import { checkWritable, removeStaleTemps, replaceFiles, tempPathFor, toStableJson } from '../../io/atomic.js';
 import { copyTable } from '../../io/copy-table.js';
@@ -17,54 +16,25 @@ import { duckMessage, withInputFiles, type InputFile } from '../../io/input-file
 import { openTable } from '../../io/open-table.js';
 import { checkApart, checkFileOutput, ownsList } from '../../io/output-guard.js';
 import { formatOf } from '../../io/table-format.js';
+import { MERGE_MANIFEST_FORMAT, MERGE_MANIFEST_VERSION, readScoreManifest, type Manifest, type MergeManifest } from '../manifest.js';
 import type { RankBy } from './ranking.js';
 
-/** What merge reads from a shard's manifest. */
-const shardManifestSchema = z.object({
-  format: z.literal('churnscope-score-manifest'),
-  model: z.object({ name: z.string(), kind: z.string(), sha256: z.string() }),
-  input: z.object({ file: z.string(), sha256: z.string() }),
-  shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }).nullable(),
-  rank_by: z.enum(['value_at_risk', 'probability']),
-  filters: z.object({ segment: z.string().nullable(), tier: z.string().nullable(), top: z.number().nullable() }),
-  rows: z.object({ listed: z.number().int().min(0) }),
-});
-type ShardManifest = z.output<typeof shardManifestSchema>;
+export type { MergeManifest } from '../manifest.js';
 
-export interface MergeManifest {
-  format: 'churnscope-merge-manifest';
-  version: 1;
-  model: { name: string; kind: string; sha256: string };
-  input: { file: string; sha256: string };
-  shards: { count: number; lists: { file: string; shard: number; sha256: string; rows: number }[] };
-  rank_by: RankBy;
-  filters: ShardManifest['filters'];
-  rows: { listed: number };
-  output: { file: string; format: string };
-}
-
-function readShardManifest(list: string): ShardManifest {
-  const file = `${list}.manifest.json`;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new InputError(`the list has no readable manifest beside it (${file}): merge checks that the shards belong together from the manifests churnscope score writes`, { file: list });
+/** The manifest `score` wrote beside a shard list: merge checks by it that the shards belong together. */
+function readShardManifest(list: string): Manifest {
+  if (!existsSync(`${list}.manifest.json`)) {
+    throw new InputError(`the list has no readable manifest beside it (${list}.manifest.json): merge checks that the shards belong together from the manifests churnscope score writes`, { file: list });
   }
-  const parsed = shardManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`the list's manifest is not a churnscope score manifest (${issue.path.join('.') || 'format'}: ${issue.message})`, { file });
-  }
-  return parsed.data;
+  return readScoreManifest(list);
 }
 
 const short = (sha: string): string => sha.slice(0, 12);
 
 /** Refuses shards that do not make up one unsharded run, naming what differs. */
-function checkShards(lists: readonly string[], manifests: readonly ShardManifest[]): void {
+function checkShards(lists: readonly string[], manifests: readonly Manifest[]): void {
   const [first] = manifests;
-  const differ = (what: string, show: (m: ShardManifest) => string): void => {
+  const differ = (what: string, show: (m: Manifest) => string): void => {
     const k = manifests.findIndex((m) => show(m) !== show(first));
     if (k >= 0) throw new InputError(`the lists come from different ${what}: ${lists[0]} has ${show(first)}, ${lists[k]} has ${show(manifests[k])}; merge joins shards of one scoring run`, { file: lists[k] });
   };
@@ -121,8 +91,8 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
       await con.run(`CREATE TABLE merged AS SELECT * FROM lists ORDER BY ${key} DESC, id`);
       await copyTable(con, 'merged', 'SELECT (rowid + 1)::INTEGER AS rank, * FROM merged', tmp, format);
       const manifest: MergeManifest = {
-        format: 'churnscope-merge-manifest',
-        version: 1,
+        format: MERGE_MANIFEST_FORMAT,
+        version: MERGE_MANIFEST_VERSION,
         model: manifests[0].model,
         input: manifests[0].input,
         shards: { count: manifests[0].shard?.count ?? 0, lists: await Promise.all(files.map(async (f, k) => ({ file: f.path, shard: manifests[k].shard?.index ?? -1, sha256: await f.sha256(), rows: manifests[k].rows.listed }))) },
@@ -146,7 +116,7 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
  * The view `lists` over every shard (any of CSV, Parquet and Arrow; ids as text, as scored), each
  * checked against its manifest's row count.
  */
-async function readLists(con: DuckDBConnection, files: readonly InputFile[], manifests: readonly ShardManifest[]): Promise<void> {
+async function readLists(con: DuckDBConnection, files: readonly InputFile[], manifests: readonly Manifest[]): Promise<void> {
   const shards = files.map((_, k) => `shard_${k}`);
   for (let k = 0; k < files.length; k++) {
     let n: number;

@@ -1,0 +1,51 @@
+/**
+ * curves.json: what the report draws for every model on the test split (ROC, precision–recall,
+ * gains, lift, calibration; survival models' calibration at 12 months) and the Kaplan–Meier
+ * curves of customer groups. One schema for the writer (training) and the reader (the report).
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile, type JsonFileKind } from '../../io/json-file.js';
+
+const points = z.array(z.object({ x: z.number(), y: z.number() }));
+
+export const modelCurvesSchema = z.object({
+  roc: points,
+  pr: points,
+  gains: points,
+  lift: points,
+  calibration: z.array(z.object({ bin: z.number().int(), lower: z.number(), upper: z.number(), count: z.number().int(), mean_predicted: z.number(), observed: z.number() })),
+  /** Survival models: P(churn by 12 months) per decile against Kaplan–Meier (src/evaluate/survival-evaluation.ts). */
+  calibration_12m: z.array(z.object({ decile: z.number().int(), rows: z.number().int(), mean_predicted: z.number(), observed: z.number() })).optional(),
+});
+
+const survivalCurve = z.object({ times: z.array(z.number()), survival: z.array(z.number()) });
+
+export const CURVES_FORMAT = 'churnscope-curves';
+export const CURVES_VERSION = 1;
+
+export const curvesSchema = z.object({
+  format: z.literal(CURVES_FORMAT),
+  version: z.literal(CURVES_VERSION),
+  models: z.record(z.string(), modelCurvesSchema),
+  /** Group (tenure_band, contract, complaints) -> level -> curve. */
+  kaplan_meier: z.record(z.string(), z.record(z.string(), survivalCurve)),
+});
+
+export type ModelCurves = z.output<typeof modelCurvesSchema>;
+export type SurvivalCurve = z.output<typeof survivalCurve>;
+export type KaplanMeierGroups = Curves['kaplan_meier'];
+export type Curves = z.output<typeof curvesSchema>;
+
+export const CURVES_FILE: JsonFileKind<typeof curvesSchema> = {
+  format: CURVES_FORMAT,
+  versions: [CURVES_VERSION],
+  schema: curvesSchema,
+  what: 'the curves file',
+  remedy: 'It was written by another churnscope or changed by hand: train again (churnscope train) to write it anew.',
+};
+
+/** curves.json of a run directory, validated. */
+export function readCurves(runDir: string): Curves {
+  return readJsonFile(join(runDir, 'curves.json'), CURVES_FILE);
+}

@@ -1,0 +1,52 @@
+/**
+ * importance.json: per model, permutation importance on the test split and the model's own view
+ * (forest impurity and out-of-bag AUC, odds ratios, hazard ratios). The models hand their own
+ * view over as `GlobalImportance`, the section this schema holds; the report reads it back.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile, type JsonFileKind } from '../../io/json-file.js';
+
+/** A linear model's term: coefficient, Wald test and 95% interval of exp(coef). */
+const ratio = { feature: z.string(), coef: z.number(), se: z.number(), z: z.number(), p: z.number(), ci_low: z.number(), ci_high: z.number() };
+
+/** What a model says of its own features (ChurnModel.globalImportance). */
+export const globalImportanceSchema = z.object({
+  impurity: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
+  oob_auc: z.number().nullable().optional(),
+  odds_ratios: z.array(z.object({ ...ratio, odds_ratio: z.number() })).optional(),
+  hazard_ratios: z.array(z.object({ ...ratio, hazard_ratio: z.number() })).optional(),
+  /** Linear models: each text column's reference level (treatment coding) and the terms dropped as collinear. */
+  reference_levels: z.array(z.object({ column: z.string(), level: z.string() })).optional(),
+  aliased: z.array(z.object({ feature: z.string(), with: z.array(z.string()) })).optional(),
+});
+
+export const modelImportanceSchema = globalImportanceSchema.extend({
+  permutation: z.array(z.object({ feature: z.string(), mean: z.number(), sd: z.number() })),
+});
+
+export const IMPORTANCE_FORMAT = 'churnscope-importance';
+export const IMPORTANCE_VERSION = 1;
+
+export const importanceSchema = z.object({
+  format: z.literal(IMPORTANCE_FORMAT),
+  version: z.literal(IMPORTANCE_VERSION),
+  models: z.record(z.string(), modelImportanceSchema),
+});
+
+export type GlobalImportance = z.output<typeof globalImportanceSchema>;
+export type ModelImportance = z.output<typeof modelImportanceSchema>;
+export type Importance = z.output<typeof importanceSchema>;
+
+export const IMPORTANCE_FILE: JsonFileKind<typeof importanceSchema> = {
+  format: IMPORTANCE_FORMAT,
+  versions: [IMPORTANCE_VERSION],
+  schema: importanceSchema,
+  what: 'the importance file',
+  remedy: 'It was written by another churnscope or changed by hand: train again (churnscope train) to write it anew.',
+};
+
+/** importance.json of a run directory, validated. */
+export function readImportance(runDir: string): Importance {
+  return readJsonFile(join(runDir, 'importance.json'), IMPORTANCE_FILE);
+}
