@@ -13,6 +13,7 @@ import { registerFeatures } from './features.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerReport } from './report.js';
+import { registerRun } from './run.js';
 import { registerScore } from './score.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerSummary(program);
   registerExport(program);
+  registerRun(program, buildProgram);
   for (const command of program.commands) command.showHelpAfterError(`(see churnscope ${command.name()} --help)`);
   return program;
 }

@@ -228,6 +228,9 @@ export interface GenerateResult {
   counts: { customers: number; months: number; first_month: string; last_month: string };
 }
 
+/** The panel config generate writes beside the tables. */
+export const PANEL_CONFIG = 'panel.config.json';
+
 /** Limits of a generated panel: beyond them a run would fill the disk or mean a typo. */
 export const GENERATE_LIMITS = { customers: 100_000_000, months: 240 } as const;
 
@@ -253,6 +256,7 @@ export async function generatePanel(options: GenerateOptions): Promise<GenerateR
   const fileName = (name: keyof Buffers): string => `${name === 'usage' ? 'usage_monthly' : name}.csv`;
   const files: Record<string, string> = Object.fromEntries(names.map((name) => [name, join(options.out, fileName(name))]));
   files.drivers = join(options.out, 'drivers.json');
+  files.config = join(options.out, PANEL_CONFIG);
   const counts = { customers: options.customers, months: options.months, first_month: monthName(first), last_month: monthName(last) };
   await withAtomicDir(options.out, 'panel', async (dir) => {
     const streams: Record<string, WriteStream> = {};
@@ -273,6 +277,9 @@ export async function generatePanel(options: GenerateOptions): Promise<GenerateR
     bar.stop();
     for (const name of names) await close(streams[name]);
     await writeFile(join(dir, 'drivers.json'), `${JSON.stringify({ seed: options.seed, ...counts, drivers: TRUE_DRIVERS }, null, 2)}\n`);
+    // The panel config to train on it (tables relative to it), seeded as the panel was.
+    const tables = { customers: fileName('customers'), usage: fileName('usage'), complaints: fileName('complaints') };
+    await writeFile(join(dir, PANEL_CONFIG), `${JSON.stringify({ kind: 'panel', tables, seed: options.seed }, null, 2)}\n`);
   });
   return { files, drivers: TRUE_DRIVERS, counts };
 }

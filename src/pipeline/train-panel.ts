@@ -29,6 +29,10 @@ export function panelTableConfig(config: PanelConfig): TableConfig {
     roles: { ...PANEL_ROLES },
     role_sums: {},
     drop: config.drop,
+    // months_observed is min(tenure + 1, window) for a customer without gaps in usage: a function of
+    // the survival model's duration, which (now that every reference month has its whole window) it
+    // would leak into the Cox model (its information matrix went singular on the 50k demo).
+    exclude_from_survival: [...new Set([...config.exclude_from_survival, 'months_observed'])],
   };
 }
 
