@@ -113,7 +113,7 @@ describe('never deletes what it did not write', () => {
     const panel = at('panel');
     await generatePanel({ customers: 20, months: 3, seed: 1, out: panel });
     const first = tree(panel);
-    expect(Object.keys(first).sort()).toEqual([MARKER, 'complaints.csv', 'customers.csv', 'drivers.json', 'usage_monthly.csv']);
+    expect(Object.keys(first).sort()).toEqual([MARKER, 'complaints.csv', 'customers.csv', 'drivers.json', 'panel.config.json', 'usage_monthly.csv']);
     await generatePanel({ customers: 20, months: 3, seed: 1, out: panel });
     expect(tree(panel)).toEqual(first); // seeded: the same bytes
   });

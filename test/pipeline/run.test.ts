@@ -54,10 +54,7 @@ describe('churnscope run', () => {
     const out = join(tmp.dir, 'killed');
     cpSync(whole, out, { recursive: true });
     for (const f of ['stages/score.json', 'list.csv', 'list.csv.manifest.json']) rmSync(join(out, f));
-    const script = tmp.write('run-me.mts', `import { main } from ${JSON.stringify(resolve('src/cli/main.ts'))};
-process.exitCode = await main(['node', 'churnscope', ...${JSON.stringify(args(out))}]);
-`);
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/cli-main.ts'), ...args(out)], { stdio: 'ignore' });
     // Killed as soon as the score stage's job has started writing (its temporary files exist).
     await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {

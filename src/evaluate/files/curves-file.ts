@@ -3,9 +3,8 @@
  * gains, lift, calibration; survival models' calibration at 12 months) and the Kaplan–Meier
  * curves of customer groups. One schema for the writer (training) and the reader (the report).
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, type JsonFileKind } from '../../io/json-file.js';
+import { runFile } from './run-file.js';
 
 const points = z.array(z.object({ x: z.number(), y: z.number() }));
 
@@ -37,15 +36,7 @@ export type SurvivalCurve = z.output<typeof survivalCurve>;
 export type KaplanMeierGroups = Curves['kaplan_meier'];
 export type Curves = z.output<typeof curvesSchema>;
 
-export const CURVES_FILE: JsonFileKind<typeof curvesSchema> = {
-  format: CURVES_FORMAT,
-  versions: [CURVES_VERSION],
-  schema: curvesSchema,
-  what: 'the curves file',
-  remedy: 'It was written by another churnscope or changed by hand: train again (churnscope train) to write it anew.',
-};
+const FILE = runFile('curves.json', CURVES_FORMAT, CURVES_VERSION, curvesSchema, 'the curves file');
 
 /** curves.json of a run directory, validated. */
-export function readCurves(runDir: string): Curves {
-  return readJsonFile(join(runDir, 'curves.json'), CURVES_FILE);
-}
+export const readCurves = FILE.read;

@@ -3,9 +3,8 @@
  * and the champion. One schema: train writes its type, the report and the pipelines read it back
  * through it.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, type JsonFileKind } from '../../io/json-file.js';
+import { runFile } from './run-file.js';
 
 const count = z.number().int().min(0);
 
@@ -72,15 +71,7 @@ export const evaluationSchema = z.object({
 export type ModelEvaluation = z.output<typeof modelEvaluationSchema>;
 export type Evaluation = z.output<typeof evaluationSchema>;
 
-export const EVALUATION_FILE: JsonFileKind<typeof evaluationSchema> = {
-  format: EVALUATION_FORMAT,
-  versions: [EVALUATION_VERSION],
-  schema: evaluationSchema,
-  what: 'the evaluation file',
-  remedy: 'It was written by another churnscope or changed by hand: train again (churnscope train) to write it anew.',
-};
+const FILE = runFile('evaluation.json', EVALUATION_FORMAT, EVALUATION_VERSION, evaluationSchema, 'the evaluation file');
 
 /** evaluation.json of a run directory, validated. */
-export function readEvaluation(runDir: string): Evaluation {
-  return readJsonFile(join(runDir, 'evaluation.json'), EVALUATION_FILE);
-}
+export const readEvaluation = FILE.read;

@@ -3,9 +3,8 @@
  * (forest impurity and out-of-bag AUC, odds ratios, hazard ratios). The models hand their own
  * view over as `GlobalImportance`, the section this schema holds; the report reads it back.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, type JsonFileKind } from '../../io/json-file.js';
+import { runFile } from './run-file.js';
 
 /** A linear model's term: coefficient, Wald test and 95% interval of exp(coef). */
 const ratio = { feature: z.string(), coef: z.number(), se: z.number(), z: z.number(), p: z.number(), ci_low: z.number(), ci_high: z.number() };
@@ -38,15 +37,7 @@ export type GlobalImportance = z.output<typeof globalImportanceSchema>;
 export type ModelImportance = z.output<typeof modelImportanceSchema>;
 export type Importance = z.output<typeof importanceSchema>;
 
-export const IMPORTANCE_FILE: JsonFileKind<typeof importanceSchema> = {
-  format: IMPORTANCE_FORMAT,
-  versions: [IMPORTANCE_VERSION],
-  schema: importanceSchema,
-  what: 'the importance file',
-  remedy: 'It was written by another churnscope or changed by hand: train again (churnscope train) to write it anew.',
-};
+const FILE = runFile('importance.json', IMPORTANCE_FORMAT, IMPORTANCE_VERSION, importanceSchema, 'the importance file');
 
 /** importance.json of a run directory, validated. */
-export function readImportance(runDir: string): Importance {
-  return readJsonFile(join(runDir, 'importance.json'), IMPORTANCE_FILE);
-}
+export const readImportance = FILE.read;
