@@ -73,7 +73,8 @@ describe('churnscope run', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('[1/2] train: unchanged, skipped');
     expect(resumed.stderr).toMatch(/\[2\/2\] score: done/);
-    for (const f of DETERMINISTIC) expect(readFileSync(join(out, f)), f).toEqual(readFileSync(join(whole, f)));
+    // As text with toBe: toEqual walks a Buffer byte by byte (a minute on these files).
+    for (const f of DETERMINISTIC) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(whole, f), 'utf8'));
     expect(readdirSync(out).filter((f) => f.startsWith('.tmp-'))).toEqual([]); // the killed job's scratch files, cleaned
   });
 
