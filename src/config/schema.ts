@@ -24,7 +24,7 @@ export const rolesSchema = z.strictObject(roleShape, {
 export const TIME_UNITS = ['days', 'weeks', 'months'] as const satisfies readonly DurationUnit[];
 export type TimeUnit = DurationUnit;
 
-const modelNames = z.enum(['logistic', 'random_forest', 'cox', 'sequence']);
+const modelNames = z.enum(['logistic', 'random_forest', 'gradient_boosting', 'cox', 'sequence']);
 
 
 /**
@@ -115,7 +115,7 @@ export const tableConfigObject = z.strictObject({
     test_fraction: z.number().min(0).lt(1).default(0.2), // 0: fit on every row, no test metrics
     folds: z.number().int().min(0).max(20).default(0),
   }).default({ test_fraction: 0.2, folds: 0 }),
-  models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'cox']).describe('Models to train; the champion is chosen by champion_metric.'),
+  models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'gradient_boosting', 'cox']).describe('Models to train; the champion is chosen by champion_metric.'),
   model_params: z.partialRecord(modelNames, z.record(z.string(), z.unknown())).default({}),
   champion_metric: z.enum(['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc']).default('auc'),
   tiers: z.strictObject({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })

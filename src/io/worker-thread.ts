@@ -4,14 +4,14 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
-export function startWorker(module: URL, workerData: unknown): Worker {
-  if (!module.href.endsWith('.ts')) return new Worker(module, { workerData });
+export function startWorker(module: URL, workerData: unknown, transferList: TransferListItem[] = []): Worker {
+  if (!module.href.endsWith('.ts')) return new Worker(module, { workerData, transferList });
   // require.resolve finds the CommonJS build of tsx's API; the ESM one sits beside it.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); })`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, transferList });
 }
 
 /** The sibling module `name` (without extension) of `from`, in the same flavour (.ts or .js). */

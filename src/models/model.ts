@@ -10,7 +10,7 @@ import type { Aliased, Reference } from './linear-design.js';
 
 export interface LinearDesignNotes { references: Reference[]; aliased: Aliased[] }
 
-export type ModelKind = 'logistic' | 'random_forest' | 'cox' | 'sequence' | 'blend';
+export type ModelKind = 'logistic' | 'random_forest' | 'gradient_boosting' | 'cox' | 'sequence' | 'blend';
 
 /** One feature's part in one prediction, on the model's own scale (log-odds, log-hazard, or probability). */
 export interface Contribution {

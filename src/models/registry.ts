@@ -4,6 +4,9 @@
 import type { TrainingData } from '../data/matrix.js';
 import { ModelError } from '../errors.js';
 import type { Rng } from '../rng.js';
+import { BoostingModel, fitBoosting } from './boosting/boosting.js';
+import { boostingParamsSchema } from './boosting/params.js';
+import { parseModelParams } from './params.js';
 import { CoxModel, DEFAULT_COX_PARAMS, fitCox } from './cox.js';
 import { DEFAULT_FOREST_PARAMS, ForestModel, fitForest } from './forest/forest.js';
 import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.js';
@@ -13,7 +16,7 @@ import { fitSequence } from './sequence/fit.js';
 import { SequenceModel } from './sequence/model.js';
 import { DEFAULT_SEQUENCE_PARAMS } from './sequence/params.js';
 
-export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'cox', 'sequence'];
+export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'gradient_boosting', 'cox', 'sequence'];
 
 export function isModelKind(s: string): s is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(s);
@@ -26,6 +29,8 @@ export async function fitModel(kind: ModelKind, data: TrainingData, params: Reco
       return fitLogistic(data, { ...DEFAULT_LOGISTIC_PARAMS, ...params }, rng);
     case 'random_forest':
       return await fitForest(data, { ...DEFAULT_FOREST_PARAMS, ...params }, rng);
+    case 'gradient_boosting':
+      return await fitBoosting(data, parseModelParams(boostingParamsSchema, params, kind), rng);
     case 'cox':
       return fitCox(data, { ...DEFAULT_COX_PARAMS, ...params }, rng);
     case 'sequence':
@@ -42,6 +47,8 @@ export function modelFromState(state: ModelState): ChurnModel {
       return LogisticModel.fromJSON(state);
     case 'random_forest':
       return ForestModel.fromJSON(state);
+    case 'gradient_boosting':
+      return BoostingModel.fromJSON(state);
     case 'cox':
       return CoxModel.fromJSON(state);
     case 'sequence':

@@ -8,8 +8,10 @@ import { checkApart, checkFolderOutput, type NamedPath } from '../io/output-guar
 import { addDerivedFeatures, derivableFeatures } from '../features/derived.js';
 import { pruneDerived } from '../features/prune-derived.js';
 import { readCustomerTable } from '../ingest/read-table.js';
-import { trainPanel } from './train-panel.js';
-import { trainTable, type TrainOptions, type TrainResult } from './train.js';
+import type { TableConfig } from '../config/schema.js';
+import type { CustomerTable } from '../ingest/table.js';
+import { panelSurvivalBuilder, panelTableConfig, readPanelTraining, trainPanel } from './train-panel.js';
+import { prepareTraining, trainTable, type PreparedData, type TrainOptions, type TrainResult } from './train.js';
 
 /** The files a config makes training read, for the output checks. */
 export function configInputs(configPath: string, loaded: AnyConfig): NamedPath[] {
@@ -19,13 +21,26 @@ export function configInputs(configPath: string, loaded: AnyConfig): NamedPath[]
   return [{ path: configPath, what: 'the config' }, ...tables];
 }
 
+/** A customer table as training reads it: derived features added, those that come out constant pruned. */
+async function readTrainingTable(config: TableConfig): Promise<CustomerTable> {
+  return pruneDerived(addDerivedFeatures(await readCustomerTable(config), config.roles, tenureUnitOf(config)), derivableFeatures(config.roles));
+}
+
 export async function trainFromConfigFile(configPath: string, outDir: string, options: TrainOptions = {}): Promise<TrainResult> {
   const loaded = loadAnyConfig(configPath);
   checkApart([{ path: outDir, what: 'the run folder' }], configInputs(configPath, loaded));
   checkFolderOutput(outDir, 'run');
   await checkWritable(outDir);
   if (loaded.kind === 'panel') return trainPanel(loaded.config, outDir, options);
-  const config = loaded.config;
-  const table = pruneDerived(addDerivedFeatures(await readCustomerTable(config), config.roles, tenureUnitOf(config)), derivableFeatures(config.roles));
-  return trainTable(config, table, outDir, options);
+  return trainTable(loaded.config, await readTrainingTable(loaded.config), outDir, options);
+}
+
+/** The config's training and test sides, split and encoded as `train` does (for tuning and benchmarks). */
+export async function prepareFromConfigFile(configPath: string): Promise<PreparedData & { config: TableConfig }> {
+  const loaded = loadAnyConfig(configPath);
+  if (loaded.kind === 'panel') {
+    const config = panelTableConfig(loaded.config);
+    return { config, ...prepareTraining(config, (await readPanelTraining(loaded.config)).table, panelSurvivalBuilder(loaded.config)) };
+  }
+  return { config: loaded.config, ...prepareTraining(loaded.config, await readTrainingTable(loaded.config)) };
 }

@@ -94,18 +94,27 @@ export async function panelTrainingTable(config: PanelConfig, panel: Panel): Pro
   return { table, counts: snapshots.map((s) => s.counts), months };
 }
 
-export async function trainPanel(config: PanelConfig, outDir: string, options: TrainOptions = {}): Promise<TrainResult & { counts: SnapshotCounts[] }> {
+/** A panel's survival labels for a set of its snapshot rows. */
+export function panelSurvivalBuilder(config: PanelConfig): (t: CustomerTable) => SurvivalLabels | undefined {
+  return (t) => {
+    const tenure = findColumn(t, 'tenure_months');
+    if (t.duration === undefined || t.target === undefined || tenure?.kind !== 'numeric') return undefined;
+    return panelSurvival(tenure.values, t.duration, t.target, 'tenure_months', config.gap, config.outcome_months, config.survival.entry);
+  };
+}
+
+/** The panel's stacked snapshots, read with the panel open only as long as it takes. */
+export async function readPanelTraining(config: PanelConfig): Promise<PanelTraining> {
   const panel = await openPanel(config.tables);
   try {
-    const { table, counts } = await panelTrainingTable(config, panel);
-    const survival = (t: CustomerTable): SurvivalLabels | undefined => {
-      const tenure = findColumn(t, 'tenure_months');
-      if (t.duration === undefined || t.target === undefined || tenure?.kind !== 'numeric') return undefined;
-      return panelSurvival(tenure.values, t.duration, t.target, 'tenure_months', config.gap, config.outcome_months, config.survival.entry);
-    };
-    const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival, panel: { months: counts } });
-    return { ...result, counts };
+    return await panelTrainingTable(config, panel);
   } finally {
     panel.close();
   }
+}
+
+export async function trainPanel(config: PanelConfig, outDir: string, options: TrainOptions = {}): Promise<TrainResult & { counts: SnapshotCounts[] }> {
+  const { table, counts } = await readPanelTraining(config);
+  const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival: panelSurvivalBuilder(config), panel: { months: counts } });
+  return { ...result, counts };
 }

@@ -77,7 +77,7 @@ function churnRate(y: Uint8Array): number {
 }
 
 /** A stable per-model seed, so adding a model does not change the others. */
-function modelSeed(seed: number, kind: ModelKind): number {
+export function modelSeed(seed: number, kind: ModelKind): number {
   let h = seed >>> 0;
   for (const ch of kind) h = (Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0);
   return h;
@@ -159,7 +159,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const { train, test, split, encoder } = prepared;
 
   const kinds = cfg.models.map((m) => {
-    if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected logistic, random_forest or cox`, { key: 'models' });
+    if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected logistic, random_forest, gradient_boosting or cox`, { key: 'models' });
     return m;
   });
   const excluded = survivalExcluded(cfg, train.x.features);

@@ -1,0 +1,295 @@
+/**
+ * Gradient-boosted trees on the log-loss: each round fits a regression tree to the Newton step
+ * (gradients and hessians of the loss at the current margins) over pre-binned features, and adds
+ * its shrunk leaf values to every row's margin. A seeded, stratified part of the training rows is
+ * held out; boosting stops once its log loss has not improved for `early_stopping_rounds` rounds
+ * and keeps the trees up to the best round.
+ */
+import { availableParallelism } from 'node:os';
+import type { FeatureMatrix, TrainingData } from '../../data/matrix.js';
+import { stratifiedFolds, stratifiedSplit, type Split } from '../../data/split.js';
+import { ConfigError, ModelError } from '../../errors.js';
+import type { Rng } from '../../rng.js';
+import { cutPoints } from '../forest/binning.js';
+import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
+import { treeShapBatch } from '../trees/tree-shap.js';
+import { binRows } from './bin-rows.js';
+import { addLinear, fitLinearPart, linearContributions, type LinearPart } from './linear-init.js';
+import { TreeGrower, type GrownTree } from './grow.js';
+import { HistogramPool } from './histogram-pool.js';
+import { MISSING_BIN } from './histogram.js';
+import type { BoostingParams } from './params.js';
+
+/** A fitted tree: go left when value <= threshold, NaN to the default side; right child = left + 1. */
+export interface BoostTree {
+  feature: number[]; // -1 at leaves
+  threshold: number[];
+  default_left: number[]; // 1: missing values go left
+  left: number[];
+  right: number[];
+  value: number[]; // leaf values on the log-odds scale (0 at splits)
+  n: number[]; // training rows through the node (the cover TreeSHAP weighs by)
+}
+
+export interface BoostingState extends ModelState {
+  kind: 'gradient_boosting';
+  params: BoostingParams;
+  features: string[];
+  base_score: number; // the margin before any tree at the training means: the linear part's, or the churn rate's log-odds
+  linear: LinearPart | null; // init "logistic": the centred linear part the trees start from
+  trees: BoostTree[];
+  best_round: number; // rounds boosted on all training rows: the validation parts' mean best round, or all rounds
+
+  validation_log_loss: number | null; // at the best round
+  gain_importance: number[]; // split gain per feature, normalised to sum 1
+}
+
+export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+export class BoostingModel implements ChurnModel {
+  readonly kind = 'gradient_boosting' as const;
+  readonly features: readonly string[];
+
+  constructor(readonly state: BoostingState) {
+    this.features = state.features;
+  }
+
+  static fromJSON(state: ModelState): BoostingModel {
+    return new BoostingModel(state as BoostingState);
+  }
+
+  /** base_score + the linear part + Σ leaf values, summed in tree order. */
+  margin(x: FeatureMatrix): Float64Array {
+    const z = new Float64Array(x.rows).fill(this.state.base_score);
+    if (this.state.linear !== null) addLinear(this.state.linear, x, z);
+    for (const t of this.state.trees) {
+      for (let i = 0; i < x.rows; i++) z[i] += t.value[leafOf(t, x.columns, i)];
+    }
+    return z;
+  }
+
+  predictProba(x: FeatureMatrix): Float64Array {
+    return this.margin(x).map(sigmoid);
+  }
+
+  explain(x: FeatureMatrix, row: number): Explanation {
+    return explainRow(this, x, row);
+  }
+
+  /** Exact path-dependent TreeSHAP on the log-odds scale (plus the linear part's terms): base + Σ parts = the row's margin. */
+  explainBatch(x: FeatureMatrix): BatchExplanation {
+    const { base, contributions } = treeShapBatch(this.state.trees, x, this.state.base_score);
+    if (this.state.linear !== null) linearContributions(this.state.linear, x, contributions);
+    return { scale: 'log_odds', base, contributions, probability: this.predictProba(x) };
+  }
+
+  globalImportance(): Record<string, unknown> {
+    return {
+      gain: this.features
+        .map((feature, j) => ({ feature, importance: this.state.gain_importance[j] }))
+        .sort((a, b) => b.importance - a.importance),
+      best_round: this.state.best_round,
+    };
+  }
+
+  toJSON(): BoostingState {
+    return this.state;
+  }
+}
+
+/** The leaf a row of raw values lands in. */
+export function leafOf(t: BoostTree, columns: readonly Float64Array[], row: number): number {
+  let node = 0;
+  while (t.feature[node] >= 0) {
+    const v = columns[t.feature[node]][row];
+    const left = Number.isNaN(v) ? t.default_left[node] === 1 : v <= t.threshold[node];
+    node = left ? t.left[node] : t.right[node];
+  }
+  return node;
+}
+
+/** The leaf of a binned row in a tree as grown. */
+function leafOfBins(t: GrownTree, bins: Uint8Array, at: number): number {
+  let node = 0;
+  while (t.feature[node] >= 0) {
+    const b = bins[at + t.feature[node]];
+    const left = b === MISSING_BIN ? t.defaultLeft[node] : b <= t.bin[node];
+    node = left ? t.left[node] : t.left[node] + 1;
+  }
+  return node;
+}
+
+function logLoss(y: Uint8Array, margin: Float64Array, rows: Int32Array): number {
+  let s = 0;
+  for (const i of rows) {
+    const m = margin[i];
+    // log(1 + e^-m) for a churner, log(1 + e^m) otherwise, computed without overflow.
+    const z = y[i] === 1 ? -m : m;
+    s += z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  }
+  return s / rows.length;
+}
+
+function threadCount(params: BoostingParams, p: number): number {
+  return Math.max(1, Math.min(params.workers > 0 ? params.workers : availableParallelism(), p, 8));
+}
+
+/**
+ * The rows early stopping watches: `stopping_folds` stratified folds of the training rows, or
+ * with one fold a seeded stratified part of `validation_fraction`.
+ */
+function validationParts(data: TrainingData, params: BoostingParams, rng: Rng): Split[] {
+  const seed = rng.nextUint32();
+  const parts = params.stopping_folds > 1 ? stratifiedFolds(data.y, params.stopping_folds, seed) : [stratifiedSplit(data.y, params.validation_fraction, seed)];
+  if (parts.some((s) => s.train.length === 0 || s.test.length === 0)) {
+    throw new ModelError('too few rows to hold out a validation part for early stopping; set early_stopping_rounds to 0', { key: 'model_params.gradient_boosting.early_stopping_rounds' });
+  }
+  return parts;
+}
+
+interface Boosted {
+  trees: GrownTree[];
+  baseScore: number;
+  linear: LinearPart | null;
+  bestRound: number; // 1-based; the trees kept
+  bestLoss: number; // validation log loss at the best round (NaN without validation)
+}
+
+/**
+ * Boosts on `fitRows` for up to `rounds` rounds; with validation rows, stops once their log loss
+ * has not improved for `patience` rounds and keeps the trees up to the best round.
+ */
+function boost(
+  grower: TreeGrower, pool: HistogramPool, bins: Uint8Array, data: TrainingData, params: BoostingParams, monotone: Int8Array,
+  fitRows: Int32Array, validRows: Int32Array | null, rounds: number, rng: Rng,
+): Boosted {
+  const { x, y } = data;
+  const n = x.rows;
+  const p = x.features.length;
+  let positives = 0;
+  for (const i of fitRows) positives += y[i];
+  const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / fitRows.length));
+  const linear = params.init === 'logistic' ? fitLinearPart(data, fitRows, monotone, params.init_l2, rng) : null;
+  const baseScore = linear?.intercept ?? Math.log(rate / (1 - rate));
+  const margin = new Float64Array(n).fill(baseScore);
+  if (linear !== null) addLinear(linear, x, margin);
+  const trees: GrownTree[] = [];
+  let bestRound = 0;
+  let bestLoss = Number.NaN;
+  const allowed = new Uint8Array(p);
+  const pick = Int32Array.from({ length: p }, (_, j) => j);
+  const columnsPerTree = Math.max(1, Math.round(params.colsample * p));
+  for (let round = 1; round <= rounds; round++) {
+    // Features for this tree: a partial Fisher–Yates draw (all when colsample is 1).
+    allowed.fill(columnsPerTree >= p ? 1 : 0);
+    if (columnsPerTree < p) {
+      for (let k = 0; k < columnsPerTree; k++) {
+        const swap = k + rng.int(p - k);
+        const t = pick[k];
+        pick[k] = pick[swap];
+        pick[swap] = t;
+        allowed[pick[k]] = 1;
+      }
+    }
+    // Rows for this tree, in row order, with the Newton step's gradient and hessian beside them.
+    const { order, gh } = pool;
+    let count = 0;
+    for (const i of fitRows) {
+      if (params.subsample < 1 && rng.next() >= params.subsample) continue;
+      const q = sigmoid(margin[i]);
+      order[count] = i;
+      gh[2 * count] = q - y[i];
+      gh[2 * count + 1] = Math.max(q * (1 - q), 1e-16);
+      count++;
+    }
+    const tree = grower.grow(count, allowed, rng);
+    trees.push(tree);
+    for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i * p)];
+    if (validRows === null) {
+      bestRound = round;
+      continue;
+    }
+    const loss = logLoss(y, margin, validRows);
+    if (!(loss >= bestLoss)) {
+      bestLoss = loss;
+      bestRound = round;
+    } else if (round - bestRound >= params.early_stopping_rounds) break;
+  }
+  return { trees: trees.slice(0, bestRound), baseScore, linear, bestRound, bestLoss };
+}
+
+export async function fitBoosting(data: TrainingData, params: BoostingParams, rng: Rng): Promise<BoostingModel> {
+  const { x, y } = data;
+  const n = x.rows;
+  const p = x.features.length;
+  if (n === 0) throw new ModelError('cannot fit gradient boosting on zero rows');
+  const monotone = new Int8Array(p);
+  for (const [feature, direction] of Object.entries(params.monotone)) {
+    const j = x.features.indexOf(feature);
+    if (j < 0) throw new ConfigError(`monotone names the feature "${feature}", which the model does not have; features: ${x.features.join(', ')}`, { key: `model_params.gradient_boosting.monotone.${feature}` });
+    monotone[j] = direction;
+  }
+
+  const cuts = x.columns.map((c) => cutPoints(c, params.bins));
+  const threads = threadCount(params, p);
+  const bins = binRows(x, cuts, threads > 1);
+  const pool = await HistogramPool.start(bins, p, n, threads);
+  const grower = new TreeGrower(pool, bins, p, {
+    l2: params.l2,
+    minChildHessian: params.min_child_hessian,
+    minSplitGain: params.min_split_gain,
+    valueBins: Int32Array.from(cuts, (c) => c.length + 1),
+    monotone,
+    maxDepth: params.max_depth,
+    maxLeaves: params.max_leaves,
+    leafwise: params.growth === 'leafwise',
+    learningRate: params.learning_rate,
+    columnsPerNode: Math.max(1, Math.round(params.colsample_bynode * Math.max(1, Math.round(params.colsample * p)))),
+  });
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  let result: Boosted;
+  let roundsFitted: number;
+  try {
+    if (params.early_stopping_rounds > 0) {
+      // Each validation part picks its best round; every training row is then boosted for their mean.
+      let rounds = 0;
+      let loss = 0;
+      const parts = validationParts(data, params, rng);
+      for (const part of parts) {
+        const stopped = boost(grower, pool, bins, data, params, monotone, part.train, part.test, params.rounds, rng);
+        rounds += stopped.bestRound;
+        loss += stopped.bestLoss;
+      }
+      roundsFitted = Math.max(1, Math.round(rounds / parts.length));
+      result = { ...boost(grower, pool, bins, data, params, monotone, all, null, roundsFitted, rng), bestLoss: loss / parts.length };
+    } else {
+      result = boost(grower, pool, bins, data, params, monotone, all, null, params.rounds, rng);
+      roundsFitted = result.bestRound;
+    }
+  } finally {
+    pool.close();
+  }
+
+  const importance = new Float64Array(p);
+  for (const t of result.trees) t.feature.forEach((f, k) => { if (f >= 0) importance[f] += t.gain[k]; });
+  const total = importance.reduce((a, b) => a + b, 0);
+  return new BoostingModel({
+    kind: 'gradient_boosting',
+    params,
+    features: [...x.features],
+    base_score: result.baseScore,
+    linear: result.linear,
+    trees: result.trees.map((t) => ({
+      feature: t.feature,
+      threshold: t.feature.map((f, k) => (f >= 0 ? cuts[f][t.bin[k]] : 0)),
+      default_left: t.defaultLeft.map((d, k) => (t.feature[k] >= 0 && d ? 1 : 0)),
+      left: t.left,
+      right: t.left.map((l) => (l >= 0 ? l + 1 : -1)),
+      value: t.value,
+      n: t.cover,
+    })),
+    best_round: roundsFitted,
+    validation_log_loss: Number.isNaN(result.bestLoss) ? null : Math.round(result.bestLoss * 1e9) / 1e9,
+    gain_importance: Array.from(importance, (v) => (total > 0 ? Math.round((v / total) * 1e9) / 1e9 : 0)),
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * One boosting tree grown on the histograms: depth-wise (level by level, as XGBoost) or
+ * leaf-wise (always the leaf whose split gains most, as LightGBM). A node's histogram is built
+ * only for the smaller child; the larger one's is its parent's minus it, in the parent's slot.
+ */
+import type { Rng } from '../../rng.js';
+import { FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from './histogram.js';
+import type { HistogramPool } from './histogram-pool.js';
+import { bestSplit, childBounds, leafWeight, type NodeStats, type Split, type SplitSettings } from './split.js';
+
+/** A tree as grown: splits on bins (left: bin <= bin, missing to the default side); children side by side. */
+export interface GrownTree {
+  feature: number[]; // -1 at leaves
+  bin: number[];
+  defaultLeft: boolean[];
+  left: number[]; // right child = left + 1
+  value: number[]; // leaf value (shrunk); 0 at splits
+  cover: number[]; // training rows in the node
+  gain: number[]; // the split's loss reduction; 0 at leaves
+}
+
+export interface GrowSettings extends SplitSettings {
+  maxDepth: number; // 0 = no limit
+  maxLeaves: number; // 0 = no limit
+  leafwise: boolean;
+  learningRate: number;
+  columnsPerNode: number; // of the tree's allowed features, tried at each split (≥ their count: all)
+}
+
+interface Open extends NodeStats {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  slot: number;
+  split: Split | null;
+}
+
+export class TreeGrower {
+  /** Scratch for stable partitions: row indices and gradient pairs. */
+  private readonly scratchOrder: Int32Array;
+  private readonly scratchGh: Float64Array;
+
+  constructor(private readonly pool: HistogramPool, private readonly bins: Uint8Array, private readonly p: number, private readonly s: GrowSettings) {
+    this.scratchOrder = new Int32Array(pool.order.length);
+    this.scratchGh = new Float64Array(pool.gh.length);
+  }
+
+  /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
+  grow(rows: number, treeFeatures: Uint8Array, rng: Rng): GrownTree {
+    const pool = Int32Array.from(Array.from(treeFeatures).flatMap((a, j) => (a === 1 ? [j] : [])));
+    const nodeFeatures = new Uint8Array(treeFeatures.length);
+    /** The features a node's split may use: the tree's, or a fresh draw of them (partial Fisher–Yates). */
+    const allowedAt = (): Uint8Array => {
+      if (this.s.columnsPerNode >= pool.length) return treeFeatures;
+      nodeFeatures.fill(0);
+      for (let k = 0; k < this.s.columnsPerNode; k++) {
+        const swap = k + rng.int(pool.length - k);
+        const t = pool[k];
+        pool[k] = pool[swap];
+        pool[swap] = t;
+        nodeFeatures[pool[k]] = 1;
+      }
+      return nodeFeatures;
+    };
+    const tree: GrownTree = { feature: [], bin: [], defaultLeft: [], left: [], value: [], cover: [], gain: [] };
+    const { gh } = this.pool;
+    let g = 0;
+    let h = 0;
+    for (let k = 0; k < rows; k++) {
+      g += gh[2 * k];
+      h += gh[2 * k + 1];
+    }
+    const root = this.open(tree, { g, h, lo: -Infinity, hi: Infinity }, 0, rows, 0);
+    this.pool.build([{ slot: root.slot, start: 0, end: rows }]);
+    root.split = this.splitOf(root, allowedAt());
+    let leaves = 1;
+    const maxLeaves = this.s.maxLeaves > 0 ? this.s.maxLeaves : Infinity;
+    if (this.s.leafwise) {
+      const frontier: Open[] = [root];
+      while (leaves < maxLeaves) {
+        // The best split among open leaves; ties to the older node.
+        let pick = -1;
+        for (let i = 0; i < frontier.length; i++) {
+          const sp = frontier[i].split;
+          if (sp !== null && (pick < 0 || sp.gain > (frontier[pick].split as Split).gain)) pick = i;
+        }
+        if (pick < 0) break;
+        const [node] = frontier.splice(pick, 1);
+        const children = this.splitNodes(tree, [node]);
+        for (const c of children) c.split = this.splitOf(c, allowedAt());
+        frontier.push(...children);
+        leaves++;
+      }
+      for (const n of frontier) this.close(tree, n);
+    } else {
+      let level: Open[] = [root];
+      while (level.length > 0) {
+        const splitting = level.filter((n) => n.split !== null).sort((a, b) => (b.split as Split).gain - (a.split as Split).gain || a.node - b.node);
+        const budget = Math.max(0, Math.min(splitting.length, maxLeaves - leaves));
+        const chosen = splitting.slice(0, budget).sort((a, b) => a.node - b.node);
+        for (const n of level) if (!chosen.includes(n)) this.close(tree, n);
+        leaves += chosen.length;
+        level = this.splitNodes(tree, chosen);
+        for (const c of level) c.split = this.splitOf(c, allowedAt());
+      }
+    }
+    return tree;
+  }
+
+  private open(tree: GrownTree, stats: NodeStats, start: number, end: number, depth: number): Open {
+    const node = tree.feature.length;
+    tree.feature.push(-1);
+    tree.bin.push(0);
+    tree.defaultLeft.push(true);
+    tree.left.push(-1);
+    tree.value.push(0);
+    tree.cover.push(end - start);
+    tree.gain.push(0);
+    return { ...stats, node, start, end, depth, slot: this.pool.acquire(), split: null };
+  }
+
+  /** A node that will not split: its leaf value, and its histogram slot back to the pool. */
+  private close(tree: GrownTree, n: Open): void {
+    tree.value[n.node] = this.s.learningRate * leafWeight(n.g, n.h, this.s.l2, n.lo, n.hi);
+    this.pool.release(n.slot);
+  }
+
+  private splitOf(n: Open, allowed: Uint8Array): Split | null {
+    if (this.s.maxDepth > 0 && n.depth >= this.s.maxDepth) return null;
+    if (n.h < 2 * this.s.minChildHessian || n.end - n.start < 2) return null;
+    return bestSplit(this.pool.slot(n.slot), n, allowed, this.s);
+  }
+
+  /** Splits each node: partitions its rows, builds the smaller children's histograms at once, subtracts for the others. */
+  private splitNodes(tree: GrownTree, nodes: readonly Open[]): Open[] {
+    const children: Open[] = [];
+    const builds: { slot: number; start: number; end: number }[] = [];
+    const derived: { parent: number; child: number }[] = [];
+    for (const n of nodes) {
+      const sp = n.split as Split;
+      const mid = this.partition(n.start, n.end, sp);
+      tree.feature[n.node] = sp.feature;
+      tree.bin[n.node] = sp.bin;
+      tree.defaultLeft[n.node] = sp.defaultLeft;
+      tree.gain[n.node] = sp.gain;
+      tree.left[n.node] = tree.feature.length;
+      const bounds = childBounds(sp, n, this.s);
+      const left = this.open(tree, { g: sp.gl, h: sp.hl, lo: bounds.left[0], hi: bounds.left[1] }, n.start, mid, n.depth + 1);
+      const right = this.open(tree, { g: sp.gr, h: sp.hr, lo: bounds.right[0], hi: bounds.right[1] }, mid, n.end, n.depth + 1);
+      // The parent's slot goes to the larger child (by subtraction); the smaller is built.
+      const [small, large] = mid - n.start <= n.end - mid ? [left, right] : [right, left];
+      this.pool.release(large.slot);
+      large.slot = n.slot;
+      builds.push({ slot: small.slot, start: small.start, end: small.end });
+      derived.push({ parent: large.slot, child: small.slot });
+      children.push(left, right);
+    }
+    if (builds.length > 0) this.pool.build(builds);
+    for (const d of derived) subtractHistogram(this.pool.slot(d.parent), this.pool.slot(d.child), 0, this.p);
+    return children;
+  }
+
+  /** Stable partition of positions [start, end) by the split: left rows keep their order, then right rows theirs. */
+  private partition(start: number, end: number, sp: Split): number {
+    const { order, gh } = this.pool;
+    const { bins, p, scratchOrder, scratchGh } = this;
+    const f = sp.feature;
+    const missingLeft = sp.defaultLeft;
+    let l = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const row = order[k];
+      const b = bins[row * p + f];
+      const goesLeft = b === MISSING_BIN ? missingLeft : b <= sp.bin;
+      if (goesLeft) {
+        order[l] = row;
+        gh[2 * l] = gh[2 * k];
+        gh[2 * l + 1] = gh[2 * k + 1];
+        l++;
+      } else {
+        scratchOrder[r] = row;
+        scratchGh[2 * r] = gh[2 * k];
+        scratchGh[2 * r + 1] = gh[2 * k + 1];
+        r++;
+      }
+    }
+    order.set(scratchOrder.subarray(0, r), l);
+    gh.set(scratchGh.subarray(0, 2 * r), 2 * l);
+    return l;
+  }
+}
+
+export { FEATURE_STRIDE };

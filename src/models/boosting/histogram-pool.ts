@@ -1,0 +1,149 @@
+/**
+ * Histograms built on every core: each thread (the caller's and W - 1 workers) owns a fixed
+ * block of features and fills it for every node of a job, so a histogram is the same bytes for
+ * any thread count. The bins, the row order, the gradients and the histogram slots live in
+ * shared memory; a job is a few integers and a generation bump (Atomics), not a message.
+ */
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { ModelError } from '../../errors.js';
+import { siblingModule, startWorker } from '../../io/worker-thread.js';
+import { buildHistogram, FEATURE_STRIDE } from './histogram.js';
+
+/** Control words: job generation, threads done, jobs in this generation, stop flag, a worker's error. */
+export const GEN = 0;
+export const DONE = 1;
+export const JOBS = 2;
+export const STOP = 3;
+export const FAILED = 4;
+const CONTROL_WORDS = 8;
+/** Nodes a job holds at most (a call with more runs as several jobs). */
+export const MAX_JOBS = 4096;
+
+export interface PoolShared {
+  bins: Uint8Array; // row-major rows × p
+  p: number;
+  order: Int32Array; // row index per position
+  gh: Float64Array; // (gradient, hessian) per position
+  control: Int32Array;
+  jobs: Int32Array; // (slot, start, end) per node
+}
+
+export interface WorkerInit extends PoolShared {
+  f0: number;
+  f1: number;
+  slots: MessagePort; // new histogram slots arrive here: { index, buffer }
+}
+
+/** Features [f0, f1) of thread t among `threads`: contiguous blocks of nearly equal size. */
+export function featureBlock(p: number, threads: number, t: number): [number, number] {
+  return [Math.floor((t * p) / threads), Math.floor(((t + 1) * p) / threads)];
+}
+
+function memory(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
+  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
+export class HistogramPool {
+  readonly order: Int32Array;
+  readonly gh: Float64Array;
+  private readonly slots: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly control: Int32Array;
+  private readonly jobs: Int32Array;
+  private readonly f1: number;
+
+  /** Starts the pool's workers and waits until each is listening. */
+  static async start(bins: Uint8Array, p: number, rows: number, threads: number): Promise<HistogramPool> {
+    const pool = new HistogramPool(bins, p, rows, threads);
+    await Promise.all(pool.workers.map((worker) => new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new ModelError(`a histogram worker stopped with exit code ${code} before starting`)));
+    })));
+    for (const worker of pool.workers) {
+      worker.removeAllListeners();
+      worker.unref();
+    }
+    return pool;
+  }
+
+  private constructor(private readonly bins: Uint8Array, private readonly p: number, rows: number, readonly threads: number) {
+    const shared = threads > 1;
+    this.order = new Int32Array(memory(4 * rows, shared));
+    this.gh = new Float64Array(memory(16 * rows, shared));
+    this.control = new Int32Array(memory(4 * CONTROL_WORDS, shared));
+    this.jobs = new Int32Array(memory(4 * 3 * MAX_JOBS, shared));
+    this.f1 = featureBlock(p, threads, 0)[1];
+    for (let t = 1; t < threads; t++) {
+      const [f0, f1] = featureBlock(p, threads, t);
+      const channel = new MessageChannel();
+      const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, f0, f1, slots: channel.port2 };
+      const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init, [channel.port2]);
+      this.workers.push(worker);
+      this.ports.push(channel.port1);
+    }
+  }
+
+  /** A histogram slot (p × FEATURE_STRIDE doubles), reused once released. */
+  acquire(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const index = this.slots.length;
+    const buffer = memory(8 * this.p * FEATURE_STRIDE, this.threads > 1);
+    this.slots.push(new Float64Array(buffer));
+    for (const port of this.ports) port.postMessage({ index, buffer });
+    return index;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  slot(index: number): Float64Array {
+    return this.slots[index];
+  }
+
+  /** Fills each listed slot with the histogram of positions [start, end); returns when all threads are done. */
+  build(nodes: readonly { slot: number; start: number; end: number }[]): void {
+    for (let from = 0; from < nodes.length; from += MAX_JOBS) {
+      const part = nodes.slice(from, from + MAX_JOBS);
+      part.forEach((n, i) => {
+        this.jobs[3 * i] = n.slot;
+        this.jobs[3 * i + 1] = n.start;
+        this.jobs[3 * i + 2] = n.end;
+      });
+      if (this.threads === 1) {
+        this.buildOwn(part.length);
+        continue;
+      }
+      Atomics.store(this.control, JOBS, part.length);
+      Atomics.store(this.control, DONE, 0);
+      Atomics.add(this.control, GEN, 1);
+      Atomics.notify(this.control, GEN);
+      this.buildOwn(part.length);
+      const helpers = this.threads - 1;
+      for (let done = Atomics.load(this.control, DONE); done < helpers; done = Atomics.load(this.control, DONE)) {
+        Atomics.wait(this.control, DONE, done);
+      }
+      if (Atomics.load(this.control, FAILED) !== 0) throw new ModelError('a histogram worker failed; see the message above');
+    }
+  }
+
+  private buildOwn(count: number): void {
+    for (let i = 0; i < count; i++) {
+      buildHistogram(this.bins, this.p, this.order, this.gh, this.jobs[3 * i + 1], this.jobs[3 * i + 2], 0, this.f1, this.slots[this.jobs[3 * i]], 0);
+    }
+  }
+
+  close(): void {
+    if (this.threads === 1) return;
+    Atomics.store(this.control, STOP, 1);
+    Atomics.add(this.control, GEN, 1);
+    Atomics.notify(this.control, GEN);
+    for (const port of this.ports) port.close();
+  }
+}
+
+export { FEATURE_STRIDE };

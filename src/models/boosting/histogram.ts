@@ -1,0 +1,42 @@
+/**
+ * Gradient histograms, the hot loop of boosting: for the rows of a node, the sums of gradients
+ * and hessians per feature and bin. Bins are row-major (a row's bins on one cache line) and the
+ * node's gradients sit in row order beside its row indices (partitioned along with them), so a
+ * node is one forward pass however deep it lies.
+ */
+
+/** Bins per feature in a histogram: values in 0..254, missing values in the last. */
+export const HIST_BINS = 256;
+export const MISSING_BIN = HIST_BINS - 1;
+/** Doubles per feature in a histogram: (gradient, hessian) per bin. */
+export const FEATURE_STRIDE = 2 * HIST_BINS;
+
+/**
+ * Fills features [f0, f1) of `hist` (FEATURE_STRIDE doubles a feature, from `at`) with the sums
+ * over positions [start, end) of `order`. Each feature's sums are added in position order, so
+ * the result does not depend on which thread builds which features.
+ */
+export function buildHistogram(
+  bins: Uint8Array, p: number, order: Int32Array, gh: Float64Array,
+  start: number, end: number, f0: number, f1: number, hist: Float64Array, at: number,
+): void {
+  hist.fill(0, at + f0 * FEATURE_STRIDE, at + f1 * FEATURE_STRIDE);
+  const base = at + f0 * FEATURE_STRIDE;
+  const width = f1 - f0;
+  for (let k = start; k < end; k++) {
+    const row = order[k] * p + f0;
+    const g = gh[2 * k];
+    const h = gh[2 * k + 1];
+    let o = base;
+    for (let f = 0; f < width; f++, o += FEATURE_STRIDE) {
+      const slot = o + 2 * bins[row + f];
+      hist[slot] += g;
+      hist[slot + 1] += h;
+    }
+  }
+}
+
+/** parent -= child over features [f0, f1): the parent's slot becomes the other child's histogram. */
+export function subtractHistogram(parent: Float64Array, child: Float64Array, f0: number, f1: number): void {
+  for (let i = f0 * FEATURE_STRIDE; i < f1 * FEATURE_STRIDE; i++) parent[i] -= child[i];
+}

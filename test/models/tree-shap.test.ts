@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
+import { fitBoosting } from '../../src/models/boosting/boosting.js';
+import { DEFAULT_BOOSTING_PARAMS } from '../../src/models/boosting/params.js';
+import { DEFAULT_FOREST_PARAMS, fitForest } from '../../src/models/forest/forest.js';
+import { goesLeft, treeShapBatch, type ShapTree } from '../../src/models/trees/tree-shap.js';
+import { Rng } from '../../src/rng.js';
+
+/** E[f(x) | x_S] as path-dependent TreeSHAP defines it: unknown features follow both branches by cover. */
+function conditional(tree: ShapTree, x: readonly number[], known: ReadonlySet<number>, node = 0): number {
+  const f = tree.feature[node];
+  if (f < 0) return tree.value[node];
+  if (known.has(f)) return conditional(tree, x, known, goesLeft(tree, node, x[f]) ? tree.left[node] : tree.right[node]);
+  const l = tree.left[node];
+  const r = tree.right[node];
+  return (tree.n[l] * conditional(tree, x, known, l) + tree.n[r] * conditional(tree, x, known, r)) / tree.n[node];
+}
+
+/** Shapley values by their definition: every coalition of the other features, weighted |S|!(M-|S|-1)!/M!. */
+function bruteForce(trees: readonly ShapTree[], x: readonly number[]): number[] {
+  const m = x.length;
+  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
+  const v = (s: Set<number>): number => trees.reduce((sum, t) => sum + conditional(t, x, s), 0);
+  const phi = new Array<number>(m).fill(0);
+  for (let i = 0; i < m; i++) {
+    for (let mask = 0; mask < 1 << m; mask++) {
+      if (mask & (1 << i)) continue;
+      const s = new Set<number>();
+      for (let j = 0; j < m; j++) if (mask & (1 << j)) s.add(j);
+      const weight = (fact(s.size) * fact(m - s.size - 1)) / fact(m);
+      const without = v(s);
+      s.add(i);
+      phi[i] += weight * (v(s) - without);
+    }
+  }
+  return phi;
+}
+
+const row = (x: FeatureMatrix, i: number): number[] => x.columns.map((c) => c[i]);
+
+function synthetic(rows: number, features: number, seed: number): { x: FeatureMatrix; y: Uint8Array } {
+  const rng = new Rng(seed);
+  const columns = Array.from({ length: features }, (_, j) => Float64Array.from({ length: rows }, () => (j === 3 ? rng.int(3) : rng.normal())));
+  const y = Uint8Array.from({ length: rows }, (_, i) => {
+    const z = 1.5 * columns[0][i] - columns[1][i] + (columns[2][i] > 0.5 ? 1 : -0.5) * columns[3][i] + 0.5 * rng.normal();
+    return z > 0.3 ? 1 : 0;
+  });
+  return { x: makeMatrix(columns.map((_, j) => `x${j}`), columns), y };
+}
+
+describe('TreeSHAP', () => {
+  it('gives the hand-worked values of a two-split tree', () => {
+    // Root: x0 <= 0.5 (10 rows) -> [x1 <= 0.5 (6 rows) -> leaf 1 (2 rows) | leaf 3 (4 rows)] | leaf 6 (4 rows).
+    // E f = (2·1 + 4·3 + 4·6)/10 = 3.8. For x = (0, 1): v{} = 3.8, v{x0} = (2·1 + 4·3)/6 = 7/3,
+    // v{x1} = 0.6·3 + 0.4·6 = 4.2, v{x0,x1} = 3; φ0 = ½(7/3 − 3.8 + 3 − 4.2) = −4/3, φ1 = ½(4.2 − 3.8 + 3 − 7/3) = 8/15.
+    const tree: ShapTree = {
+      feature: [0, 1, -1, -1, -1], threshold: [0.5, 0.5, 0, 0, 0], left: [1, 3, -1, -1, -1], right: [2, 4, -1, -1, -1],
+      value: [0, 0, 6, 1, 3], n: [10, 6, 4, 2, 4],
+    };
+    const { base, contributions } = treeShapBatch([tree], makeMatrix(['x0', 'x1'], [Float64Array.of(0), Float64Array.of(1)]), 0);
+    expect(base).toBeCloseTo(3.8, 14);
+    expect(contributions[0]).toBeCloseTo(-4 / 3, 14);
+    expect(contributions[1]).toBeCloseTo(8 / 15, 14);
+  });
+
+  it('equals brute-force Shapley values over all feature subsets on small boosted trees (features repeat on paths, NaN takes the default side)', async () => {
+    const { x, y } = synthetic(400, 5, 1);
+    const model = await fitBoosting({ x, y }, { ...DEFAULT_BOOSTING_PARAMS, rounds: 6, max_depth: 4, early_stopping_rounds: 0, min_child_hessian: 0.5, workers: 1 }, new Rng(2));
+    const trees = model.state.trees;
+    expect(trees.some((t) => t.feature.some((f, k) => f >= 0 && t.feature.some((g, c) => c > k && g === f)))).toBe(true);
+    const probe = makeMatrix(x.features, x.columns.map((c, j) => Float64Array.from({ length: 12 }, (_, i) => (i === 11 && j === 0 ? Number.NaN : c[i]))));
+    const { contributions } = treeShapBatch(trees, probe, 0);
+    for (let i = 0; i < probe.rows; i++) {
+      const want = bruteForce(trees, row(probe, i));
+      for (let j = 0; j < 5; j++) expect(contributions[i * 5 + j]).toBeCloseTo(want[j], 12);
+    }
+  });
+
+  it('parts sum to the model margin minus the expected value, for boosting (log-odds) and the forest (probability)', async () => {
+    const { x, y } = synthetic(1000, 6, 3);
+    const boosted = await fitBoosting({ x, y }, { ...DEFAULT_BOOSTING_PARAMS, rounds: 40, workers: 1 }, new Rng(4));
+    const margin = boosted.margin(x);
+    const e = boosted.explainBatch(x);
+    const forest = await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 20, workers: 1 }, new Rng(5));
+    const pf = forest.predictProba(x);
+    const ef = forest.explainBatch(x);
+    for (let i = 0; i < x.rows; i++) {
+      let sb = e.base;
+      let sf = ef.base;
+      for (let j = 0; j < 6; j++) {
+        sb += e.contributions[i * 6 + j];
+        sf += ef.contributions[i * 6 + j];
+      }
+      expect(Math.abs(sb - margin[i])).toBeLessThan(1e-9);
+      expect(Math.abs(sf - pf[i])).toBeLessThan(1e-9);
+    }
+  });
+});
