@@ -1,0 +1,103 @@
+/**
+ * churnscope beside the reference tools on the same rows in one run: scikit-learn (logistic,
+ * random forest, HistGradientBoosting) and XGBoost 1.7 `hist` on Telco, Iranian and a generated
+ * panel (test AUC, top-decile lift, fit seconds), then boosting's fit time against XGBoost's at
+ * the same rounds and depth on Telco's training rows replicated to 100k with 1% numeric jitter.
+ * Optional: needs Debian's python3-sklearn and python3-xgboost (/usr/bin/python3).
+ *   npm run bench:vs-python
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { takeTraining, type FeatureMatrix, type TrainingData } from '../src/data/matrix.js';
+import { auc, liftAt } from '../src/evaluate/metrics.js';
+import { fitBoosting } from '../src/models/boosting/boosting.js';
+import { DEFAULT_BOOSTING_PARAMS } from '../src/models/boosting/params.js';
+import { fitModel } from '../src/models/registry.js';
+import type { ModelKind } from '../src/models/model.js';
+import { modelSeed } from '../src/pipeline/train.js';
+import { Rng } from '../src/rng.js';
+import { benchDatasets } from './datasets.js';
+import { printTable, seconds } from './table.js';
+
+const PYTHON = '/usr/bin/python3';
+if (spawnSync(PYTHON, ['-c', 'import sklearn, xgboost'], { stdio: 'ignore' }).status !== 0) {
+  process.stdout.write('bench:vs-python needs Debian\'s python3-sklearn and python3-xgboost (apt install python3-sklearn python3-xgboost); skipped\n');
+  process.exit(0);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'churnscope-vs-python-'));
+function writeRows(name: string, x: FeatureMatrix, y: Uint8Array): void {
+  const p = x.features.length;
+  const rows = new Float64Array(x.rows * p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < x.rows; i++) rows[i * p + j] = x.columns[j][i];
+  writeFileSync(join(dir, `${name}-x.bin`), rows);
+  writeFileSync(join(dir, `${name}-y.bin`), y);
+}
+
+/** Telco's training rows replicated to `rows`, numbers (not 0/1 indicators) jittered by 1%. */
+function replicated(data: TrainingData, rows: number, rng: Rng): TrainingData {
+  const big = takeTraining(data, Int32Array.from({ length: rows }, (_, i) => i % data.x.rows));
+  for (const c of big.x.columns) {
+    if (c.every((v) => v === 0 || v === 1)) continue;
+    for (let i = 0; i < c.length; i++) c[i] *= 1 + 0.01 * rng.normal();
+  }
+  return big;
+}
+
+const datasets = await benchDatasets();
+const speedData = replicated(datasets[0].train, 100_000, new Rng(1));
+const speedSettings = [{ rounds: 100, depth: 6, learning_rate: 0.3 }, { rounds: 300, depth: 3, learning_rate: 0.1 }];
+datasets.forEach((d, k) => {
+  writeRows(`${k}-train`, d.train.x, d.train.y);
+  writeRows(`${k}-test`, d.test.x, d.test.y);
+});
+writeRows('speed', speedData.x, speedData.y);
+writeFileSync(join(dir, 'job.json'), JSON.stringify({
+  datasets: datasets.map((d) => ({ name: d.name, features: d.train.x.features.length })),
+  speed: { features: speedData.x.features.length, settings: speedSettings },
+}));
+
+// churnscope's fits, then the references' in the same run.
+const quality: (string | number)[][] = [];
+const ours: ModelKind[] = ['logistic', 'random_forest', 'gradient_boosting'];
+for (const d of datasets) {
+  for (const kind of ours) {
+    const t = performance.now();
+    const model = await fitModel(kind, d.train, {}, new Rng(modelSeed(42, kind)));
+    const s = seconds(t);
+    const p = model.predictProba(d.test.x);
+    quality.push([d.name, `churnscope ${kind}`, auc(d.test.y, p), liftAt(d.test.y, p, 0.1), s]);
+  }
+}
+const speedOurs: number[] = [];
+for (const s of speedSettings) {
+  const t = performance.now();
+  await fitBoosting(speedData, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', early_stopping_rounds: 0, rounds: s.rounds, max_depth: s.depth, learning_rate: s.learning_rate }, new Rng(1));
+  speedOurs.push(seconds(t));
+}
+
+const python = spawnSync(PYTHON, [join(import.meta.dirname, 'vs-python.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+if (python.status !== 0) throw new Error(`the reference fits failed:\n${python.stderr}`);
+const lines = python.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const versions = lines[0].versions as { sklearn: string; xgboost: string };
+for (const l of lines) {
+  if (typeof l.data !== 'number') continue;
+  const d = datasets[l.data];
+  const p = new Float64Array(readFileSync(join(dir, l.file as string)).buffer.slice(0));
+  quality.push([d.name, l.model as string, auc(d.test.y, p), liftAt(d.test.y, p, 0.1), l.seconds as number]);
+}
+quality.sort((a, b) => datasets.findIndex((d) => d.name === a[0]) - datasets.findIndex((d) => d.name === b[0]));
+printTable(
+  `Test AUC, top-decile lift and fit seconds on the same splits (scikit-learn ${versions.sklearn}, XGBoost ${versions.xgboost}; churnscope at its defaults, seeded as \`train\` seeds it)`,
+  ['data', 'model', 'test AUC', 'lift@10%', 'fit s'],
+  quality,
+);
+const speed = lines.filter((l) => l.speed !== undefined);
+printTable(
+  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to 100,000 (1% numeric jitter), ${speedData.x.features.length} features, 2 threads each, no early stopping`,
+  ['rounds × depth (learning rate)', 'churnscope s', 'XGBoost s', 'ratio'],
+  speedSettings.map((s, i) => [`${s.rounds} × ${s.depth} (${s.learning_rate})`, speedOurs[i], speed[i].seconds as number, speedOurs[i] / (speed[i].seconds as number)]),
+);
+rmSync(dir, { recursive: true, force: true });
