@@ -3,6 +3,7 @@ import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { DEFAULT_BOOSTING_PARAMS } from '../../src/models/boosting/params.js';
 import { DEFAULT_FOREST_PARAMS, fitForest } from '../../src/models/forest/forest.js';
+import { buildShapTables, tableShapRow } from '../../src/models/trees/shap-tables.js';
 import { goesLeft, treeShapBatch, type ShapTree } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
 
@@ -93,6 +94,34 @@ describe('TreeSHAP', () => {
       }
       expect(Math.abs(sb - margin[i])).toBeLessThan(1e-9);
       expect(Math.abs(sf - pf[i])).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe('TreeSHAP from per-leaf tables', () => {
+  it('gives the recursion\'s values and the trees\' sums, for boosting (NaN included) and the forest', async () => {
+    const { x, y } = synthetic(600, 5, 7);
+    const boosted = await fitBoosting({ x, y }, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', rounds: 30, max_depth: 5, early_stopping_rounds: 0, workers: 1 }, new Rng(8));
+    const forest = await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 5, maxDepth: 6, workers: 1 }, new Rng(9));
+    const probe = makeMatrix(x.features, x.columns.map((c, j) => Float64Array.from({ length: 50 }, (_, i) => (i % 7 === j ? Number.NaN : c[i]))));
+    for (const trees of [boosted.state.trees, forest.state.trees] as ShapTree[][]) {
+      const tables = buildShapTables(trees);
+      if (tables === null) throw new Error('no tables');
+      const want = treeShapBatch(trees, probe, 0);
+      expect(tables.expected).toBeCloseTo(want.base, 12);
+      const masks = new Int32Array(Math.max(...trees.map((t) => t.feature.length)));
+      for (let i = 0; i < probe.rows; i++) {
+        const phi = new Float64Array(5);
+        const sum = tableShapRow(tables, (j) => probe.columns[j][i], phi, 1, masks);
+        let leaves = 0;
+        for (const t of trees) {
+          let node = 0;
+          while (t.feature[node] >= 0) node = goesLeft(t, node, probe.columns[t.feature[node]][i]) ? t.left[node] : t.right[node];
+          leaves += t.value[node];
+        }
+        expect(sum).toBe(leaves);
+        for (let j = 0; j < 5; j++) expect(phi[j]).toBeCloseTo(want.contributions[i * 5 + j], 12);
+      }
     }
   });
 });
