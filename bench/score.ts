@@ -30,7 +30,7 @@ async function input(rows: number): Promise<string> {
 }
 
 const models = join(out, 'run', 'models');
-if (!existsSync(join(models, 'logistic.json'))) {
+if (!existsSync(join(models, 'gradient_boosting.json'))) {
   execFileSync(process.execPath, ['bin/churnscope.js', 'train', '--config', 'data/ibm-telco-churn.config.json', '--out', join(out, 'run')], { stdio: 'inherit' });
 }
 
@@ -46,7 +46,7 @@ function timed(args: string[], list?: string): { seconds: number; rssMb: number;
 const rows: (string | number)[][] = [];
 for (const n of run) {
   const file = await input(n);
-  for (const model of ['logistic', 'random_forest', 'cox']) {
+  for (const model of ['logistic', 'random_forest', 'gradient_boosting', 'cox']) {
     const list = join(out, `list-${model}-${n}.parquet`);
     const whole = timed(['score', '--model', join(models, `${model}.json`), '--input', file, '--out', list], list);
     const t = readScoreManifest(list).timings;

@@ -13,6 +13,7 @@ import wabtInit from 'wabt';
 export const KERNELS = [
   { wat: 'src/models/forest/walk.wat', module: 'src/models/forest/walk-wasm.ts' },
   { wat: 'src/models/sequence/kernel.wat', module: 'src/models/sequence/kernel-wasm.ts' },
+  { wat: 'src/models/trees/tree-walk.wat', module: 'src/models/trees/tree-walk-wasm.ts' },
 ];
 
 /** The generated module's text for one .wat file. */

@@ -3,7 +3,8 @@ import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { DEFAULT_BOOSTING_PARAMS } from '../../src/models/boosting/params.js';
 import { DEFAULT_FOREST_PARAMS, fitForest } from '../../src/models/forest/forest.js';
-import { buildShapTables, tableShapRow } from '../../src/models/trees/shap-tables.js';
+import { buildShapTables, tableShapRow, type ShapTables } from '../../src/models/trees/shap-tables.js';
+import { compileTrees, walkTrees } from '../../src/models/trees/tree-walk.js';
 import { goesLeft, treeShapBatch, type ShapTree } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
 
@@ -122,6 +123,44 @@ describe('TreeSHAP from per-leaf tables', () => {
         expect(sum).toBe(leaves);
         for (let j = 0; j < 5; j++) expect(phi[j]).toBeCloseTo(want.contributions[i * 5 + j], 12);
       }
+    }
+  });
+});
+
+describe('the compiled tree walk (WebAssembly)', () => {
+  it('gives the naive walk\'s sums and the tables\' SHAP values bit for bit, at thresholds, NaN and infinities, in and past its blocks', async () => {
+    const { x, y } = synthetic(2000, 5, 11);
+    const model = await fitBoosting({ x, y }, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', rounds: 25, max_depth: 4, early_stopping_rounds: 0, workers: 1 }, new Rng(12));
+    const trees = model.state.trees;
+    const rows = 2_051;
+    const rng = new Rng(13);
+    const columns = x.columns.map((c, j) => Float64Array.from({ length: rows }, () => {
+      const pick = rng.int(10);
+      if (pick === 0) return Number.NaN;
+      if (pick === 1) return rng.int(2) === 0 ? Infinity : -Infinity;
+      if (pick < 5) {
+        const t = trees[rng.int(trees.length)];
+        const at = t.feature.indexOf(j);
+        if (at >= 0) return t.threshold[at];
+      }
+      return c[rng.int(c.length)];
+    }));
+    const compiled = compileTrees(trees, 5);
+    const parts = new Float64Array(rows * 5);
+    const sums = walkTrees(compiled, columns, rows, parts);
+    expect(Array.from(walkTrees(compiled, columns, rows, null))).toEqual(Array.from(sums));
+    const masks = new Int32Array(Math.max(...trees.map((t) => t.feature.length)));
+    for (let i = 0; i < rows; i++) {
+      let naive = 0;
+      for (const t of trees) {
+        let node = 0;
+        while (t.feature[node] >= 0) node = goesLeft(t, node, columns[t.feature[node]][i]) ? t.left[node] : t.right[node];
+        naive += t.value[node];
+      }
+      expect(sums[i]).toBe(naive);
+      const phi = new Float64Array(5);
+      expect(tableShapRow(compiled.tables as ShapTables, (j) => columns[j][i], phi, 1, masks)).toBe(naive);
+      expect(Array.from(parts.subarray(i * 5, i * 5 + 5))).toEqual(Array.from(phi));
     }
   });
 });

@@ -12,7 +12,8 @@ import { ConfigError, ModelError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import { cutPoints } from '../forest/binning.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
-import { treeShapBatch } from '../trees/tree-shap.js';
+import { expectedValue } from '../trees/tree-shap.js';
+import { compileTrees, walkTrees, type CompiledTrees } from '../trees/tree-walk.js';
 import { binRows } from './bin-rows.js';
 import { addLinear, fitLinearPart, linearContributions, type LinearPart } from './linear-init.js';
 import { TreeGrower, type GrownTree } from './grow.js';
@@ -58,14 +59,22 @@ export class BoostingModel implements ChurnModel {
     return new BoostingModel(state as BoostingState);
   }
 
-  /** base_score + the linear part + Σ leaf values, summed in tree order. */
-  margin(x: FeatureMatrix): Float64Array {
+  private compiled: CompiledTrees | null = null;
+  private walkable(): CompiledTrees {
+    this.compiled ??= compileTrees(this.state.trees, this.features.length);
+    return this.compiled;
+  }
+
+  /** (base_score + the linear part) + Σ leaf values, the leaves summed in tree order from 0. */
+  private marginFrom(x: FeatureMatrix, leaves: Float64Array): Float64Array {
     const z = new Float64Array(x.rows).fill(this.state.base_score);
     if (this.state.linear !== null) addLinear(this.state.linear, x, z);
-    for (const t of this.state.trees) {
-      for (let i = 0; i < x.rows; i++) z[i] += t.value[leafOf(t, x.columns, i)];
-    }
+    for (let i = 0; i < x.rows; i++) z[i] += leaves[i];
     return z;
+  }
+
+  margin(x: FeatureMatrix): Float64Array {
+    return this.marginFrom(x, walkTrees(this.walkable(), x.columns, x.rows, null));
   }
 
   predictProba(x: FeatureMatrix): Float64Array {
@@ -76,11 +85,18 @@ export class BoostingModel implements ChurnModel {
     return explainRow(this, x, row);
   }
 
-  /** Exact path-dependent TreeSHAP on the log-odds scale (plus the linear part's terms): base + Σ parts = the row's margin. */
+  /**
+   * Exact path-dependent TreeSHAP on the log-odds scale, plus the linear part's centred terms:
+   * base + Σ parts = the row's margin. The probabilities come from the same walk, bit for bit
+   * those of predictProba.
+   */
   explainBatch(x: FeatureMatrix): BatchExplanation {
-    const { base, contributions } = treeShapBatch(this.state.trees, x, this.state.base_score);
+    const compiled = this.walkable();
+    const contributions = new Float64Array(x.rows * this.features.length);
+    const leaves = walkTrees(compiled, x.columns, x.rows, contributions);
     if (this.state.linear !== null) linearContributions(this.state.linear, x, contributions);
-    return { scale: 'log_odds', base, contributions, probability: this.predictProba(x) };
+    const expected = compiled.tables?.expected ?? this.state.trees.reduce((s, t) => s + expectedValue(t), 0);
+    return { scale: 'log_odds', base: this.state.base_score + expected, contributions, probability: this.marginFrom(x, leaves).map(sigmoid) };
   }
 
   globalImportance(): Record<string, unknown> {
@@ -95,17 +111,6 @@ export class BoostingModel implements ChurnModel {
   toJSON(): BoostingState {
     return this.state;
   }
-}
-
-/** The leaf a row of raw values lands in. */
-export function leafOf(t: BoostTree, columns: readonly Float64Array[], row: number): number {
-  let node = 0;
-  while (t.feature[node] >= 0) {
-    const v = columns[t.feature[node]][row];
-    const left = Number.isNaN(v) ? t.default_left[node] === 1 : v <= t.threshold[node];
-    node = left ? t.left[node] : t.right[node];
-  }
-  return node;
 }
 
 /** The leaf of a binned row in a tree as grown. */

@@ -1,0 +1,54 @@
+/**
+ * The tree walks alone, on one core: microseconds per customer for probabilities and for
+ * probabilities with reasons, on the bench's Telco models: the 300-tree forest (Saabas parts in
+ * its walk, exact TreeSHAP by the recursion) and gradient boosting (exact TreeSHAP from per-leaf
+ * tables in WebAssembly).
+ *   npm run bench:score first (it trains the models), then: npm run bench:walk
+ */
+import { resolve } from 'node:path';
+import { takeRows, type FeatureMatrix } from '../src/data/matrix.js';
+import type { BoostingModel } from '../src/models/boosting/boosting.js';
+import type { ForestModel } from '../src/models/forest/forest.js';
+import { compileForest, walkForest } from '../src/models/forest/walk.js';
+import { loadSavedModel } from '../src/models/load-model.js';
+import { treeShapBatch } from '../src/models/trees/tree-shap.js';
+import { compileTrees, walkTrees } from '../src/models/trees/tree-walk.js';
+import { readModelMatrix } from '../test/helpers/model-input.js';
+import { printTable } from './table.js';
+
+const models = resolve('bench/out/score/run/models');
+const forestModel = await loadSavedModel(`${models}/random_forest.json`);
+const boostModel = await loadSavedModel(`${models}/gradient_boosting.json`);
+const base = await readModelMatrix(forestModel, resolve('data/ibm-telco-churn.csv'));
+const boostBase = await readModelMatrix(boostModel, resolve('data/ibm-telco-churn.csv'));
+const many = (x: FeatureMatrix, reps: number): FeatureMatrix => takeRows(x, Array.from({ length: x.rows * reps }, (_, i) => i % x.rows));
+
+/** Best of three runs, in µs per row. */
+function perRow(rows: number, work: () => void): number {
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    work();
+    best = Math.min(best, performance.now() - t);
+  }
+  return (best * 1000) / rows;
+}
+
+const forestTrees = (forestModel.model as ForestModel).state.trees;
+const forest = compileForest(forestTrees, base.features.length);
+const x = many(base, 8);
+const p = x.features.length;
+const fewer = takeRows(base, Array.from({ length: 200 }, (_, i) => i));
+const boostTrees = (boostModel.model as BoostingModel).state.trees;
+const boost = compileTrees(boostTrees, boostBase.features.length);
+const xb = many(boostBase, 8);
+const pb = xb.features.length;
+const nodes = (trees: readonly { feature: readonly number[] }[]): number => trees.reduce((s, t) => s + t.feature.length, 0);
+printTable('Tree walks on Telco rows, one core', ['model', 'walk', 'rows', 'µs/customer'], [
+  [`forest, ${forestTrees.length} trees, ${nodes(forestTrees)} nodes`, 'probabilities', x.rows, perRow(x.rows, () => walkForest(forest, x.columns, x.rows, null))],
+  ['', '+ Saabas parts', x.rows, perRow(x.rows, () => walkForest(forest, x.columns, x.rows, new Float64Array(x.rows * p)))],
+  ['', '+ exact TreeSHAP (recursion)', fewer.rows, perRow(fewer.rows, () => treeShapBatch(forestTrees, fewer, 0))],
+  [`gradient boosting, ${boostTrees.length} trees, ${nodes(boostTrees)} nodes`, 'probabilities', xb.rows, perRow(xb.rows, () => walkTrees(boost, xb.columns, xb.rows, null))],
+  ['', '+ exact TreeSHAP (tables)', xb.rows, perRow(xb.rows, () => walkTrees(boost, xb.columns, xb.rows, new Float64Array(xb.rows * pb)))],
+  ['', '+ exact TreeSHAP (recursion)', fewer.rows, perRow(fewer.rows, () => treeShapBatch(boostTrees, takeRows(boostBase, Array.from({ length: 200 }, (_, i) => i)), 0))],
+]);

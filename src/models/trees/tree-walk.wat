@@ -1,0 +1,133 @@
+;; Tree ensembles on binned rows, in WebAssembly: `walk` sums the leaves each row reaches, `shap`
+;; also adds every feature's exact TreeSHAP value from the per-leaf tables of shap-tables.ts (one
+;; pass over each tree's nodes, children given the mask of path features the row still
+;; satisfies). Trees outer, rows inner: a tree's nodes and tables stay in cache for the block.
+;; Same additions in the same order as tableShapRow and the JavaScript walk, so the same sums.
+;; Assembled into tree-walk-wasm.ts by `npm run build:wasm` (a test checks the two agree).
+;;
+;; Memory, laid out by tree-walk.ts (byte addresses; node g's entries at 4g or 8g):
+;;   starts: i32 per tree + 1, the tree's first node (global index);
+;;   words:  i32 per node, feature << 16 | defaultRight << 8 | cut; a leaf has cut 0xff;
+;;   lefts:  i32 per node, the left child's index within its tree (the right child follows);
+;;   aux:    i32 per node, at a split the bit of its feature on the path, at a leaf k (path features);
+;;   paths:  i32 per node (leaves), the index of its first path entry;
+;;   tables: i32 per node (leaves), the byte address of its 2^k table;
+;;   values: f64 per node (leaves);
+;;   pfeat:  i32 per path entry, the feature's byte offset in a row of phi; pratio: f64, (1 − z)/z;
+;;   bins: one byte per (row, feature), q per row, 255 = missing; phi: f64 per (row, feature);
+;;   sum: f64 per row; masks: i32 scratch per node of the largest tree.
+;; A split sends a row right when cut < bin and bin < 255 + defaultRight: missing (255) goes
+;; right only when the split learnt so.
+(module
+  (import "env" "memory" (memory 1))
+
+  (func (export "walk")
+    (param $n i32) (param $q i32) (param $trees i32) (param $starts i32) (param $words i32)
+    (param $lefts i32) (param $values i32) (param $bins i32) (param $sum i32)
+    (local $t i32) (local $i i32) (local $start i32) (local $g i32) (local $w i32) (local $b i32)
+    (local $row i32) (local $out i32)
+    (block $treesDone
+      (loop $trees
+        (br_if $treesDone (i32.ge_u (local.get $t) (local.get $trees)))
+        (local.set $start (i32.load (i32.add (local.get $starts) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $i (i32.const 0))
+        (local.set $row (local.get $bins))
+        (local.set $out (local.get $sum))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $g (local.get $start))
+            (block $leaf
+              (loop $step
+                (local.set $w (i32.load (i32.add (local.get $words) (i32.shl (local.get $g) (i32.const 2)))))
+                (br_if $leaf (i32.eq (i32.and (local.get $w) (i32.const 0xff)) (i32.const 0xff)))
+                (local.set $b (i32.load8_u (i32.add (local.get $row) (i32.shr_u (local.get $w) (i32.const 16)))))
+                (local.set $g (i32.add
+                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
+                  (i32.and
+                    (i32.shr_u (i32.sub (i32.and (local.get $w) (i32.const 0xff)) (local.get $b)) (i32.const 31))
+                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                (br $step)))
+            (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g) (i32.const 3))))))
+            (local.set $out (i32.add (local.get $out) (i32.const 8)))
+            (local.set $row (i32.add (local.get $row) (local.get $q)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $trees))))
+
+  (func (export "shap")
+    (param $n i32) (param $q i32) (param $trees i32) (param $starts i32) (param $words i32)
+    (param $lefts i32) (param $aux i32) (param $paths i32) (param $tables i32) (param $values i32)
+    (param $pfeat i32) (param $pratio i32) (param $bins i32) (param $phi i32) (param $sum i32) (param $masks i32)
+    (local $t i32) (local $i i32) (local $start i32) (local $end i32) (local $g i32) (local $w i32)
+    (local $b i32) (local $m i32) (local $cleared i32) (local $right i32) (local $l i32)
+    (local $row i32) (local $rowPhi i32) (local $out i32) (local $q8 i32)
+    (local $k i32) (local $full i32) (local $mask i32) (local $table i32) (local $p i32) (local $j i32)
+    (local $bit i32) (local $outside f64) (local $at i32)
+    (local.set $q8 (i32.shl (local.get $q) (i32.const 3)))
+    (block $treesDone
+      (loop $trees
+        (br_if $treesDone (i32.ge_u (local.get $t) (local.get $trees)))
+        (local.set $start (i32.load (i32.add (local.get $starts) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $i (i32.const 0))
+        (local.set $row (local.get $bins))
+        (local.set $rowPhi (local.get $phi))
+        (local.set $out (local.get $sum))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+            (i32.store (local.get $masks) (i32.const -1))
+            (local.set $g (local.get $start))
+            (block $nodesDone
+              (loop $nodes
+                (br_if $nodesDone (i32.ge_u (local.get $g) (local.get $end)))
+                (local.set $m (i32.load (i32.add (local.get $masks) (i32.shl (i32.sub (local.get $g) (local.get $start)) (i32.const 2)))))
+                (local.set $w (i32.load (i32.add (local.get $words) (i32.shl (local.get $g) (i32.const 2)))))
+                (if (i32.ne (i32.and (local.get $w) (i32.const 0xff)) (i32.const 0xff))
+                  (then
+                    ;; A split: the child the row takes keeps the mask, the other loses its feature's bit.
+                    (local.set $b (i32.load8_u (i32.add (local.get $row) (i32.shr_u (local.get $w) (i32.const 16)))))
+                    (local.set $right (i32.and
+                      (i32.shr_u (i32.sub (i32.and (local.get $w) (i32.const 0xff)) (local.get $b)) (i32.const 31))
+                      (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w) (i32.const 8)) (i32.const 1))) (i32.const 31))))
+                    (local.set $cleared (i32.and (local.get $m) (i32.xor (i32.load (i32.add (local.get $aux) (i32.shl (local.get $g) (i32.const 2)))) (i32.const -1))))
+                    (local.set $l (i32.add (local.get $masks) (i32.shl (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))) (i32.const 2))))
+                    (i32.store (local.get $l) (select (local.get $cleared) (local.get $m) (local.get $right)))
+                    (i32.store offset=4 (local.get $l) (select (local.get $m) (local.get $cleared) (local.get $right))))
+                  (else
+                    ;; A leaf: each path feature gets (1 − z)/z · A(M ∖ i) when satisfied, −A(M) when not.
+                    (local.set $k (i32.load (i32.add (local.get $aux) (i32.shl (local.get $g) (i32.const 2)))))
+                    (local.set $full (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
+                    (local.set $mask (i32.and (local.get $m) (local.get $full)))
+                    (local.set $table (i32.load (i32.add (local.get $tables) (i32.shl (local.get $g) (i32.const 2)))))
+                    (local.set $p (i32.load (i32.add (local.get $paths) (i32.shl (local.get $g) (i32.const 2)))))
+                    (local.set $outside (f64.neg (f64.load (i32.add (local.get $table) (i32.shl (local.get $mask) (i32.const 3))))))
+                    (local.set $j (i32.const 0))
+                    (block $pathDone
+                      (loop $path
+                        (br_if $pathDone (i32.ge_u (local.get $j) (local.get $k)))
+                        (local.set $bit (i32.shl (i32.const 1) (local.get $j)))
+                        (local.set $at (i32.add (local.get $rowPhi) (i32.load (i32.add (local.get $pfeat) (i32.shl (i32.add (local.get $p) (local.get $j)) (i32.const 2))))))
+                        (f64.store (local.get $at) (f64.add (f64.load (local.get $at))
+                          (select
+                            (f64.mul
+                              (f64.load (i32.add (local.get $pratio) (i32.shl (i32.add (local.get $p) (local.get $j)) (i32.const 3))))
+                              (f64.load (i32.add (local.get $table) (i32.shl (i32.xor (local.get $mask) (local.get $bit)) (i32.const 3)))))
+                            (local.get $outside)
+                            (i32.and (local.get $mask) (local.get $bit)))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                        (br $path)))
+                    (if (i32.eq (local.get $mask) (local.get $full))
+                      (then (f64.store (local.get $out) (f64.add (f64.load (local.get $out))
+                        (f64.load (i32.add (local.get $values) (i32.shl (local.get $g) (i32.const 3))))))))))
+                (local.set $g (i32.add (local.get $g) (i32.const 1)))
+                (br $nodes)))
+            (local.set $out (i32.add (local.get $out) (i32.const 8)))
+            (local.set $row (i32.add (local.get $row) (local.get $q)))
+            (local.set $rowPhi (i32.add (local.get $rowPhi) (local.get $q8)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $trees)))))

@@ -1,0 +1,38 @@
+/**
+ * What the tree walks need of WebAssembly: a module compiled once per thread, instantiated over
+ * a memory laid out by the caller (Node has it all; @types/node 20 does not declare it).
+ */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const modules = new Map<string, object>();
+
+export type Kernel = (...args: number[]) => void;
+
+/** A fresh memory of at least `bytes` and the module's exported functions over it. */
+export function instantiate(base64: string, bytes: number): { buffer: ArrayBuffer; exports: Record<string, Kernel> } {
+  let module = modules.get(base64);
+  if (module === undefined) {
+    module = new wasm.Module(Buffer.from(base64, 'base64'));
+    modules.set(base64, module);
+  }
+  const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65_536) });
+  const { exports } = new wasm.Instance(module, { env: { memory } });
+  return { buffer: memory.buffer, exports: exports as Record<string, Kernel> };
+}
+
+/** Lays out regions one after another on 64-byte lines (from 64: address 0 stays unused). */
+export class Layout {
+  private end = 64;
+  place(bytes: number): number {
+    const at = this.end;
+    this.end = Math.ceil((at + bytes) / 64) * 64;
+    return at;
+  }
+  get size(): number {
+    return this.end;
+  }
+}
