@@ -6,6 +6,8 @@
  * not follow fails the type check. A new kind adds its schema to MODEL_STATE_SCHEMAS.
  */
 import { z } from 'zod';
+import type { BoostingState } from './boosting/boosting.js';
+import { boostingParamsSchema } from './boosting/params.js';
 import type { CoxState } from './cox.js';
 import type { ForestState } from './forest/forest.js';
 import type { LogisticState } from './logistic.js';
@@ -55,17 +57,22 @@ export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   rows: count.default(0),
 }).superRefine((s, ctx) => sameLength(ctx, s, s.features.length, ['coef', 'se', 'mean'], 'features'));
 
-const treeSchema = z.looseObject({
-  feature: z.array(z.number().int().min(-1)),
-  threshold: z.array(finite),
-  left: z.array(z.number().int().min(-1)),
-  right: z.array(z.number().int().min(-1)),
-  value: z.array(z.number().min(0).max(1)),
-  n: z.array(count),
-}).superRefine((t, ctx) => {
+/** A tree's nodes, children inside the tree; leaf values in `value`'s range. */
+function treeSchema<V extends z.ZodNumber>(value: V) {
+  return z.looseObject({
+    feature: z.array(z.number().int().min(-1)),
+    threshold: z.array(finite),
+    left: z.array(z.number().int().min(-1)),
+    right: z.array(z.number().int().min(-1)),
+    value: z.array(value),
+    n: z.array(count),
+  }).superRefine(treeNodes);
+}
+
+function treeNodes(t: { feature: number[]; left: number[]; right: number[] }, ctx: z.RefinementCtx): void {
   const nodes = t.feature.length;
   if (nodes === 0) issue(ctx, 'a tree has no nodes', []);
-  sameLength(ctx, t, nodes, ['threshold', 'left', 'right', 'value', 'n'], 'nodes');
+  sameLength(ctx, t, nodes, ['threshold', 'left', 'right', 'value', 'n', 'default_left'], 'nodes');
   for (let k = 0; k < nodes; k++) {
     const leaf = t.feature[k] === -1;
     for (const side of ['left', 'right'] as const) {
@@ -76,7 +83,15 @@ const treeSchema = z.looseObject({
       }
     }
   }
-});
+}
+
+/** Split features inside the model's feature list. */
+function treeFeatures(trees: readonly { feature: number[] }[], features: number, ctx: z.RefinementCtx): void {
+  trees.forEach((t, i) => {
+    const bad = t.feature.findIndex((f) => f >= features);
+    if (bad >= 0) issue(ctx, `node ${bad} splits on feature ${t.feature[bad]} of ${features}`, ['trees', i, 'feature', bad]);
+  });
+}
 
 export const forestStateSchema: z.ZodType<ForestState> = z.looseObject({
   kind: z.literal('random_forest'),
@@ -89,16 +104,43 @@ export const forestStateSchema: z.ZodType<ForestState> = z.looseObject({
     workers: count,
   }),
   features: z.array(z.string()).min(1),
-  trees: z.array(treeSchema).min(1),
+  trees: z.array(treeSchema(z.number().min(0).max(1))).min(1),
   base_rate: z.number().min(0).max(1),
   impurity_importance: z.array(measured),
   oob_auc: measured.nullable(),
 }).superRefine((s, ctx) => {
   sameLength(ctx, s, s.features.length, ['impurity_importance'], 'features');
-  s.trees.forEach((t, i) => {
-    const bad = t.feature.findIndex((f) => f >= s.features.length);
-    if (bad >= 0) issue(ctx, `node ${bad} splits on feature ${t.feature[bad]} of ${s.features.length}`, ['trees', i, 'feature', bad]);
-  });
+  treeFeatures(s.trees, s.features.length, ctx);
+});
+
+const boostTreeSchema = z.looseObject({
+  feature: z.array(z.number().int().min(-1)),
+  threshold: z.array(finite),
+  default_left: z.array(z.union([z.literal(0), z.literal(1)])),
+  left: z.array(z.number().int().min(-1)),
+  right: z.array(z.number().int().min(-1)),
+  value: z.array(finite),
+  n: z.array(count),
+}).superRefine((t, ctx) => {
+  treeNodes(t, ctx);
+  const apart = t.feature.findIndex((f, k) => f >= 0 && t.right[k] !== t.left[k] + 1);
+  if (apart >= 0) issue(ctx, `node ${apart}'s right child does not follow its left one`, ['right', apart]);
+});
+
+export const boostingStateSchema: z.ZodType<BoostingState> = z.looseObject({
+  kind: z.literal('gradient_boosting'),
+  params: boostingParamsSchema,
+  features: z.array(z.string()).min(1),
+  base_score: finite,
+  linear: z.looseObject({ intercept: finite, coef: z.array(finite), mean: z.array(finite) }).nullable(),
+  trees: z.array(boostTreeSchema),
+  best_round: count,
+  validation_log_loss: measured.nullable(),
+  gain_importance: z.array(measured),
+}).superRefine((s, ctx) => {
+  sameLength(ctx, s, s.features.length, ['gain_importance'], 'features');
+  if (s.linear !== null) sameLength(ctx, s.linear, s.features.length, ['coef', 'mean'], 'features');
+  treeFeatures(s.trees, s.features.length, ctx);
 });
 
 const baselineSchema = z.looseObject({
@@ -205,6 +247,7 @@ export const blendStateSchema: z.ZodType<BlendState> = z.looseObject({
 export const MODEL_STATE_SCHEMAS: Record<ModelKind, z.ZodType<ModelState>> = {
   logistic: logisticStateSchema,
   random_forest: forestStateSchema,
+  gradient_boosting: boostingStateSchema,
   cox: coxStateSchema,
   sequence: sequenceStateSchema,
   blend: blendStateSchema,
