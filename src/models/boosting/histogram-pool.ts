@@ -2,20 +2,21 @@
  * Histograms built on every core: each thread (the caller's and W - 1 workers) owns a fixed
  * block of features and fills it for every node of a job, so a histogram is the same bytes for
  * any thread count. The bins, the row order, the gradients and the histogram slots live in
- * shared memory; a job is a few integers and a generation bump (Atomics), not a message.
+ * shared memory; a job is a few integers and a sequence number (Atomics), not a message. Each
+ * worker acknowledges the sequence number it finished, and the caller waits for every
+ * acknowledgement of its own number (a wake-up without one just waits again).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { ModelError } from '../../errors.js';
 import { siblingModule, startWorker } from '../../io/worker-thread.js';
 import { buildHistogram, FEATURE_STRIDE } from './histogram.js';
 
-/** Control words: job generation, threads done, jobs in this generation, stop flag, a worker's error. */
-export const GEN = 0;
-export const DONE = 1;
-export const JOBS = 2;
-export const STOP = 3;
-export const FAILED = 4;
-const CONTROL_WORDS = 8;
+/** Control words: the job's sequence number, its node count, stop flag, a worker's error, then each worker's acknowledged number. */
+export const SEQ = 0;
+export const JOBS = 1;
+export const STOP = 2;
+export const FAILED = 3;
+export const ACK = 4;
 /** Nodes a job holds at most (a call with more runs as several jobs). */
 export const MAX_JOBS = 4096;
 
@@ -29,6 +30,7 @@ export interface PoolShared {
 }
 
 export interface WorkerInit extends PoolShared {
+  thread: number; // 1.. (the caller is 0)
   f0: number;
   f1: number;
   slots: MessagePort; // new histogram slots arrive here: { index, buffer }
@@ -73,13 +75,13 @@ export class HistogramPool {
     const shared = threads > 1;
     this.order = new Int32Array(memory(4 * rows, shared));
     this.gh = new Float64Array(memory(16 * rows, shared));
-    this.control = new Int32Array(memory(4 * CONTROL_WORDS, shared));
+    this.control = new Int32Array(memory(4 * (ACK + threads), shared));
     this.jobs = new Int32Array(memory(4 * 3 * MAX_JOBS, shared));
     this.f1 = featureBlock(p, threads, 0)[1];
     for (let t = 1; t < threads; t++) {
       const [f0, f1] = featureBlock(p, threads, t);
       const channel = new MessageChannel();
-      const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, f0, f1, slots: channel.port2 };
+      const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, thread: t, f0, f1, slots: channel.port2 };
       const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init, [channel.port2]);
       this.workers.push(worker);
       this.ports.push(channel.port1);
@@ -119,13 +121,13 @@ export class HistogramPool {
         continue;
       }
       Atomics.store(this.control, JOBS, part.length);
-      Atomics.store(this.control, DONE, 0);
-      Atomics.add(this.control, GEN, 1);
-      Atomics.notify(this.control, GEN);
+      const seq = Atomics.add(this.control, SEQ, 1) + 1;
+      Atomics.notify(this.control, SEQ);
       this.buildOwn(part.length);
-      const helpers = this.threads - 1;
-      for (let done = Atomics.load(this.control, DONE); done < helpers; done = Atomics.load(this.control, DONE)) {
-        Atomics.wait(this.control, DONE, done);
+      for (let t = 1; t < this.threads; t++) {
+        for (let ack = Atomics.load(this.control, ACK + t); ack !== seq; ack = Atomics.load(this.control, ACK + t)) {
+          Atomics.wait(this.control, ACK + t, ack);
+        }
       }
       if (Atomics.load(this.control, FAILED) !== 0) throw new ModelError('a histogram worker failed; see the message above');
     }
@@ -140,8 +142,8 @@ export class HistogramPool {
   close(): void {
     if (this.threads === 1) return;
     Atomics.store(this.control, STOP, 1);
-    Atomics.add(this.control, GEN, 1);
-    Atomics.notify(this.control, GEN);
+    Atomics.add(this.control, SEQ, 1);
+    Atomics.notify(this.control, SEQ);
     for (const port of this.ports) port.close();
   }
 }

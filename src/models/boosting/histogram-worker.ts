@@ -1,7 +1,7 @@
 /** Worker entry: builds its block of features for every node of each job the pool posts. */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { buildHistogram } from './histogram.js';
-import { DONE, FAILED, GEN, JOBS, STOP, type WorkerInit } from './histogram-pool.js';
+import { ACK, FAILED, JOBS, SEQ, STOP, type WorkerInit } from './histogram-pool.js';
 
 const init = workerData as WorkerInit;
 const { bins, p, order, gh, control, jobs, f0, f1 } = init;
@@ -19,8 +19,12 @@ function slot(index: number): Float64Array {
 }
 
 parentPort?.postMessage('ready');
-for (let seen = 0; ; seen++) {
-  Atomics.wait(control, GEN, seen);
+for (let done = 0; ;) {
+  const seq = Atomics.load(control, SEQ);
+  if (seq === done) {
+    Atomics.wait(control, SEQ, done);
+    continue;
+  }
   if (Atomics.load(control, STOP) !== 0) break;
   try {
     const count = Atomics.load(control, JOBS);
@@ -29,6 +33,7 @@ for (let seen = 0; ; seen++) {
     process.stderr.write(`histogram worker: ${(e as Error).stack ?? String(e)}\n`);
     Atomics.store(control, FAILED, 1);
   }
-  Atomics.add(control, DONE, 1);
-  Atomics.notify(control, DONE);
+  done = seq;
+  Atomics.store(control, ACK + init.thread, seq);
+  Atomics.notify(control, ACK + init.thread);
 }

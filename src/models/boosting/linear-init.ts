@@ -44,6 +44,7 @@ export function fitLinearPart(data: TrainingData, rows: Int32Array, monotone: In
     return c.map((v) => (Number.isNaN(v) ? mean[j] : v));
   });
   let kept = usable;
+  const index = new Map(part.x.features.map((f, j) => [f, j]));
   for (;;) {
     const x: FeatureMatrix = { rows: part.x.rows, features: kept.map((j) => part.x.features[j]), columns: kept.map((j) => columns[j]) };
     let fitted;
@@ -53,15 +54,17 @@ export function fitLinearPart(data: TrainingData, rows: Int32Array, monotone: In
       if (e instanceof ConvergenceError) return null;
       throw e;
     }
-    const { coef, mean: fittedMean, intercept } = fitted.state;
-    const against = kept.filter((j, k) => monotone[j] * coef[k] < 0);
+    // The fit reports the columns it kept (text levels treatment coded, aliased columns dropped).
+    const { coef, mean: fittedMean, intercept, features } = fitted.state;
+    const column = features.map((f) => index.get(f) as number);
+    const against = column.filter((j, k) => monotone[j] * coef[k] < 0);
     if (against.length > 0) {
       kept = kept.filter((j) => !against.includes(j));
       continue;
     }
     const full = new Array<number>(p).fill(0);
     let atMean = intercept;
-    kept.forEach((j, k) => {
+    column.forEach((j, k) => {
       full[j] = coef[k];
       atMean += coef[k] * fittedMean[k];
     });

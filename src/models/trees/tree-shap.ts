@@ -46,10 +46,12 @@ function newPath(size: number): Path {
 }
 
 function copyPath(from: Path, to: Path, length: number): void {
-  to.feature.set(from.feature.subarray(0, length));
-  to.zero.set(from.zero.subarray(0, length));
-  to.one.set(from.one.subarray(0, length));
-  to.weight.set(from.weight.subarray(0, length));
+  for (let i = 0; i < length; i++) {
+    to.feature[i] = from.feature[i];
+    to.zero[i] = from.zero[i];
+    to.one[i] = from.one[i];
+    to.weight[i] = from.weight[i];
+  }
 }
 
 /** EXTEND: add a feature with its fractions; weights of coalitions of each size grow by one slot. */
@@ -108,38 +110,48 @@ function unwoundSum(m: Path, depth: number, index: number): number {
  * the row. Paths are preallocated per depth, as the recursion copies its parent's path.
  */
 export function treeShapRow(tree: ShapTree, value: (j: number) => number, phi: Float64Array, scale: number, paths: Path[]): void {
-  // `level`: the node's depth in the tree, which picks its path buffer; `depth`: unique features on the path.
-  const recurse = (node: number, level: number, depth: number, parent: Path | null, zero: number, one: number, feature: number): void => {
-    const m = paths[level];
-    if (parent !== null) copyPath(parent, m, depth);
-    extend(m, depth, zero, one, feature);
-    const f = tree.feature[node];
-    if (f < 0) {
-      for (let i = 1; i <= depth; i++) {
-        const w = unwoundSum(m, depth, i);
-        phi[m.feature[i]] += w * (m.one[i] - m.zero[i]) * tree.value[node] * scale;
-      }
-      return;
+  recurse({ tree, value, phi, scale, paths }, 0, 0, 0, null, 1, 1, -1);
+}
+
+interface Walk {
+  tree: ShapTree;
+  value: (j: number) => number;
+  phi: Float64Array;
+  scale: number;
+  paths: Path[];
+}
+
+/** `level`: the node's depth in the tree, which picks its path buffer; `depth`: unique features on the path. */
+function recurse(w: Walk, node: number, level: number, depth: number, parent: Path | null, zero: number, one: number, feature: number): void {
+  const { tree, phi, scale } = w;
+  const m = w.paths[level];
+  if (parent !== null) copyPath(parent, m, depth);
+  extend(m, depth, zero, one, feature);
+  const f = tree.feature[node];
+  if (f < 0) {
+    for (let i = 1; i <= depth; i++) {
+      const weight = unwoundSum(m, depth, i);
+      phi[m.feature[i]] += weight * (m.one[i] - m.zero[i]) * tree.value[node] * scale;
     }
-    const left = goesLeft(tree, node, value(f));
-    const hot = left ? tree.left[node] : tree.right[node];
-    const cold = left ? tree.right[node] : tree.left[node];
-    const cover = tree.n[node];
-    let inZero = 1;
-    let inOne = 1;
-    let d = depth;
-    let k = 1;
-    while (k <= d && m.feature[k] !== f) k++;
-    if (k <= d) {
-      inZero = m.zero[k];
-      inOne = m.one[k];
-      unwind(m, d, k);
-      d--;
-    }
-    recurse(hot, level + 1, d + 1, m, (tree.n[hot] / cover) * inZero, inOne, f);
-    recurse(cold, level + 1, d + 1, m, (tree.n[cold] / cover) * inZero, 0, f);
-  };
-  recurse(0, 0, 0, null, 1, 1, -1);
+    return;
+  }
+  const left = goesLeft(tree, node, w.value(f));
+  const hot = left ? tree.left[node] : tree.right[node];
+  const cold = left ? tree.right[node] : tree.left[node];
+  const cover = tree.n[node];
+  let inZero = 1;
+  let inOne = 1;
+  let d = depth;
+  let k = 1;
+  while (k <= d && m.feature[k] !== f) k++;
+  if (k <= d) {
+    inZero = m.zero[k];
+    inOne = m.one[k];
+    unwind(m, d, k);
+    d--;
+  }
+  recurse(w, hot, level + 1, d + 1, m, (tree.n[hot] / cover) * inZero, inOne, f);
+  recurse(w, cold, level + 1, d + 1, m, (tree.n[cold] / cover) * inZero, 0, f);
 }
 
 /** Path buffers for trees up to `maxDepth` deep: one per level, each long enough for the whole path. */
