@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 export const boostingParamsSchema = z.strictObject({
   init: z.enum(['logistic', 'prior']).default('logistic').describe('the margin the trees start from: a penalised logistic fit, or the churn rate alone'),
-  init_l2: z.number().min(0).default(1).describe('L2 penalty of the starting logistic fit (standardized coefficients)'),
+  init_l2: z.number().min(0).default(30).describe('L2 penalty of the starting logistic fit (standardized coefficients)'),
   learning_rate: z.number().gt(0).max(1).default(0.1).describe('shrinkage applied to every leaf value'),
   rounds: z.number().int().min(1).max(10_000).default(1000).describe('boosting rounds at most (early stopping keeps the best)'),
   max_depth: z.number().int().min(0).max(16).default(3).describe('deepest split level; 0 = no limit (leaf-wise growth only)'),
