@@ -11,6 +11,7 @@ import { boostingParamsSchema } from './boosting/params.js';
 import type { CoxState } from './cox.js';
 import type { ForestState } from './forest/forest.js';
 import type { LogisticState } from './logistic.js';
+import { parseModelParams } from './params.js';
 import type { ModelKind, ModelState } from './model.js';
 import type { BlendState } from './blend.js';
 import type { SequenceState } from './sequence/model.js';
@@ -40,9 +41,43 @@ function sameLength(ctx: z.RefinementCtx, state: Record<string, unknown>, n: num
   }
 }
 
+/** Each kind's parameters: checked in a model file, and (strictly, key by key) in a config's model_params. */
+const logisticParams = z.looseObject({ l2: z.number().min(0), maxIter: positiveInt, tol: z.number().positive() });
+const forestParams = z.looseObject({
+    trees: positiveInt,
+    maxDepth: positiveInt,
+    minSamplesLeaf: positiveInt,
+    maxFeatures: z.union([z.literal('sqrt'), z.number().positive()]),
+    bins: z.number().int().min(2).max(255),
+    workers: count,
+  });
+const coxParams = z.looseObject({
+    l2: z.number().min(0),
+    maxIter: positiveInt,
+    tol: z.number().positive(),
+    maxStep: z.number().positive(),
+    ties: z.enum(['efron', 'breslow']),
+    strata: z.array(z.string()),
+  });
+const sequenceParams = z.looseObject({
+    hidden: positiveInt,
+    dense: positiveInt,
+    learning_rate: z.number().positive(),
+    batch_size: positiveInt,
+    max_epochs: positiveInt,
+    patience: count,
+    validation_fraction: z.number().gt(0).lt(1),
+    positive_weight: z.union([z.literal('balanced'), z.number().positive()]),
+    l2: z.number().min(0),
+    average_decay: z.number().min(0).max(1),
+    ig_steps: positiveInt,
+    static_features: z.array(z.string()),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+  });
+
 export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   kind: z.literal('logistic'),
-  params: z.looseObject({ l2: z.number().min(0), maxIter: positiveInt, tol: z.number().positive() }),
+  params: logisticParams,
   features: z.array(z.string()).min(1),
   intercept: finite,
   coef: z.array(finite),
@@ -95,14 +130,7 @@ function treeFeatures(trees: readonly { feature: number[] }[], features: number,
 
 export const forestStateSchema: z.ZodType<ForestState> = z.looseObject({
   kind: z.literal('random_forest'),
-  params: z.looseObject({
-    trees: positiveInt,
-    maxDepth: positiveInt,
-    minSamplesLeaf: positiveInt,
-    maxFeatures: z.union([z.literal('sqrt'), z.number().positive()]),
-    bins: z.number().int().min(2).max(255),
-    workers: count,
-  }),
+  params: forestParams,
   features: z.array(z.string()).min(1),
   trees: z.array(treeSchema(z.number().min(0).max(1))).min(1),
   base_rate: z.number().min(0).max(1),
@@ -154,14 +182,7 @@ const baselineSchema = z.looseObject({
 
 export const coxStateSchema: z.ZodType<CoxState> = z.looseObject({
   kind: z.literal('cox'),
-  params: z.looseObject({
-    l2: z.number().min(0),
-    maxIter: positiveInt,
-    tol: z.number().positive(),
-    maxStep: z.number().positive(),
-    ties: z.enum(['efron', 'breslow']),
-    strata: z.array(z.string()),
-  }),
+  params: coxParams,
   features: z.array(z.string()).min(1),
   covariates: z.array(z.string()),
   time: z.looseObject({ feature: z.string().min(1), offset: finite, window: z.number().positive(), month: z.number().positive() }),
@@ -192,21 +213,7 @@ const tensorSchema = z.looseObject({ name: z.enum(WEIGHT_NAMES), shape: z.array(
 
 export const sequenceStateSchema: z.ZodType<SequenceState> = z.looseObject({
   kind: z.literal('sequence'),
-  params: z.looseObject({
-    hidden: positiveInt,
-    dense: positiveInt,
-    learning_rate: z.number().positive(),
-    batch_size: positiveInt,
-    max_epochs: positiveInt,
-    patience: count,
-    validation_fraction: z.number().gt(0).lt(1),
-    positive_weight: z.union([z.literal('balanced'), z.number().positive()]),
-    l2: z.number().min(0),
-    average_decay: z.number().min(0).max(1),
-    ig_steps: positiveInt,
-    static_features: z.array(z.string()),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
-  }),
+  params: sequenceParams,
   features: z.array(z.string()).min(1),
   layout: z.looseObject({ months: positiveInt, channels: z.array(z.string()).min(1), statics: z.array(z.string()) }),
   scaling: z.looseObject({ channel_mean: z.array(finite), channel_sd: z.array(finite), static_mean: z.array(finite), static_sd: z.array(finite), static_log: z.array(z.boolean()) }),
@@ -252,3 +259,21 @@ export const MODEL_STATE_SCHEMAS: Record<ModelKind, z.ZodType<ModelState>> = {
   sequence: sequenceStateSchema,
   blend: blendStateSchema,
 };
+
+/** Kinds whose config parameters are checked here (a blend's are its members'). */
+const MODEL_PARAMS_SCHEMAS: Partial<Record<ModelKind, z.ZodObject>> = {
+  logistic: logisticParams,
+  random_forest: forestParams,
+  gradient_boosting: boostingParamsSchema,
+  cox: coxParams,
+  sequence: sequenceParams,
+};
+
+/**
+ * Checks a config's model_params for one kind before any model is fitted: an unknown key or a
+ * value of the wrong type or range is a config error naming the key (was a TypeError mid-fit).
+ */
+export function checkModelParams(kind: ModelKind, raw: Record<string, unknown>): void {
+  const params = MODEL_PARAMS_SCHEMAS[kind];
+  if (params !== undefined) parseModelParams(params.partial().strict(), raw, kind);
+}

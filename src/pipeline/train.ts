@@ -27,6 +27,7 @@ import { durationLeaks } from '../models/duration-leak.js';
 import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind } from '../models/registry.js';
+import { checkModelParams } from '../models/state-schemas.js';
 import { Rng } from '../rng.js';
 import { tenureUnitOf } from '../config/units.js';
 import { NO_VALUE } from '../score/list/ranking.js';
@@ -162,6 +163,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected logistic, random_forest, gradient_boosting or cox`, { key: 'models' });
     return m;
   });
+  for (const kind of kinds) checkModelParams(kind, cfg.model_params[kind] ?? {}); // before any fit
   const excluded = survivalExcluded(cfg, train.x.features);
 
   const fitted = new Map<ModelKind, FittedModel>();
