@@ -4,7 +4,7 @@
  * silently combine its files. churnscope opens the very file named (a regular file, or an error
  * naming it) and hands DuckDB that open file through /proc/self/fd/N, a path with no pattern
  * characters, so DuckDB reads, and the manifest hashes, exactly the file that was named.
- * Several files (monthly partitions) are read only when a config lists each one.
+ * Several files are read only where a command takes several by name (merge --inputs).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
