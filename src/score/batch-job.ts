@@ -20,6 +20,7 @@ import { withInputFiles } from '../io/input-file.js';
 import { InputError, UsageError } from '../errors.js';
 import { note } from '../io/progress.js';
 import { spreadsheetSafeQuery } from '../io/spreadsheet-safe.js';
+import { csvPrecisionQuery } from './list/csv-precision.js';
 import { formatOf } from '../io/table-format.js';
 import { loadSavedModel } from '../models/load-model.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './batch/coded-scorer.js';
@@ -195,7 +196,8 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       const { ranked, list: query } = listQueries(schema, input.hasSegment, loaded.saved.scoring.retention.early_warning.probability_rise, { rankBy, tiers: loaded.saved.scoring.tiers }, options);
       await con.run(`CREATE TABLE ranked AS ${ranked}`);
       // Arrow IPC streams out in record batches; CSV and Parquet are DuckDB's own writers.
-      const written = options.spreadsheetSafe === true ? await spreadsheetSafeQuery(con, query) : query;
+      const rounded = format === 'csv' && options.shard === undefined ? await csvPrecisionQuery(con, query) : query;
+      const written = options.spreadsheetSafe === true ? await spreadsheetSafeQuery(con, rounded) : rounded;
       const listed = format === 'arrow' ? await copyToArrow(con, written, work) : await copyTable(con, 'ranked', written, work, format);
       const rankSeconds = clock();
 

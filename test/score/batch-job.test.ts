@@ -7,6 +7,7 @@ import { withDuckDB } from '../../src/io/duckdb.js';
 import { writeTable } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { mergeLists } from '../../src/score/list/merge.js';
+import { readListRows } from '../helpers/list-rows.js';
 import { trainTelcoLogistic } from '../helpers/telco-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -33,21 +34,31 @@ describe('the batch scoring job', () => {
     expect(readFileSync(list('inline.csv'), 'utf8')).toBe(readFileSync(list('one.csv'), 'utf8'));
   });
 
-  it('values customers at 12 months of revenue and ranks by value at risk', () => {
+  it('values customers at 12 months of revenue and ranks by value at risk; the CSV carries cents and 6 significant digits', async () => {
+    await runScoringJob({ model, input: INPUT, out: list('one.parquet'), batchSize: 100_000 });
     const charges = new Map(readFileSync(INPUT, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map((r) => [r[0], Number(r[18])]));
-    const [head, ...rows] = readFileSync(list('one.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
-    const at = (name: string): number => head.indexOf(name);
-    for (const r of rows) {
-      expect(Number(r[at('value')])).toBe((charges.get(r[at('id')]) ?? Number.NaN) * 12);
-      expect(Number(r[at('value_at_risk')])).toBe(Number(r[at('value')]) * Number(r[at('churn_probability')]));
+    const exact = await readListRows(list('one.parquet'));
+    for (const r of exact) {
+      expect(Number(r.value)).toBe((charges.get(r.id) ?? Number.NaN) * 12);
+      expect(Number(r.value_at_risk)).toBe(Number(r.value) * Number(r.churn_probability));
     }
-    const risk = rows.map((r) => Number(r[at('value_at_risk')]));
+    const risk = exact.map((r) => Number(r.value_at_risk));
     for (let i = 1; i < risk.length; i++) expect(risk[i]).toBeLessThanOrEqual(risk[i - 1]);
+    // The CSV list: the same rows, money in cents, probabilities and contributions to 6 significant digits.
+    const csv = await readListRows(list('one.csv'));
+    expect(csv.map((r) => r.id)).toEqual(exact.map((r) => r.id));
+    const cents = (x: string): string => (Math.round(Number(x) * 100) / 100).toFixed(2);
+    const six = (x: string): string => (x === '' ? '' : String(Number(Number(x).toPrecision(6))));
+    for (const [k, r] of csv.entries()) {
+      const e = exact[k];
+      expect([r.value, r.value_at_risk]).toEqual([cents(e.value), cents(e.value_at_risk)]);
+      expect(r.churn_probability).toBe(six(e.churn_probability));
+      for (const c of ['reason_1_contribution', 'reason_2_contribution', 'reason_3_contribution']) expect(r[c]).toBe(six(e[c]));
+    }
   });
 
   it('filters tiers by the thresholds and ranks by probability', async () => {
-    const whole = readFileSync(list('one.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
-    const p = new Map(whole.slice(1).map((r) => [r[1], Number(r[2])]));
+    const p = new Map((await readListRows(list('one.parquet'))).map((r) => [r.id, Number(r.churn_probability)]));
     for (const [tier, lo, hi] of [['high', 0.5, 1], ['medium', 0.25, 0.5]] as const) {
       const m = await runScoringJob({ model, input: INPUT, out: list(`tier-${tier}.csv`), tier, rankBy: 'probability', batchSize: 2000, workers: 2 });
       const rows = readFileSync(list(`tier-${tier}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScoringJob, type BatchJobOptions } from '../../src/score/batch-job.js';
 import { handCox, handLogistic, probabilityOf, writeModel } from '../helpers/hand-model.js';
+import { readListRows } from '../helpers/list-rows.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -40,19 +41,19 @@ const input = tmp.write('input.csv', [
 async function list(name: string, options: Partial<BatchJobOptions> = {}): Promise<Record<string, string>[]> {
   const out = join(tmp.dir, name);
   await runScoringJob({ model: model(), input, out, ...options });
-  return readList(out);
+  return out.endsWith('.parquet') ? readListRows(out) : readList(out);
 }
 
 describe('tiers, value and ranking in the SQL list', () => {
   it('puts a probability exactly at a threshold in the higher tier', async () => {
-    const rows = await list('tiers.csv', { rankBy: 'probability' });
+    const rows = await list('tiers.parquet', { rankBy: 'probability' }); // full precision: the maths to the bit
     expect(rows.map((r) => [r.id, r.risk_tier])).toEqual([['e', 'high'], ['a', 'high'], ['f', 'high'], ['b', 'medium'], ['c', 'medium'], ['d', 'low']]);
     expect(rows.map((r) => Number(r.churn_probability))).toEqual([probabilityOf(2), 0.5, 0.5, probabilityOf(-1e-9), medium(), probabilityOf(-1.000001)]);
     expect(rows.map((r) => r.rank)).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
   it('values 12 months of revenue (a blank revenue at 0) and ranks by value at risk, equal keys by id', async () => {
-    const rows = await list('value.csv');
+    const rows = await list('value.parquet');
     expect(rows.map((r) => r.id)).toEqual(['a', 'f', 'b', 'c', 'd', 'e']);
     expect(rows.map((r) => Number(r.value))).toEqual([120, 120, 120, 120, 120, 0]);
     expect(rows.map((r) => Number(r.value_at_risk))).toEqual([60, 60, 120 * probabilityOf(-1e-9), 120 * medium(), 120 * probabilityOf(-1.000001), 0]);
@@ -97,9 +98,10 @@ describe('survival horizons in the list', () => {
   const coxInput = tmp.write('cox-input.csv', ['id,score,tenure', 'new,0,0', 'at_event_time,1,1', 'unknown_tenure,0,', 'later,0,2', 'long,0,10'].join('\n'));
 
   it('gives 1 − exp(−(H0(a+h) − H0(a))·risk) from the current tenure a, a blank tenure imputed (median 0)', async () => {
-    const out = join(tmp.dir, 'cox.csv');
+    const out = join(tmp.dir, 'cox.parquet');
     await runScoringJob({ model: cox, input: coxInput, out });
-    const rows = Object.fromEntries(readList(out).map((r) => [r.id, [r.p_churn_3m, r.p_churn_6m, r.p_churn_12m, r.churn_probability].map(Number)]));
+    const list = await readListRows(out);
+    const rows = Object.fromEntries(list.map((r) => [r.id, [r.p_churn_3m, r.p_churn_6m, r.p_churn_12m, r.churn_probability].map(Number)]));
     const p = (h: number): number => 1 - Math.exp(-h);
     // 3 months from 0: H0(3); 6 and 12 months reach past 5, so they read 0..5: H0(5) = 0.6.
     expect(rows.new).toEqual([p(0.3), p(0.6), p(0.6), p(0.1)]);
@@ -109,6 +111,6 @@ describe('survival horizons in the list', () => {
     expect(rows.later).toEqual([p(0.6 - 0.3), p(0.6), p(0.6), 0]);
     // From month 10, every window is moved back to end at 5.
     expect(rows.long).toEqual([p(0.6 - 0.3), p(0.6), p(0.6), 0]);
-    expect(readList(out).map((r) => r.id)).toEqual(['at_event_time', 'new', 'unknown_tenure', 'later', 'long']);
+    expect(list.map((r) => r.id)).toEqual(['at_event_time', 'new', 'unknown_tenure', 'later', 'long']);
   });
 });

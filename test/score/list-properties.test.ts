@@ -41,11 +41,14 @@ describe('list properties', () => {
       const out = fresh('list.csv');
       await runScoringJob({ model, input: writeInput(rows), out });
       const [header, ...list] = cells(out);
-      const [p, tier] = ['churn_probability', 'risk_tier'].map((c) => header.indexOf(c));
+      const [id, p, tier] = ['id', 'churn_probability', 'risk_tier'].map((c) => header.indexOf(c));
+      // The tier is set on the exact probability; the CSV carries it to 6 significant digits.
+      const exact = new Map(rows.map((r) => [r.id, probabilityOf(r.score)]));
       const rank = { high: 0, medium: 1, low: 2 } as const;
       let last = 0;
       for (const r of list) {
-        const q = Number(r[p]);
+        const q = exact.get(r[id]) ?? Number.NaN;
+        expect(Number(r[p])).toBe(Number(q.toPrecision(6)));
         expect(r[tier]).toBe(q >= tiers.high ? 'high' : q >= tiers.medium ? 'medium' : 'low');
         const t = rank[r[tier] as keyof typeof rank];
         expect(t).toBeGreaterThanOrEqual(last);

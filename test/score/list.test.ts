@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { scoreToArrow } from '../../src/score/score-to-arrow.js';
 import { HAND_ROWS, writeHandModel } from '../helpers/hand-retention.js';
+import { readListRows } from '../helpers/list-rows.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -23,10 +24,10 @@ function readList(file: string): Record<string, string>[] {
 
 describe('the retention list, against values worked out by hand', () => {
   it('ranks by value at risk, with probabilities, tiers, value, reasons and actions', async () => {
-    const out = join(tmp.dir, 'list.csv');
+    const out = join(tmp.dir, 'list.parquet'); // full precision: the maths to 12 digits
     const m = await runScoringJob({ model, input, out });
     expect(m.rows).toEqual({ read: 7, scored: 7, rejected: 1, listed: 6 }); // the row without an id
-    const rows = readList(out);
+    const rows = await readListRows(out);
     expect(rows.map((r) => r.id)).toEqual(['a1', 'g7', 'b2', 'c3', 'd4', 'e5']); // 1143.1, 450, 226.5, 59.9, 37.2, 0
     expect(Object.keys(rows[0])).toEqual([
       'rank', 'id', 'churn_probability', 'risk_tier', 'value', 'value_at_risk', 'segment', 'early_warning', 'warning_signals',

@@ -17,6 +17,7 @@ import { openTable } from '../../io/open-table.js';
 import { checkApart, checkFileOutput, ownsList } from '../../io/output-guard.js';
 import { formatOf } from '../../io/table-format.js';
 import { MERGE_MANIFEST_FORMAT, MERGE_MANIFEST_VERSION, readScoreManifest, type Manifest, type MergeManifest } from '../manifest.js';
+import { csvPrecisionQuery } from './csv-precision.js';
 import type { RankBy } from './ranking.js';
 
 export type { MergeManifest } from '../manifest.js';
@@ -89,7 +90,8 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
       const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM lists')).getRowsJS()[0][0]);
       // One sort into a table whose row order is the rank (as the batch job ranks).
       await con.run(`CREATE TABLE merged AS SELECT * FROM lists ORDER BY ${key} DESC, id`);
-      await copyTable(con, 'merged', 'SELECT (rowid + 1)::INTEGER AS rank, * FROM merged', tmp, format);
+      const ranked = 'SELECT (rowid + 1)::INTEGER AS rank, * FROM merged';
+      await copyTable(con, 'merged', format === 'csv' ? await csvPrecisionQuery(con, ranked) : ranked, tmp, format);
       const manifest: MergeManifest = {
         format: MERGE_MANIFEST_FORMAT,
         version: MERGE_MANIFEST_VERSION,
