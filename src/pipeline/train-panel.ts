@@ -13,6 +13,7 @@ import { buildSnapshot, stackSnapshots, type Snapshot, type SnapshotCounts } fro
 import { monthIndex, monthName } from '../months.js';
 import { openPanel, type Panel } from '../ingest/panel/open-panel.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
+import { churnTrend, type ChurnTrend } from '../labels/churn-trend.js';
 import { panelSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { progress } from '../io/progress.js';
 import { trainTable, type TrainOptions, type TrainResult } from './train.js';
@@ -75,6 +76,8 @@ export interface PanelTraining {
   table: CustomerTable;
   counts: SnapshotCounts[];
   months: { train: string[]; test: string };
+  /** What the report opens with: the monthly churn an operator tracks, before any model. */
+  trend: ChurnTrend;
 }
 
 export async function panelTrainingTable(config: PanelConfig, panel: Panel): Promise<PanelTraining> {
@@ -91,7 +94,8 @@ export async function panelTrainingTable(config: PanelConfig, panel: Panel): Pro
   const table = pruneDerived(addDerivedFeatures(stackSnapshots(snapshots), PANEL_ROLES), derivableFeatures(PANEL_ROLES));
   table.warnings.push(...panel.warnings, ...months.warnings);
   if (config.split_kind === 'stratified') table.period = undefined;
-  return { table, counts: snapshots.map((s) => s.counts), months };
+  const trend = await churnTrend(panel.con, panel.firstMonth, panel.lastMonth);
+  return { table, counts: snapshots.map((s) => s.counts), months, trend };
 }
 
 /** A panel's survival labels for a set of its snapshot rows. */
@@ -114,7 +118,7 @@ export async function readPanelTraining(config: PanelConfig): Promise<PanelTrain
 }
 
 export async function trainPanel(config: PanelConfig, outDir: string, options: TrainOptions = {}): Promise<TrainResult & { counts: SnapshotCounts[] }> {
-  const { table, counts } = await readPanelTraining(config);
-  const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival: panelSurvivalBuilder(config), panel: { months: counts } });
+  const { table, counts, trend } = await readPanelTraining(config);
+  const result = await trainTable(panelTableConfig(config), table, outDir, { ...options, survival: panelSurvivalBuilder(config), panel: { months: counts, trend } });
   return { ...result, counts };
 }

@@ -111,3 +111,18 @@ export function barChart(title: string, rows: { label: string; value: number }[]
     },
   } as ChartSpec;
 }
+
+/** Rates by month (YYYY-MM, in order), one line per series, the axis in percent. */
+export function monthlyChart(title: string, yTitle: string, rows: { month: string; series: string; value: number }[], seriesTitle: string): ChartSpec {
+  return {
+    ...base,
+    title,
+    data: { values: rows },
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'month', type: 'ordinal', title: 'month', axis: { labelAngle: -45 } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format: '.1%' } },
+      color: { field: 'series', type: 'nominal', title: seriesTitle, sort: [...new Set(rows.map((r) => r.series))] },
+    },
+  } as ChartSpec;
+}

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { readCurves, type KaplanMeierGroups, type ModelCurves } from '../evaluate/files/curves-file.js';
 import { readEvaluation, type Evaluation } from '../evaluate/files/evaluation-file.js';
 import { readImportance, type ModelImportance } from '../evaluate/files/importance-file.js';
+import type { ChurnTrend } from '../labels/churn-trend.js';
 import { loadSavedModel } from '../models/load-model.js';
 
 export type { KaplanMeierGroups, ModelCurves, ModelImportance };
@@ -25,6 +26,8 @@ export interface ReportInput {
   value: ValueDefinition;
   improvability: Record<string, number>;
   list: string | null; // path of a scored list
+  /** Panels: the monthly churn trend the report opens with; null for a customer table. */
+  trend: ChurnTrend | null;
 }
 
 /** What a list's value is: monthly revenue from a column × months, in a currency. */
@@ -51,5 +54,6 @@ export async function loadReportInput(runDir: string, list: string | null = null
     },
     improvability: champion.saved.scoring.retention.improvability ?? {},
     list,
+    trend: evaluation.panel?.trend ?? null,
   };
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describeFeature } from '../features/catalogue.js';
 import { toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
 import { checkApart, checkFolderOutput } from '../io/output-guard.js';
-import { barChart, calibrationChart, importanceChart, kaplanMeierChart, overlayChart, ratioChart } from './charts.js';
+import type { ChurnTrend } from '../labels/churn-trend.js';
+import { barChart, calibrationChart, importanceChart, kaplanMeierChart, monthlyChart, overlayChart, ratioChart } from './charts.js';
 import { economics, type Campaign, type Economics, type SegmentReason } from './economics.js';
 import { consolidatedRanking, factorMatrix, type FactorRow, type RankedDriver } from './factors.js';
 import type { ReportInput } from './input.js';
@@ -34,6 +35,8 @@ export interface ReportDocument {
   value: { definition: string; currency: string | null };
   /** One plain sentence per number a manager meets, in the order the report shows them. */
   reading: { term: string; sentence: string }[];
+  /** Panels: the monthly churn trend the report opens with. */
+  trend: ChurnTrend | null;
 }
 
 /** The value's definition as the report states it. */
@@ -43,8 +46,12 @@ export function valueDefinition(v: ReportInput['value']): string {
 }
 
 /** The sentences under "How to read this report". */
-export function readingGuide(value: string, campaign: Campaign | null): ReportDocument['reading'] {
+export function readingGuide(value: string, campaign: Campaign | null, trend = false): ReportDocument['reading'] {
   return [
+    ...(trend ? [
+      { term: 'churn rate', sentence: 'Of the customers active on a month\'s first day, the share deactivated within that month, for any reason. Voluntary churn counts only those who chose to leave (voluntary and port-out): what the models predict.' },
+      { term: 'retention rate', sentence: 'Of the customers active on a month\'s first day, the share still active at its end: 1 − the churn rate.' },
+    ] : []),
     { term: 'value', sentence: `What a customer brings in: ${value}. Value at risk is that value times the customer's churn probability; revenue at risk sums it over customers.` },
     { term: 'AUC', sentence: 'The chance that the model ranks a customer who left above one who stayed: 0.5 is a coin toss, 1 is perfect. CV AUC is its mean ± standard deviation over the cross-validation folds.' },
     { term: 'lift at 10%', sentence: 'How many times more leavers the top 10% of the list holds than a random 10% of customers would.' },
@@ -58,10 +65,27 @@ export function readingGuide(value: string, campaign: Campaign | null): ReportDo
 
 interface Figure { id: string; section: string; caption: string; spec: ChartSpec }
 
+/** A deactivation reason as people write it: port-out, non-payment. */
+const reasonName = (r: string): string => r.replaceAll('_', '-');
+
+function trendFigures(trend: ChurnTrend): Figure[] {
+  const kinds = trend.months.flatMap((m) => [
+    { month: m.month, series: 'all kinds', value: m.churn_rate },
+    ...Object.entries(m.churned).map(([k, n]) => ({ month: m.month, series: reasonName(k), value: m.active === 0 ? 0 : n / m.active })),
+  ]);
+  const segments = trend.by_segment.map((r) => ({ month: r.month, series: r.segment, value: r.churn_rate }));
+  return [
+    { id: 'trend-kind', section: 'trend', caption: 'Monthly churn rate (customers active at the month\'s start who were deactivated within it), in all and by kind.', spec: monthlyChart('Monthly churn rate by kind', 'churn rate', kinds, 'kind') },
+    { id: 'trend-segment', section: 'trend', caption: 'Monthly churn rate, all kinds, by segment.', spec: monthlyChart('Monthly churn rate by segment', 'churn rate', segments, 'segment') },
+    { id: 'trend-reasons', section: 'trend', caption: 'Deactivations over the data\'s months by reason.', spec: barChart('Deactivation reasons', trend.reasons.map((r) => ({ label: reasonName(r.reason), value: r.customers })), 'customers deactivated', 'reason') },
+  ];
+}
+
 function figures(input: ReportInput, doc: ReportDocument): Figure[] {
   const models = Object.keys(input.curves);
   const pick = (k: 'roc' | 'pr' | 'gains' | 'lift'): Record<string, { x: number; y: number }[]> => Object.fromEntries(models.map((m) => [m, input.curves[m][k]]));
   const out: Figure[] = [
+    ...(doc.trend === null ? [] : trendFigures(doc.trend)),
     { id: 'roc', section: 'curves', caption: 'ROC curve on the test split: churners found (true positive rate) against stayers disturbed.', spec: overlayChart('ROC', 'false positive rate', 'true positive rate', pick('roc'), [{ x: 0, y: 0 }, { x: 1, y: 1 }]) },
     { id: 'pr', section: 'curves', caption: 'Precision–recall: how pure the contacted group stays as more churners are found.', spec: overlayChart('Precision–recall', 'recall', 'precision', pick('pr')) },
     { id: 'gains', section: 'curves', caption: 'Cumulative gains: share of all churners reached by contacting the top share of customers.', spec: overlayChart('Cumulative gains', 'share of customers contacted', 'share of churners reached', pick('gains'), [{ x: 0, y: 0 }, { x: 1, y: 1 }]) },
@@ -109,7 +133,8 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
     economics: eco,
     importance: input.importance,
     value: { definition: valueDefinition(input.value), currency: input.value.currency },
-    reading: readingGuide(valueDefinition(input.value), eco === null ? null : eco.campaign),
+    reading: readingGuide(valueDefinition(input.value), eco === null ? null : eco.campaign, input.trend !== null),
+    trend: input.trend,
   };
   const figs = figures(input, doc);
   const svgs = new Map<string, string>();
@@ -141,6 +166,25 @@ interface Table { head: string[]; rows: string[][] }
 /** Mean ± sd, or '–' when not computed. */
 const meanSd = (mean: number | null | undefined, sd: number | null | undefined): string => (mean === null || mean === undefined ? '–' : `${fmt(mean)} ± ${fmt(sd)}`);
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const pct1 = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+function trendTables(trend: ChurnTrend): Record<string, Table> {
+  const kinds = trend.reasons.map((r) => r.reason);
+  const months = [...new Set(trend.by_segment.map((r) => r.month))];
+  const segments = [...new Set(trend.by_segment.map((r) => r.segment))].sort();
+  const at = new Map(trend.by_segment.map((r) => [`${r.segment}\u0000${r.month}`, r]));
+  return {
+    trend: {
+      head: ['month', 'customers at the start', ...kinds.map(reasonName), 'churn rate', 'voluntary churn rate', 'retention rate'],
+      rows: trend.months.map((m) => [m.month, fmt(m.active), ...kinds.map((k) => fmt(m.churned[k])), pct1(m.churn_rate), pct1(m.voluntary_rate), pct1(m.retention_rate)]),
+    },
+    'trend-segment': {
+      head: ['segment (churn rate)', ...months],
+      rows: segments.map((s) => [s, ...months.map((m) => { const r = at.get(`${s}\u0000${m}`); return r === undefined ? '–' : pct1(r.churn_rate); })]),
+    },
+    'trend-reasons': { head: ['deactivation reason', 'customers', 'share'], rows: trend.reasons.map((r) => [reasonName(r.reason), fmt(r.customers), pct1(r.share)]) },
+  };
+}
 
 function tables(doc: ReportDocument): Record<string, Table> {
   const cv = Object.values(doc.comparison).some((v) => v.cv_auc_mean !== null);
@@ -156,6 +200,7 @@ function tables(doc: ReportDocument): Record<string, Table> {
       head: ['driver', 'meaning', 'importance', 'share of at-risk customers affected', 'improvability', 'improvability from', 'priority'],
       rows: doc.factors.map((f) => [f.driver, f.meaning, fmt(f.importance, 2), f.share_at_risk_affected === null ? 'n/a (no list)' : pct(f.share_at_risk_affected), fmt(f.improvability, 2), f.improvability_source, fmt(f.priority, 3)]),
     },
+    ...(doc.trend === null ? {} : trendTables(doc.trend)),
   };
   for (const [model, imp] of Object.entries(doc.importance)) {
     const rows = imp.odds_ratios?.map((r) => ({ ...r, ratio: r.odds_ratio })) ?? imp.hazard_ratios?.map((r) => ({ ...r, ratio: r.hazard_ratio }));
@@ -217,6 +262,7 @@ function mdTable(t: Table): string {
 }
 
 const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[] = [
+  { id: 'trend', title: 'Churn over time', intro: 'Whether churn is rising, and where, before any model: each month\'s customers at its start, how many of them were deactivated within it and why, by segment, and the reasons over all months. The models predict voluntary churn (voluntary and port-out); non-payment and fraud are counted here and left out of their labels.', tables: ['trend', 'trend-segment', 'trend-reasons'] },
   { id: 'reading', title: 'How to read this report', intro: 'One sentence for each number a manager meets below.', tables: ['reading'] },
   { id: 'actions', title: 'Suggested actions', intro: 'What the scored list suggests doing, by risk tier and segment, and for the customers at the top of the ranking (each customer\'s actions follow from their top reasons).', tables: ['actions-tier', 'actions-segment', 'top-customers'] },
   { id: 'models', title: 'Model comparison', intro: 'Every model on the held-out test split; the champion is the best on the configured metric.', tables: ['comparison'] },
@@ -228,6 +274,9 @@ const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[]
   { id: 'curves', title: 'Discrimination and calibration', intro: 'All models overlaid on the test split.', tables: [] },
   { id: 'survival', title: 'Survival', intro: 'Kaplan–Meier curves by customer group.', tables: [] },
 ];
+
+/** The sections this report has: the churn trend only for a panel. */
+const sectionsOf = (doc: ReportDocument): typeof SECTIONS => SECTIONS.filter((s) => s.id !== 'trend' || doc.trend !== null);
 
 const CSS = `body{font-family:Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45}
 h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
@@ -241,7 +290,7 @@ th,td{padding:.15rem .3rem}a{color:inherit;text-decoration:none}}`;
 
 export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, string>): string {
   const t = tables(doc);
-  const sections = SECTIONS.map((s) => {
+  const sections = sectionsOf(doc).map((s) => {
     const tabs = s.tables.filter((k) => t[k] !== undefined).map((k) => htmlTable(t[k])).join('\n');
     const charts = figs.filter((f) => f.section === s.id).map((f) => `<figure id="fig-${f.id}" class="chart">${svgs.get(f.id) ?? ''}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n');
     let extra = '';
@@ -259,7 +308,7 @@ export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, st
 <body><h1>${esc(doc.title)}</h1>
 <p class="meta">${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${esc(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: <strong>${esc(doc.champion)}</strong> (by ${esc(doc.champion_metric)}). Value: ${esc(doc.value.definition)}.</p>
 ${warnings}
-<nav><strong>Contents</strong><ul>${SECTIONS.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('')}</ul></nav>
+<nav><strong>Contents</strong><ul>${sectionsOf(doc).map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('')}</ul></nav>
 ${sections}
 </body></html>
 `;
@@ -269,14 +318,14 @@ export function toMarkdown(doc: ReportDocument): string {
   const t = tables(doc);
   const parts = [`# ${md(doc.title)}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${md(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${md(doc.champion)}** (by ${md(doc.champion_metric)}). Value: ${md(doc.value.definition)}.`, ''];
   if (doc.warnings.length > 0) parts.push('**Warnings**', '', ...doc.warnings.map((w) => `- ${md(w)}`), '');
-  for (const s of SECTIONS) {
+  for (const s of sectionsOf(doc)) {
     parts.push(`## ${s.title}`, '', s.intro, '');
     for (const k of s.tables) if (t[k] !== undefined) parts.push(mdTable(t[k]), '');
     if (s.id === 'segments-detail') {
       for (const [seg, rs] of Object.entries(doc.economics?.top_reasons_by_segment ?? {})) parts.push(`### ${md(seg)}`, '', mdTable(segmentReasons(rs)), '');
     }
     if (s.id === 'importance') for (const x of termSections(doc, t)) parts.push(`### ${md(x.title)}`, '', md(x.note), '', mdTable(x.table), '');
-    if (['importance', 'curves', 'survival'].includes(s.id)) parts.push('Charts: see report.html.', '');
+    if (['trend', 'importance', 'curves', 'survival'].includes(s.id)) parts.push('Charts: see report.html.', '');
   }
   return `${parts.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
  * through it.
  */
 import { z } from 'zod';
+import { DEACTIVATION_REASONS } from '../../ingest/panel/open-panel.js';
 import { runFile } from './run-file.js';
 
 const count = z.number().int().min(0);
@@ -46,6 +47,20 @@ export const monthCountsSchema = z.object({
   excluded_other: count,
 });
 
+/** A panel's monthly churn trend (src/labels/churn-trend.ts): per month, per segment and month, and by reason. */
+export const churnTrendSchema = z.object({
+  months: z.array(z.object({
+    month: z.string(),
+    active: count,
+    churned: z.object(Object.fromEntries(DEACTIVATION_REASONS.map((r) => [r, count])) as Record<(typeof DEACTIVATION_REASONS)[number], typeof count>),
+    churn_rate: z.number(),
+    voluntary_rate: z.number(),
+    retention_rate: z.number(),
+  })),
+  by_segment: z.array(z.object({ month: z.string(), segment: z.string(), active: count, churned: count, voluntary: count, churn_rate: z.number(), voluntary_rate: z.number() })),
+  reasons: z.array(z.object({ reason: z.enum(DEACTIVATION_REASONS), customers: count, share: z.number() })),
+});
+
 export const EVALUATION_FORMAT = 'churnscope-evaluation';
 export const EVALUATION_VERSION = 1;
 
@@ -65,7 +80,7 @@ export const evaluationSchema = z.object({
   champion_metric: z.string(),
   warnings: z.array(z.string()),
   seed: z.number().int(),
-  panel: z.object({ months: z.array(monthCountsSchema) }).optional(),
+  panel: z.object({ months: z.array(monthCountsSchema), trend: churnTrendSchema.optional() }).optional(),
 });
 
 export type ModelEvaluation = z.output<typeof modelEvaluationSchema>;
