@@ -16,7 +16,7 @@ export interface SurvivalRows {
   strata: number; // how many
 }
 
-interface StratumOrder {
+export interface StratumOrder {
   byExit: Int32Array; // rows by exit time, latest first
   blocks: Int32Array; // starts of runs of equal exit time in byExit, plus the end
   byEntry: Int32Array; // rows by entry time, latest first

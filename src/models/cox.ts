@@ -15,6 +15,7 @@ import { ConvergenceError, ModelError } from '../errors.js';
 import { concordance } from '../evaluate/concordance.js';
 import type { SurvivalTime } from '../labels/survival.js';
 import { baselineHazard, orderRiskSets, partialLikelihood, type SurvivalRows, type Ties } from './cox-likelihood.js';
+import { proportionalHazardsTest, schoenfeldResiduals, type ProportionalHazardsTest } from './cox-ph-test.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
 import { aliasedColumns, centredGram, treatmentCoding } from './linear-design.js';
 import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
@@ -58,6 +59,7 @@ export interface CoxState extends ModelState {
   log_partial_likelihood: number;
   null_log_partial_likelihood: number; // at coef = 0, for the likelihood-ratio test
   concordance: number; // Harrell's C of the linear predictor on the training rows
+  proportional_hazards?: ProportionalHazardsTest; // Grambsch–Therneau on the training rows (absent in files written before it)
   rows: number;
   events: number;
   iterations: number;
@@ -221,7 +223,7 @@ export class CoxModel implements ChurnModel {
   }
 
   globalImportance(): GlobalImportance {
-    return { hazard_ratios: this.hazardRatios(), reference_levels: this.state.design.references, aliased: this.state.design.aliased };
+    return { hazard_ratios: this.hazardRatios(), reference_levels: this.state.design.references, aliased: this.state.design.aliased, proportional_hazards: this.state.proportional_hazards };
   }
 
   linearDesign(): LinearDesignNotes {
@@ -328,6 +330,7 @@ export const fitCox: Fit<CoxParams, CoxModel> = (data: TrainingData, params: Cox
   const l = cholesky(h, p);
   const cov = l === null ? new Float64Array(p * p).fill(Number.NaN) : choleskyInverse(l, p);
 
+  const schoenfeld = schoenfeldResiduals(rows, order, z, p, beta, params.ties);
   const hazards = baselineHazard(rows, order, z, p, beta, params.ties);
   const baselines: StratumBaseline[] = distinct.map((code, k) => {
     let count = 0;
@@ -360,6 +363,7 @@ export const fitCox: Fit<CoxParams, CoxModel> = (data: TrainingData, params: Cox
     log_partial_likelihood: current.loglik,
     null_log_partial_likelihood: nullLoglik,
     concordance: concordance(survival.exit, y, lp).c,
+    proportional_hazards: proportionalHazardsTest(covariates, schoenfeld.times, schoenfeld.residuals, cov, params.strata),
     rows: n,
     events,
     iterations,

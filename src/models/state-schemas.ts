@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { BoostingState } from './boosting/boosting.js';
 import { boostingParamsSchema } from './boosting/params.js';
 import type { CoxState } from './cox.js';
+import { proportionalHazardsTestSchema } from './cox-ph-test.js';
 import type { ForestState } from './forest/forest.js';
 import type { LogisticState } from './logistic.js';
 import { parseModelParams } from './params.js';
@@ -195,6 +196,7 @@ export const coxStateSchema: z.ZodType<CoxState> = z.looseObject({
   log_partial_likelihood: measured,
   null_log_partial_likelihood: measured,
   concordance: measured,
+  proportional_hazards: proportionalHazardsTestSchema.optional(),
   rows: count,
   events: count,
   iterations: count,

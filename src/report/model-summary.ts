@@ -4,6 +4,7 @@
  * the fit's concordance, log-likelihood and likelihood-ratio test against the empty model.
  */
 import { chiSquareUpper } from '../evaluate/tails.js';
+import { proportionalHazardsAdvice, proportionalHazardsRows, type ProportionalHazardsTest } from '../models/cox-ph-test.js';
 import { CoxModel, type CoxState } from '../models/cox.js';
 import { ratioRows, type RatioRow } from '../models/linear-terms.js';
 import { LogisticModel, type LogisticState } from '../models/logistic.js';
@@ -12,13 +13,18 @@ import type { ChurnModel, LinearDesignNotes } from '../models/model.js';
 const num = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 export const formatP = (p: number): string => (!Number.isFinite(p) ? '–' : p < 0.0001 ? (p === 0 ? '<1e-300' : p.toExponential(1)) : p.toFixed(4));
 
+/** Columns aligned: the first to the left, numbers to the right. */
+function textTable(head: string[], body: string[][]): string[] {
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
+  const line = (r: string[]): string => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+}
+
 function termTable(rows: readonly RatioRow[], ratio: string, intercept: string[] | null): string[] {
   const head = ['term', 'coef', ratio, 'se(coef)', 'z', 'p', `${ratio} lower 95%`, `${ratio} upper 95%`];
   const body = rows.map((r) => [r.feature, num(r.coef, 4), num(r.ratio, 4), num(r.se, 4), num(r.z, 2), formatP(r.p), num(r.ci_low, 4), num(r.ci_high, 4)]);
   if (intercept !== null) body.unshift(intercept);
-  const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
-  const line = (r: string[]): string => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  return textTable(head, body);
 }
 
 function designLines(d: LinearDesignNotes): string[] {
@@ -48,6 +54,17 @@ function coxSummary(s: CoxState, file: string): string[] {
     `concordance (Harrell's C of the linear predictor on the training rows) = ${num(s.concordance, 3)}`,
     `partial log-likelihood = ${num(s.log_partial_likelihood, 2)} (empty model ${num(s.null_log_partial_likelihood, 2)})`,
     likelihoodRatio(s.log_partial_likelihood, s.null_log_partial_likelihood, s.coef.length),
+    ...phLines(s.proportional_hazards),
+  ];
+}
+
+function phLines(t: ProportionalHazardsTest | undefined): string[] {
+  if (t === undefined) return [];
+  return [
+    '',
+    'proportional hazards (Grambsch–Therneau, scaled Schoenfeld residuals against the rank of event time):',
+    ...textTable(['term', 'chi2', 'df', 'p'], proportionalHazardsRows(t, num, formatP)),
+    proportionalHazardsAdvice(t),
   ];
 }
 

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { describeFeature } from '../features/catalogue.js';
+import { proportionalHazardsAdvice, proportionalHazardsRows } from '../models/cox-ph-test.js';
 import { toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
 import { checkApart, checkFolderOutput } from '../io/output-guard.js';
 import type { ChurnTrend } from '../labels/churn-trend.js';
@@ -235,13 +236,22 @@ function tables(doc: ReportDocument): Record<string, Table> {
   return t;
 }
 
-/** Each linear model's coefficient table with its note on coding. */
+/** Each linear model's coefficient table with its note on coding; a Cox model's proportional-hazards test after it. */
 function termSections(doc: ReportDocument, t: Record<string, Table>): { title: string; note: string; table: Table }[] {
   return Object.entries(doc.importance).flatMap(([model, imp]) => {
     const table = t[`terms-${model}`];
     if (table === undefined) return [];
     const kind = imp.odds_ratios !== undefined ? 'odds' : 'hazard';
-    return [{ title: `${model}: coefficients (${kind} ratios, Wald tests)`, note: designNote(imp), table }];
+    const out = [{ title: `${model}: coefficients (${kind} ratios, Wald tests)`, note: designNote(imp), table }];
+    const ph = imp.proportional_hazards;
+    if (ph !== undefined) {
+      out.push({
+        title: `${model}: proportional hazards (Grambsch–Therneau test of the scaled Schoenfeld residuals against the rank of event time)`,
+        note: proportionalHazardsAdvice(ph),
+        table: { head: ['term', 'chi-squared', 'df', 'p'], rows: proportionalHazardsRows(ph, (v, d) => fmt(v, d), pValue) },
+      });
+    }
+    return out;
   });
 }
 

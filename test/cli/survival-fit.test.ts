@@ -44,6 +44,13 @@ describe('split.test_fraction 0 and churnscope summary', () => {
     const j = s.covariates.indexOf('Contract=Two year');
     const row = stdout.split('\n').find((l: string) => l.startsWith('Contract=Two year')) ?? '';
     expect(row.split(/\s{2,}/).slice(1, 4)).toEqual([s.coef[j].toFixed(4), Math.exp(s.coef[j]).toFixed(4), s.se[j].toFixed(4)]);
+    // The proportional-hazards test: one row per covariate and the global one, with what to do.
+    const ph = s.proportional_hazards;
+    expect(ph.covariates.map((c: { feature: string }) => c.feature)).toEqual(s.covariates);
+    expect(stdout).toContain('proportional hazards (Grambsch–Therneau');
+    const global = stdout.split('\n').find((l: string) => l.startsWith('global ')) ?? '';
+    expect(global.split(/\s{2,}/).slice(1)).toEqual([ph.global.statistic.toFixed(2), String(s.coef.length), formatP(ph.global.p)]);
+    expect(stdout).toMatch(ph.global.p < 0.05 ? /Proportional hazards rejected at p < 0\.05 for .*survival\.strata/ : /No covariate's effect departs/);
   });
 
   it('prints the logistic table with its intercept, and refuses nothing for a forest', async () => {

@@ -4,6 +4,7 @@
  * view over as `GlobalImportance`, the section this schema holds; the report reads it back.
  */
 import { z } from 'zod';
+import { proportionalHazardsTestSchema } from '../../models/cox-ph-test.js';
 import { runFile } from './run-file.js';
 
 /** A linear model's term: coefficient, Wald test and 95% interval of exp(coef). */
@@ -18,6 +19,8 @@ export const globalImportanceSchema = z.object({
   /** Linear models: each text column's reference level (treatment coding) and the terms dropped as collinear. */
   reference_levels: z.array(z.object({ column: z.string(), level: z.string() })).optional(),
   aliased: z.array(z.object({ feature: z.string(), with: z.array(z.string()) })).optional(),
+  /** Cox: the proportional-hazards test per covariate and globally. */
+  proportional_hazards: proportionalHazardsTestSchema.optional(),
 });
 
 export const modelImportanceSchema = globalImportanceSchema.extend({
