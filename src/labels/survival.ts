@@ -37,6 +37,29 @@ export interface SurvivalLabels {
 
 export type EntryMode = 'window_start' | 'origin';
 
+/** Longest plausible time on network: 50 years. */
+export const MAX_PLAUSIBLE_MONTHS = 600;
+/** A tenure in months past 20 years is rare in telecom; in days it is under 8 months. */
+const DAYS_LIKE_MONTHS = 240;
+
+/**
+ * Warnings for durations that do not fit their unit: above 600 months once converted, or, read as
+ * months, so long that they are more likely days (horizons are in months and converted by the unit).
+ */
+export function durationUnitWarnings(duration: Float64Array, column: string, unit: DurationUnit): string[] {
+  let max = 0;
+  for (const v of duration) if (v > max) max = v;
+  const months = max / unitsPerMonth(unit);
+  const longest = `the longest duration in "${column}" is ${max.toLocaleString('en')} ${unit}`;
+  if (months > MAX_PLAUSIBLE_MONTHS) {
+    return [`${longest}${unit === 'months' ? '' : ` (${Math.round(months).toLocaleString('en')} months)`}, over ${MAX_PLAUSIBLE_MONTHS} months (50 years): check duration_unit ("${unit}"); survival horizons in months are converted by it`];
+  }
+  if (unit === 'months' && months > DAYS_LIKE_MONTHS) {
+    return [`${longest} (${(months / 12).toFixed(0)} years): it looks like days; if it counts days, set duration_unit: "days" (horizons in months are converted by it)`];
+  }
+  return [];
+}
+
 /**
  * A customer table: durations are tenures at the snapshot, which closes the label's window; a
  * churner's is the tenure at leaving. Live customers are scored at their current tenure.

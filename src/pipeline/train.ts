@@ -22,7 +22,7 @@ import { toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../
 import { checkFolderOutput } from '../io/output-guard.js';
 import { progressLine } from '../io/progress.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
-import { atWindowStart, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
+import { atWindowStart, durationUnitWarnings, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { durationLeaks } from '../models/duration-leak.js';
 import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
@@ -156,6 +156,8 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const cfg = { ...config, seed };
   const prepared = prepareTraining(cfg, table, options.survival ?? tableSurvivalBuilder(cfg));
   const warnings = [...table.warnings];
+  // A customer table's durations in the configured unit (a panel's are months we computed).
+  if (options.survival === undefined && table.duration !== undefined && cfg.duration !== undefined) warnings.push(...durationUnitWarnings(table.duration, cfg.duration, cfg.duration_unit));
   if (cfg.retention.value_column === undefined && cfg.roles.revenue === undefined) warnings.push(NO_VALUE);
   const { train, test, split, encoder } = prepared;
 

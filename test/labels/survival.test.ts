@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeMatrix } from '../../src/data/matrix.js';
-import { atWindowStart, DAYS_PER_MONTH, panelSurvival, tableSurvival, tenureAtWindowStart, unitsPerMonth, WEEKS_PER_MONTH } from '../../src/labels/survival.js';
+import { atWindowStart, DAYS_PER_MONTH, durationUnitWarnings, panelSurvival, tableSurvival, tenureAtWindowStart, unitsPerMonth, WEEKS_PER_MONTH } from '../../src/labels/survival.js';
 
 const F = (a: number[]): Float64Array => Float64Array.from(a);
 const arr = (a: Float64Array): number[] => Array.from(a);
@@ -15,6 +15,17 @@ describe('survival labels', () => {
     expect(DAYS_PER_MONTH).toBe(30.4375);
     expect(WEEKS_PER_MONTH).toBe(30.4375 / 7);
     expect([unitsPerMonth('months'), unitsPerMonth('days'), unitsPerMonth('weeks')]).toEqual([1, 30.4375, 30.4375 / 7]);
+  });
+
+  it('warns on durations that do not fit their unit: over 600 months, or months that look like days', () => {
+    expect(durationUnitWarnings(F([0, 72, 12]), 'tenure', 'months')).toEqual([]);
+    expect(durationUnitWarnings(F([5, 240]), 'tenure', 'months')).toEqual([]); // 20 years: rare, plausible
+    expect(durationUnitWarnings(F([5, 241]), 'tenure', 'months')).toEqual(['the longest duration in "tenure" is 241 months (20 years): it looks like days; if it counts days, set duration_unit: "days" (horizons in months are converted by it)']);
+    expect(durationUnitWarnings(F([3, 2190]), 'tenure', 'months')).toEqual(['the longest duration in "tenure" is 2,190 months, over 600 months (50 years): check duration_unit ("months"); survival horizons in months are converted by it']);
+    expect(durationUnitWarnings(F([3, 2190]), 'days_active', 'days')).toEqual([]); // 72 months
+    expect(durationUnitWarnings(F([3, 18262]), 'days_active', 'days')).toEqual([]); // 599.98 months
+    expect(durationUnitWarnings(F([18263]), 'days_active', 'days')).toEqual(['the longest duration in "days_active" is 18,263 days (600 months), over 600 months (50 years): check duration_unit ("days"); survival horizons in months are converted by it']);
+    expect(durationUnitWarnings(F([3000]), 'weeks_on', 'weeks')).toHaveLength(1); // 689.9 months
   });
 
   it('a customer table: watched over the last window of its tenure, never before joining', () => {
