@@ -15,10 +15,12 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 
 const { values } = parseArgs({ options: { cli: { type: 'string', default: 'bin/churnscope.js' }, only: { type: 'string' }, keep: { type: 'boolean', default: false } } });
 const CLI = resolve(values.cli ?? 'bin/churnscope.js');
 const DATA = resolve('data');
+const PIPELINES = (name: string): string => resolve('pipelines', name);
 
 interface Result { code: number; stderr: string }
 function cli(cwd: string, args: string[]): Result {
@@ -210,6 +212,69 @@ const CASES: Case[] = [
     prepare: (w) => writeFileSync(join(w, 'formula.csv'), `${telco.map((l, i) => (i === 1 ? l.replace(/^[^,]+/, '=HYPERLINK("x")') : l)).join('\n')}\n`),
     check: (w) => (readFileSync(join(w, 'f.csv'), 'utf8').includes(',\'=HYPERLINK') || readFileSync(join(w, 'f.csv'), 'utf8').includes(',"\'=HYPERLINK') ? null : 'the formula cell is not neutralised'),
   },
+  // Spoilt training files: a clear error naming file, row and column, or a run where the file is fine.
+  { name: 'train on an empty file (0 bytes)', args: ['train', '--config', 'empty.json', '--out', 'x'], expect: 'error', says: /empty\.csv.*empty|empty.*empty\.csv/, prepare: (w) => { writeFileSync(join(w, 'empty.csv'), ''); tableConfig(w, 'empty.json', 'empty.csv'); } },
+  { name: 'train on a header without rows', args: ['train', '--config', 'head.json', '--out', 'x'], expect: 'error', says: /head\.csv/, prepare: (w) => { writeFileSync(join(w, 'head.csv'), `${telco[0]}\n`); tableConfig(w, 'head.json', 'head.csv'); } },
+  { name: 'train on a file cut mid-row', args: ['train', '--config', 'cut.json', '--out', 'x'], expect: 'error', says: /cut\.csv.*(row|line)/, prepare: (w) => { const t = telco.join('\n'); writeFileSync(join(w, 'cut.csv'), t.slice(0, t.length - 60)); tableConfig(w, 'cut.json', 'cut.csv'); } },
+  { name: 'train with a duplicate id', args: ['train', '--config', 'dup.json', '--out', 'x'], expect: 'error', says: /7590-VHVEG/, prepare: (w) => { writeFileSync(join(w, 'dup.csv'), `${[...telco, telco[1]].join('\n')}\n`); tableConfig(w, 'dup.json', 'dup.csv'); } },
+  { name: 'train with the target column missing', args: ['train', '--config', 'notarget.json', '--out', 'x'], expect: 'error', says: /Churned?/, prepare: (w) => tableConfig(w, 'notarget.json', 'telco.csv', { target: { column: 'Churned', churned: 'Yes' } }) },
+  { name: 'train with the id column missing', args: ['train', '--config', 'noid.json', '--out', 'x'], expect: 'error', says: /CustomerId/, prepare: (w) => tableConfig(w, 'noid.json', 'telco.csv', { id: 'CustomerId' }) },
+  { name: 'train with text in a numeric column', args: ['train', '--config', 'txt.json', '--out', 'x'], expect: 'error', says: /MonthlyCharges/, prepare: (w) => { writeFileSync(join(w, 'txt.csv'), `${editRow(telco, 9, 'MonthlyCharges', 'twenty').join('\n')}\n`); tableConfig(w, 'txt.json', 'txt.csv'); } },
+  { name: 'train on a file with NaN and NULL cells', args: ['train', '--config', 'nan.json', '--out', 'nrun'], expect: 'ok', outputs: ['nrun'], prepare: (w) => { writeFileSync(join(w, 'nan.csv'), `${editRow(editRow(telco, 9, 'MonthlyCharges', 'NaN'), 10, 'TotalCharges', 'NULL').join('\n')}\n`); tableConfig(w, 'nan.json', 'nan.csv'); } },
+  {
+    name: 'train with tenure in days', args: ['train', '--config', 'days.json', '--out', 'drun'], expect: 'ok', outputs: ['drun'],
+    prepare: (w) => { writeFileSync(join(w, 'days.csv'), `${telco.map((l, i) => (i === 0 ? l : l.split(',').map((v, j) => (j === col('tenure') ? String(Number(v) * 30) : v)).join(','))).join('\n')}\n`); tableConfig(w, 'days.json', 'days.csv', { duration_unit: 'days' }); },
+  },
+  { name: 'train without a revenue column', args: ['train', '--config', 'norev.json', '--out', 'rrun'], expect: 'ok', outputs: ['rrun'], prepare: (w) => tableConfig(w, 'norev.json', 'telco.csv', { roles: { tenure: 'tenure' }, drop: ['MonthlyCharges', 'TotalCharges'] }) },
+  {
+    name: 'train on a CSV with a byte-order mark and CRLF lines', args: ['train', '--config', 'bom.json', '--out', 'brun'], expect: 'ok', outputs: ['brun'],
+    prepare: (w) => { writeFileSync(join(w, 'bom.csv'), `\uFEFF${telco.join('\r\n')}\r\n`); tableConfig(w, 'bom.json', 'bom.csv'); },
+    check: (w) => { const rows = json<{ dataset: { rows: number } }>(join(w, 'brun/evaluation.json')).dataset.rows; return rows === telco.length - 1 ? null : `trained on ${rows} rows`; },
+  },
+  { name: 'train on a gzipped CSV', args: ['train', '--config', 'gz.json', '--out', 'zrun'], expect: 'ok', outputs: ['zrun'], prepare: (w) => { writeFileSync(join(w, 'telco.csv.gz'), gzipSync(readFileSync(join(w, 'telco.csv')))); tableConfig(w, 'gz.json', 'telco.csv.gz'); } },
+  // Spoilt configs.
+  { name: 'config with a misspelt key', args: ['train', '--config', 'typo.json', '--out', 'x'], expect: 'error', says: /modles/, prepare: (w) => { tableConfig(w, 'typo.json', 'telco.csv'); const c = json<Record<string, unknown>>(join(w, 'typo.json')); writeFileSync(join(w, 'typo.json'), JSON.stringify({ ...c, modles: ['logistic'] })); } },
+  { name: 'config that is not valid JSON', args: ['train', '--config', 'broken.json', '--out', 'x'], expect: 'error', says: /broken\.json/, prepare: (w) => writeFileSync(join(w, 'broken.json'), '{"source": "telco.csv", "id": ') },
+  { name: 'config naming a missing data file', args: ['train', '--config', 'gone.json', '--out', 'x'], expect: 'error', says: /gone\.csv/, prepare: (w) => tableConfig(w, 'gone.json', 'gone.csv') },
+  { name: 'config with an unknown model', args: ['train', '--config', 'xgb.json', '--out', 'x'], expect: 'error', says: /xgboost/, prepare: (w) => tableConfig(w, 'xgb.json', 'telco.csv', { models: ['xgboost'] }) },
+  { name: 'config with an unknown model parameter', args: ['train', '--config', 'mp.json', '--out', 'x'], expect: 'error', says: /maxdepth/, prepare: (w) => tableConfig(w, 'mp.json', 'telco.csv', { models: ['random_forest'], model_params: { random_forest: { maxdepth: 3 } } }) },
+  // Scoring inputs and options.
+  { name: 'score an input without a column the model needs', args: ['score', '--model', 'run/models/logistic.json', '--input', 'nocol.csv', '--out', 'o.csv'], expect: 'error', says: /Contract/, prepare: (w) => writeFileSync(join(w, 'nocol.csv'), `${telco.map((l) => l.split(',').filter((_, j) => j !== col('Contract')).join(',')).join('\n')}\n`) },
+  { name: 'score an empty file (0 bytes)', args: ['score', '--model', 'run/models/logistic.json', '--input', 'empty.csv', '--out', 'o.csv'], expect: 'error', says: /empty\.csv/, prepare: (w) => writeFileSync(join(w, 'empty.csv'), '') },
+  { name: 'score --model <a CSV>', args: ['score', '--model', 'notes.csv', '--input', 'telco.csv', '--out', 'o.csv'], expect: 'error', says: /notes\.csv/ },
+  { name: 'score --model <the run\'s evaluation.json>', args: ['score', '--model', 'run/evaluation.json', '--input', 'telco.csv', '--out', 'o.csv'], expect: 'error', says: /evaluation\.json/ },
+  { name: 'score --previous <not a list>', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--previous', 'notes.csv', '--out', 'o.csv'], expect: 'error', says: /notes\.csv/ },
+  { name: 'score --shard 3/2', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', 'o.csv', '--shard', '3/2'], expect: 'usage', says: /shard/ },
+  { name: 'score --shard abc', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', 'o.csv', '--shard', 'abc'], expect: 'usage', says: /shard/ },
+  { name: 'score --workers -1', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', 'o.csv', '--workers', '-1'], expect: 'usage', says: /workers/ },
+  { name: 'score --rank-by bogus', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', 'o.csv', '--rank-by', 'bogus'], expect: 'usage', says: /rank-by/ },
+  { name: 'score --tier bogus', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', 'o.csv', '--tier', 'bogus'], expect: 'usage', says: /tier/ },
+  { name: 'score --drift-limit -1', args: ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', 'o.csv', '--drift-limit', '-1'], expect: 'usage', says: /drift-limit/ },
+  // Reports, merges, exports, panels and init.
+  { name: 'report --list <not a list>', args: ['report', '--run', 'run', '--out', 'r3', '--list', 'notes.csv'], expect: 'error', says: /notes\.csv/ },
+  { name: 'report --run <missing folder>', args: ['report', '--run', 'norun', '--out', 'r3'], expect: 'error', says: /norun/ },
+  { name: 'merge --inputs <a user\'s CSV>', args: ['merge', '--inputs', 'shard0.csv', 'notes.csv', '--out', 'm.csv'], expect: 'error', says: /notes\.csv/ },
+  {
+    name: 'merge lists cut with --top', args: ['merge', '--inputs', 'top0.csv', 'top1.csv', '--out', 'm.csv'], expect: 'error', says: /top/,
+    prepare: (w) => { for (const i of [0, 1]) cli(w, ['score', '--model', 'run/models/logistic.json', '--input', 'telco.csv', '--out', `top${i}.csv`, '--shard', `${i}/2`, '--top', '10']); },
+  },
+  { name: 'merge --out m.arrow', args: ['merge', '--inputs', 'shard0.csv', 'shard1.csv', '--out', 'm.arrow'], expect: 'usage', says: /arrow|Arrow/ },
+  { name: 'export --format pdf', args: ['export', '--model', 'run/models/logistic.json', '--format', 'pdf', '--out', 'x.pdf'], expect: 'usage', says: /format/ },
+  { name: 'export a corrupt model', args: ['export', '--model', 'enc.json', '--format', 'onnx', '--out', 'x.onnx'], expect: 'error', says: /corrupt/, prepare: (w) => writeModel(w, 'enc.json', { ...modelFile(w), encoder: {} }) },
+  { name: 'generate --months 241', args: ['generate', '--customers', '10', '--months', '241', '--out', 'gen'], expect: 'usage', says: /months/ },
+  { name: 'generate --out <a CSV of the user>', args: ['generate', '--customers', '10', '--months', '2', '--out', 'notes.csv'], expect: 'error', says: /notes\.csv/ },
+  { name: 'features --out <its config>', args: ['features', '--config', 'panel.json', '--out', 'panel.json'], expect: 'error', says: /panel\.json/ },
+  { name: 'init --data missing.csv', args: ['init', '--data', 'missing.csv', '--out', 'c.yaml'], expect: 'error', says: /missing\.csv/ },
+  { name: 'init --out <its data>', args: ['init', '--data', 'telco.csv', '--out', 'telco.csv'], expect: 'error', says: /telco\.csv/ },
+  { name: 'init --out <a config of the user>', args: ['init', '--data', 'telco.csv', '--out', 'mine.yaml'], expect: 'error', says: /mine\.yaml/, prepare: (w) => writeFileSync(join(w, 'mine.yaml'), 'source: telco.csv # my own, edited by hand\n') },
+  { name: 'init --sample abc', args: ['init', '--data', 'telco.csv', '--sample', 'abc'], expect: 'usage', says: /sample/ },
+  // Pipelines.
+  {
+    name: 'run a pipeline --out <a folder of the user>', args: ['run', PIPELINES('retrain.yaml'), '--config', 'telco.json', '--data', 'telco.csv', '--out', 'important'], expect: 'ok', outputs: ['important'],
+    check: (w) => (readFileSync(join(w, 'important/notes.txt'), 'utf8') === 'my own notes\n' && readdirSync(join(w, 'important')).length <= 4 ? null : `the user's folder now holds ${readdirSync(join(w, 'important')).join(', ')}`),
+  },
+  { name: 'run a missing pipeline file', args: ['run', 'nopipe.yaml', '--out', 'pr'], expect: 'error', says: /nopipe\.yaml/ },
+  { name: 'run a pipeline without one of its parameters', args: ['run', PIPELINES('retrain.yaml'), '--config', 'telco.json', '--out', 'pr'], expect: 'usage', says: /data/ },
 ];
 
 function judge(c: Case, w: string, before: Map<string, string>, r: Result): { verdict: 'good' | 'weak' | 'fail'; why: string } {
