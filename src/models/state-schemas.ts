@@ -16,6 +16,7 @@ import { parseModelParams } from './params.js';
 import type { ModelKind, ModelState } from './model.js';
 import type { BlendState } from './blend.js';
 import type { SequenceState } from './sequence/model.js';
+import { MOST_NODES } from './sequence/integrated-gradients.js';
 import { WEIGHT_NAMES } from './sequence/network.js';
 
 /** A number scoring computes with: finite. */
@@ -71,7 +72,7 @@ const sequenceParams = z.looseObject({
     positive_weight: z.union([z.literal('balanced'), z.number().positive()]),
     l2: z.number().min(0),
     average_decay: z.number().min(0).max(1),
-    ig_steps: positiveInt,
+    ig_steps: positiveInt.max(MOST_NODES),
     static_features: z.array(z.string()),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
   });

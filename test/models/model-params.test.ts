@@ -23,6 +23,7 @@ describe('model_params in a config', () => {
     expect(refusal(() => checkModelParams('logistic', { l2: -1 }))).toMatch(/@ model_params\.logistic\.l2$/);
     expect(refusal(() => checkModelParams('random_forest', { bins: 256 }))).toMatch(/@ model_params\.random_forest\.bins$/);
     expect(refusal(() => checkModelParams('gradient_boosting', { rounds: 0 }))).toMatch(/@ model_params\.gradient_boosting\.rounds$/);
+    expect(refusal(() => checkModelParams('sequence', { ig_steps: 512 }))).toMatch(/@ model_params\.sequence\.ig_steps$/); // beyond the most nodes integrated gradients take
     expect(refusal(() => checkModelParams('logistic', { C: 1 }))).toBe('unknown parameter "C" for logistic; allowed: l2, maxIter, tol @ model_params.logistic.C');
   });
 });

@@ -12,8 +12,8 @@ import type { SequenceBatch } from './layout.js';
 
 /** The largest gap a customer's parts may leave between their sum and logit − base. */
 export const COMPLETENESS_TOLERANCE = 1e-4;
-/** Nodes are doubled up to this many (none of the demo's 39k customers needed more than 64). */
-const MOST_NODES = 256;
+/** Nodes are doubled up to this many (none of the demo's 39k customers needed more than 64); the most ig_steps may ask. */
+export const MOST_NODES = 256;
 
 const rules = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
 
