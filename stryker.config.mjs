@@ -32,7 +32,7 @@ export default {
   // Tests therefore fit models and build snapshots inside each test, where Stryker sees them.
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'test/mutation/stryker-incremental.json',
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['html', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   clearTextReporter: { allowEmojis: false, logTests: false, reportMutants: false },

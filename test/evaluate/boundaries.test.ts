@@ -54,6 +54,7 @@ describe('other metrics at their edges', () => {
     expect(auc(Y([1, 0, 1, 0]), S([0.3, 0.3, 0.3, 0.3]))).toBe(0.5);
     expect(averagePrecision(Y([1, 0, 0, 0]), S([0.3, 0.3, 0.3, 0.3]))).toBe(0.25);
     expect(averagePrecision(Y([0, 0]), S([0.1, 0.2]))).toBeNaN();
+    expect(averagePrecision(Y([]), S([]))).toBeNaN(); // no rows: no churner to find, not 0
     expect(auc(Y([0, 0, 1]), S([1, 2, 3]))).toBe(1);
     expect(auc(Y([1, 0, 0]), S([1, 2, 3]))).toBe(0);
     expect(logLoss(Y([0, 1]), S([1, 1]))).toBeCloseTo(-Math.log(1 - (1 - 1e-15)) / 2, 12); // p clipped to 1 − 1e-15
@@ -147,6 +148,10 @@ describe('permutation importance', () => {
     // A feature whose shuffles raise the metric ranks last.
     const rising = permutationImportance((m) => Float64Array.from(m.columns[0], (v, i) => v + m.columns[1][i]), makeMatrix(['u', 'v'], [S([4, 3, 2, 1]), S([0, 0, 0, 10])]), Y([1, 1, 0, 0]), new Rng(1), 4);
     expect(rising.map((r) => r.feature)).toEqual(['u', 'v']);
+    // Three tied features already in name order stay in it (a comparator that only ever says
+    // "before" would reverse them).
+    const tied = permutationImportance((m) => m.columns[3], makeMatrix(['a', 'b', 'c', 'd'], [S([1, 1]), S([2, 2]), S([3, 3]), S([0, 1])]), Y([0, 1]), new Rng(5), 2);
+    expect(tied.map((r) => r.feature)).toEqual(['d', 'a', 'b', 'c']);
     expect(rising[1].mean).toBeLessThan(0);
     // Replay the same shuffles to get the expected drops of b.
     const rng = new Rng(3);

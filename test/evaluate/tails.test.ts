@@ -19,6 +19,7 @@ describe('distribution tails (values from scipy.special 1.10.1)', () => {
     expect(chiSquareUpper(20, 7)).toBeCloseTo(0.005569683072945574, 15);
     expect(chiSquareUpper(2000, 3)).toBe(0);
     expect([chiSquareUpper(0, 2), chiSquareUpper(-1, 2), chiSquareUpper(Number.POSITIVE_INFINITY, 2)]).toEqual([1, 1, 0]);
+    expect(chiSquareUpper(0, 0.5)).toBe(1); // P(X > 0) = 1 is answered before cephes, which refuses df < 1
     expect([chiSquareUpper(Number.NaN, 2), chiSquareUpper(1, 0), chiSquareUpper(1, Number.NaN)]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 14);
     expect(normalQuantile(0.5)).toBe(0);
