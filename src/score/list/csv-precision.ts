@@ -11,6 +11,11 @@ import { sqlIdent } from '../../io/duckdb.js';
 const MONEY = new Set(['value', 'value_at_risk']);
 const SIGNIFICANT = /^(churn_probability|p_churn_\d+m|reason_\d+_contribution)$/;
 
+/** A list column that holds a number (DOUBLE), whatever a CSV reader guessed for it. */
+export function isListNumber(column: string): boolean {
+  return MONEY.has(column) || SIGNIFICANT.test(column);
+}
+
 /** SQL: a DOUBLE to 6 significant digits, still a DOUBLE (its shortest form is those digits). */
 export function significant6(column: string): string {
   return `CAST(format('{:.6g}', ${sqlIdent(column)}) AS DOUBLE)`;

@@ -17,7 +17,7 @@ import { openTable } from '../../io/open-table.js';
 import { checkApart, checkFileOutput, ownsList } from '../../io/output-guard.js';
 import { formatOf } from '../../io/table-format.js';
 import { MERGE_MANIFEST_FORMAT, MERGE_MANIFEST_VERSION, readScoreManifest, type Manifest, type MergeManifest } from '../manifest.js';
-import { csvPrecisionQuery } from './csv-precision.js';
+import { csvPrecisionQuery, isListNumber } from './csv-precision.js';
 import type { RankBy } from './ranking.js';
 
 export type { MergeManifest } from '../manifest.js';
@@ -89,7 +89,11 @@ export async function mergeLists(inputs: readonly string[], out: string, rankBy?
       if (dup.length > 0) throw new InputError(`customer "${String(dup[0][0])}" is in more than one shard list: were the shards cut from the same base?`, { file: inputs.join(', '), column: 'id' });
       const rows = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM lists')).getRowsJS()[0][0]);
       // One sort into a table whose row order is the rank (as the batch job ranks).
-      await con.run(`CREATE TABLE merged AS SELECT * FROM lists ORDER BY ${key} DESC, id`);
+      try {
+        await con.run(`CREATE TABLE merged AS SELECT * FROM lists ORDER BY ${key} DESC, id`);
+      } catch (e) {
+        throw new InputError(`the shard lists cannot be ranked together: ${duckMessage(e, files)}`, { file: inputs.join(', ') }, { cause: e });
+      }
       const ranked = 'SELECT (rowid + 1)::INTEGER AS rank, * FROM merged';
       await copyTable(con, 'merged', format === 'csv' ? await csvPrecisionQuery(con, ranked) : ranked, tmp, format);
       const manifest: MergeManifest = {
@@ -131,7 +135,13 @@ async function readLists(con: DuckDBConnection, files: readonly InputFile[], man
     if (n !== manifests[k].rows.listed) throw new InputError(`the list has ${n} rows but its manifest says ${manifests[k].rows.listed}: it was changed after scoring`, { file: files[k].path });
   }
   try {
-    await con.run(`CREATE VIEW lists AS SELECT * EXCLUDE (rank) FROM (${shards.map((s) => `SELECT * FROM ${sqlIdent(s)}`).join(' UNION ALL BY NAME ')})`);
+    await con.run(`CREATE VIEW joined AS SELECT * EXCLUDE (rank) FROM (${shards.map((s) => `SELECT * FROM ${sqlIdent(s)}`).join(' UNION ALL BY NAME ')})`);
+    // A CSV shard's reader guesses each column's type from its own cells: an empty shard, or a
+    // column empty in one shard, comes out as text, and the union with text is text. The list's
+    // numbers are numbers again before they are ranked and rounded.
+    const columns = (await con.runAndReadAll('DESCRIBE joined')).getRowsJS().map((r) => String(r[0]));
+    const select = columns.map((c) => (isListNumber(c) ? `CAST(${sqlIdent(c)} AS DOUBLE) AS ${sqlIdent(c)}` : sqlIdent(c)));
+    await con.run(`CREATE VIEW lists AS SELECT ${select.join(', ')} FROM joined`);
   } catch (e) {
     throw new InputError(`the shard lists cannot be read together: ${duckMessage(e, files)}`, { file: files.map((f) => f.path).join(', ') }, { cause: e });
   }
