@@ -3,6 +3,7 @@
  * formula and its meaning in a sentence, and the operator panel's SQL features. Reports and
  * reasons read their words from here.
  */
+import type { TimeUnit } from '../config/schema.js';
 import { PANEL_CATALOGUE } from './panel/families.js';
 import { sequenceCatalogue } from './panel/sequence.js';
 
@@ -99,12 +100,12 @@ export function catalogueEntry(name: string): CatalogueEntry | undefined {
   return byName.get(base) ?? panel.get(base);
 }
 
-/** A feature in words, for reports: the catalogue's meaning, or the column name itself. */
-export function describeFeature(name: string, roles: Record<string, string> = {}): string {
+/** A feature in words, for reports: the catalogue's meaning, or the column name itself; the tenure in its unit. */
+export function describeFeature(name: string, roles: Record<string, string> = {}, tenureUnit: TimeUnit = 'months'): string {
   const eq = name.indexOf('=');
   const base = eq >= 0 ? name.slice(0, eq) : name;
   const role = Object.entries(roles).find(([, column]) => column === base)?.[0];
   const entry = catalogueEntry(base) ?? (role !== undefined ? catalogueEntry(role) : undefined);
-  const words = entry?.meaning ?? base;
+  const words = entry?.name === 'tenure' ? `${tenureUnit} on the network` : entry?.meaning ?? base;
   return eq >= 0 ? `${words}: ${name.slice(eq + 1)}` : words;
 }

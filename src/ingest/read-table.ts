@@ -230,7 +230,12 @@ function notANumberError(bad: { row: number; value: string }, file: string, colu
 function checkDurations(duration: Float64Array, file: string, column: string): void {
   for (let i = 0; i < duration.length; i++) {
     const v = duration[i];
-    const problem = Number.isNaN(v) ? 'the duration is blank' : !Number.isFinite(v) ? `the duration is infinite (${v})` : v < 0 ? `the duration is negative (${v})` : null;
+    if (Number.isNaN(v)) {
+      // Said with the way out: a table with a few missing tenures still trains without the Cox model.
+      const missing = duration.reduce((n, d) => n + (Number.isNaN(d) ? 1 : 0), 0);
+      throw new InputError(`the duration is missing (${missing.toLocaleString('en')} row${missing === 1 ? '' : 's'} without one, the first here); survival needs a finite time on network of 0 or more for every customer: fill them in, or leave "duration" out of the config to train without the Cox model (the column stays a feature, missing cells at its median)`, { file, row: i + 1, column, key: 'duration' });
+    }
+    const problem = !Number.isFinite(v) ? `the duration is infinite (${v})` : v < 0 ? `the duration is negative (${v})` : null;
     if (problem !== null) throw new InputError(`${problem}; survival needs a finite time on network of 0 or more for every customer`, { file, row: i + 1, column });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TimeUnit } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { readCurves, type KaplanMeierGroups, type ModelCurves } from '../evaluate/files/curves-file.js';
 import { readEvaluation, type Evaluation } from '../evaluate/files/evaluation-file.js';
@@ -22,6 +23,8 @@ export interface ReportInput {
   roles: Record<string, string>;
   /** Summed roles (added column -> its parts), for improvability and wording by role. */
   role_sums: Record<string, string[]>;
+  /** What the tenure role counts, for its wording. */
+  tenure_unit: TimeUnit;
   /** How the champion's lists value customers, and the configured improvability. */
   value: ValueDefinition;
   improvability: Record<string, number>;
@@ -47,6 +50,7 @@ export async function loadReportInput(runDir: string, list: string | null = null
     importance: importance.models,
     roles: champion.saved.encoder.roles,
     role_sums: champion.saved.encoder.role_sums ?? {},
+    tenure_unit: champion.saved.encoder.tenure_unit ?? 'months',
     value: {
       column: champion.saved.scoring.retention.value_column ?? champion.saved.encoder.roles.revenue ?? null,
       months: champion.saved.scoring.retention.value_months,

@@ -119,7 +119,7 @@ export async function buildReport(input: ReportInput, campaign?: Campaign): Prom
   const ev = input.evaluation;
   const ranking = consolidatedRanking(input.importance);
   const eco = input.list === null ? null : await economics(input.list, campaign);
-  const describe = (d: string): string => describeFeature(d, input.roles);
+  const describe = (d: string): string => describeFeature(d, input.roles, input.tenure_unit);
   const doc: ReportDocument = {
     title: `churnscope report: ${ev.dataset.source.split('/').pop() ?? ev.dataset.source}`,
     run: input.runDir,

@@ -61,6 +61,15 @@ describe('churnscope init', () => {
     expect(text).toContain('minutes: [ Total day minutes, Total eve minutes, Total night minutes, Total intl minutes ] # 4 columns, summed');
   });
 
+  it('takes days_on_network as the tenure in days, and with a row lacking it sets no duration, saying why', async () => {
+    const rows = ['customer_id,days_on_network,Contract,Churn', 'a1,400,Month-to-month,Yes', 'a2,NA,Two year,No', 'a3,31,One year,No', 'a4,1200,Two year,No'];
+    const { text, config } = await init(tmp.write('export.csv', `${rows.join('\n')}\n`), 'export.yaml');
+    expect(config).toMatchObject({ id: 'customer_id', target: { column: 'Churn', churned: 'Yes' }, tenure_unit: 'days', roles: { tenure: 'days_on_network', contract: 'Contract' }, missing_values: ['NA'] });
+    expect(config.duration).toBeUndefined();
+    expect(text).toContain('# - duration: "days_on_network" has 1 row without a value, and the survival model (cox) needs one in every row, so none is set and cox is skipped; fill them in, then set duration: days_on_network');
+    expect(loadConfig(join(tmp.dir, 'export.yaml')).tenure_unit).toBe('days'); // it loads as written
+  });
+
   it('never replaces an existing config (usage error, the file untouched)', async () => {
     const existing = tmp.write('mine.yaml', 'source: x.csv\n');
     const { code, stderr } = await runCli('init', '--data', 'data/iranian-churn.csv', '--out', existing);

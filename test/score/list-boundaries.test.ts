@@ -114,3 +114,14 @@ describe('survival horizons in the list', () => {
     expect(list.map((r) => r.id)).toEqual(['at_event_time', 'new', 'unknown_tenure', 'later', 'long']);
   });
 });
+
+describe('reasons in the list', () => {
+  it('say the tenure in the unit its column counts', async () => {
+    const saved = handLogistic({ revenue: null, retention: { rank_by: 'probability' } });
+    saved.encoder.roles = { tenure: 'score' }; // the log-odds is the tenure itself
+    saved.encoder.tenure_unit = 'days';
+    const out = join(tmp.dir, 'days.csv');
+    await runScoringJob({ model: writeModel(join(tmp.dir, 'days.json'), saved), input: tmp.write('days-input.csv', 'id,score\nx,136\ny,1\n'), out });
+    expect(readList(out).map((r) => [r.id, r.reason_1])).toEqual([['x', '136 days on the network'], ['y', '1 day on the network']]);
+  });
+});

@@ -1,5 +1,6 @@
 /** Every reason sentence template, both directions of each, and the one-hot and fallback forms. */
 import { describe, expect, it } from 'vitest';
+import { describeFeature } from '../../src/features/catalogue.js';
 import { reasonSentence } from '../../src/score/batch/reasons.js';
 
 describe('reason sentences', () => {
@@ -54,5 +55,13 @@ describe('reason sentences', () => {
     expect(reasonSentence('MonthlyCharges', 70, { revenue: 'MonthlyCharges' })).toBe('revenue per month (ARPU): 70');
     expect(reasonSentence('SeniorCitizen', 1)).toBe('SeniorCitizen: 1');
     expect(reasonSentence('TotalCharges', 1234.567)).toBe('TotalCharges: 1234.57');
+  });
+
+  it('say the tenure in the unit its column counts, in the list and in the report', () => {
+    expect(reasonSentence('tenure', 5, { tenure: 'tenure' })).toBe('5 months on the network');
+    expect(reasonSentence('days_on_network', 136, { tenure: 'days_on_network' }, 'days')).toBe('136 days on the network');
+    expect(reasonSentence('weeks_active', 1, { tenure: 'weeks_active' }, 'weeks')).toBe('1 week on the network');
+    expect(describeFeature('days_on_network', { tenure: 'days_on_network' }, 'days')).toBe('days on the network');
+    expect(describeFeature('tenure', { tenure: 'tenure' })).toBe('months on the network');
   });
 });

@@ -13,7 +13,9 @@ export interface Guesses {
   target: { column: string; churned: string; stayed: string; note: string } | null;
   /** Two-valued columns, for the comment under the target. */
   twoValued: ColumnProfile[];
+  /** The tenure column, as the survival model's duration when every row has one. */
   duration: string | null;
+  /** The tenure's unit: duration_unit when it is the duration, else tenure_unit. */
   tenureUnit: { unit: TimeUnit; note: string } | null;
   roles: Partial<Record<RoleName, RoleGuess>>;
   excludeFromSurvival: string[];
@@ -40,7 +42,7 @@ const ROLE_PATTERNS: { role: RoleName; pattern: RegExp; numeric: boolean }[] = [
   { role: 'distinct_called', pattern: /\b(distinct|unique) (called|numbers|contacts)\b/, numeric: true },
   { role: 'minutes_change', pattern: /\b(minutes|mins|mou|usage|traffic)\b.*\b(change|delta|diff)\b|\b(change|delta) in (minutes|usage|traffic)\b/, numeric: true },
   { role: 'revenue_change', pattern: /\b(revenue|arpu|charges?|bill)\b.*\b(change|delta|diff)\b/, numeric: true },
-  { role: 'tenure', pattern: /\b(tenure|account length|subscription length|months on network|age on network|lifetime|customer since|days active|months active)\b/, numeric: true },
+  { role: 'tenure', pattern: /\b(tenure|account (length|age)|subscription (length|age)|length of service|service length|(days|weeks|months|years|time|age) (on|with) (the )?(network|operator)|lifetime|customer since|(days|months) (active|since (activation|joining|signup)))\b/, numeric: true },
   { role: 'out_minutes', pattern: /\b(out|outgoing)\b.*\b(minutes|mins|seconds)\b/, numeric: true },
   { role: 'in_minutes', pattern: /\b(in|incoming)\b.*\b(minutes|mins|seconds)\b/, numeric: true },
   { role: 'minutes', pattern: /\b(minutes|mins|mou|seconds of use|usage seconds)\b/, numeric: true },
@@ -175,6 +177,11 @@ export function guessConfig(p: TableProfile): Guesses {
     if (roles.tenure.columns.length > 1) {
       roles.tenure.columns = roles.tenure.columns.slice(0, 1);
       undecided.push('roles.tenure: several columns look like time on network; the first was taken');
+    }
+    // Survival needs every row's duration; the tenure stays a feature (missing cells take its median).
+    if (col.missing > 0) {
+      duration = null;
+      undecided.push(`duration: "${col.name}" has ${col.missing.toLocaleString('en')} row${col.missing === 1 ? '' : 's'} without a value, and the survival model (cox) needs one in every row, so none is set and cox is skipped; fill them in, then set duration: ${col.name}`);
     }
   }
   const claimed = new Set(Object.values(roles).flatMap((g) => g.columns));

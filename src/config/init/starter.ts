@@ -23,8 +23,9 @@ export function starterConfig(p: TableProfile, g: Guesses, opts: StarterOptions)
   if (g.id !== null) config.id = g.id.column;
   config.target = { column: g.target?.column ?? CHOOSE, churned: g.target?.churned ?? CHOOSE };
   if (g.duration !== null) config.duration = g.duration;
-  // The tenure is the duration: its unit is the duration's (tenure_unit follows duration_unit).
-  if (g.tenureUnit !== null) config.duration_unit = g.tenureUnit.unit;
+  // When the tenure is the duration its unit is the duration's (tenure_unit follows duration_unit).
+  const unitKey = g.duration !== null ? 'duration_unit' : 'tenure_unit';
+  if (g.tenureUnit !== null) config[unitKey] = g.tenureUnit.unit;
   const roles: Record<string, string | string[]> = {};
   for (const role of ROLE_NAMES) {
     const r = g.roles[role];
@@ -77,7 +78,7 @@ export function starterConfig(p: TableProfile, g: Guesses, opts: StarterOptions)
   if (g.twoValued.length > 0) aboveTarget.push(`other two-valued columns: ${g.twoValued.slice(0, 8).map((c) => c.name).join(', ')}${g.twoValued.length > 8 ? ', …' : ''}`);
   if (aboveTarget.length > 0) before('target', aboveTarget.join('\n'));
   if (g.duration !== null) note(['duration'], 'time on network, for the survival model (cox)');
-  if (g.tenureUnit !== null) note(['duration_unit'], g.tenureUnit.note);
+  if (g.tenureUnit !== null) note([unitKey], g.tenureUnit.note);
   before('roles', 'Columns carrying telecom signals (a list is summed). Roles: ' + ROLE_NAMES.join(', '));
   for (const [role, r] of Object.entries(g.roles)) note(['roles', role], r.note);
   if (Object.keys(roles).length === 0) note(['roles'], 'CHECK: no column name suggested a role');

@@ -73,7 +73,7 @@ export class CodedScorer {
     const cache = this.sentenceCache[reason];
     const hit = cache.get(value);
     if (hit !== undefined) return hit;
-    const code = this.codes.code(reasonSentence(this.names[reason], value, this.loaded.saved.encoder.roles));
+    const code = this.codes.code(reasonSentence(this.names[reason], value, this.loaded.saved.encoder.roles, this.loaded.saved.encoder.tenure_unit));
     if (cache.size < CACHE_LIMIT) cache.set(value, code);
     return code;
   }

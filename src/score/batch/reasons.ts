@@ -2,6 +2,7 @@
  * Reasons: the factors that raise one customer's risk most, from the model's own faithful
  * attribution, each said in words marketing can act on, with a suggested action.
  */
+import type { TimeUnit } from '../../config/schema.js';
 import { catalogueEntry, describeFeature } from '../../features/catalogue.js';
 import type { FeatureMatrix } from '../../data/matrix.js';
 import { keyFor, type RoleMapping } from '../../features/role-keyed.js';
@@ -44,7 +45,8 @@ const TEMPLATES: Record<string, (v: number) => string> = {
   complaints_per_tenure_month: (v) => `${num(v)} complaints per month on the network`,
 };
 
-export function reasonSentence(feature: string, value: number, roles: Record<string, string> = {}): string {
+/** `tenureUnit`: what the tenure role's column counts, so 136 days are not said as 136 months. */
+export function reasonSentence(feature: string, value: number, roles: Record<string, string> = {}, tenureUnit: TimeUnit = 'months'): string {
   const eq = feature.indexOf('=');
   if (eq >= 0) {
     const base = feature.slice(0, eq);
@@ -52,6 +54,7 @@ export function reasonSentence(feature: string, value: number, roles: Record<str
     const words = catalogueEntry(base)?.meaning ?? describeFeature(base, roles);
     return value === 1 ? `${words}: ${level}` : `${words}: not ${level}`;
   }
+  if (feature === roles.tenure) return `${plural(value, tenureUnit.slice(0, -1), tenureUnit)} on the network`;
   const template = TEMPLATES[feature];
   if (template !== undefined) return template(value);
   const category = /^complaints_(\w+)_6m$/.exec(feature);
