@@ -10,14 +10,13 @@ import { gainsCurve, liftCurve, prCurve, rocCurve } from '../evaluate/curves.js'
 import { CURVES_FORMAT, CURVES_VERSION, type Curves, type KaplanMeierGroups, type SurvivalCurve } from '../evaluate/files/curves-file.js';
 import { IMPORTANCE_FORMAT, IMPORTANCE_VERSION, type Importance } from '../evaluate/files/importance-file.js';
 import { permutationImportance } from '../evaluate/permutation.js';
-import { tenureBandOf } from '../features/catalogue.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
-import { unitsPerMonth } from '../labels/survival.js';
 import { toStableJson, writeFileAtomic } from '../io/atomic.js';
-import { kaplanMeier } from '../models/kaplan-meier.js';
+import { kaplanMeier, medianInterval } from '../models/kaplan-meier.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { Rng } from '../rng.js';
 import type { SurvivalCurves } from '../evaluate/survival-evaluation.js';
+import type { SurvivalLabels } from '../labels/survival.js';
 import type { PreparedData } from './train.js';
 import { progress } from '../io/progress.js';
 
@@ -36,19 +35,41 @@ export interface RunArtifactsInput {
   seed: number;
 }
 
-function km(duration: Float64Array, event: Uint8Array, rows: number[]): SurvivalCurve {
-  const d = Float64Array.from(rows, (i) => duration[i]);
-  const e = Uint8Array.from(rows, (i) => event[i]);
-  const fit = kaplanMeier(d, e);
-  return { times: Array.from(fit.times), survival: Array.from(fit.survival) };
+/** Each row's watched span in months, as the survival models are fitted on it (delayed entry); from joining without labels. */
+export interface WatchedSpans { exit: Float64Array; entry: Float64Array; event: Uint8Array }
+
+function km(spans: WatchedSpans, rows: number[]): SurvivalCurve {
+  const fit = kaplanMeier(Float64Array.from(rows, (i) => spans.exit[i]), Uint8Array.from(rows, (i) => spans.event[i]), Float64Array.from(rows, (i) => spans.entry[i]));
+  return { times: Array.from(fit.times), survival: Array.from(fit.survival), lower: Array.from(fit.lower), upper: Array.from(fit.upper), median: medianInterval(fit) };
 }
 
-/** Kaplan–Meier curves by tenure band, contract and complaint count, where the data has them. */
-export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): KaplanMeierGroups {
+/** Every row's span from the split's survival labels (train and test scattered back), in months. */
+export function watchedSpans(prepared: PreparedData): WatchedSpans | null {
+  const { table, split, train, test } = prepared;
+  if (table.target === undefined || train.survival === undefined) return null;
+  const exit = new Float64Array(table.rows);
+  const entry = new Float64Array(table.rows);
+  const put = (idx: Int32Array, labels: SurvivalLabels | undefined): void => {
+    if (labels === undefined) return;
+    idx.forEach((row, k) => {
+      exit[row] = labels.exit[k] / labels.time.month;
+      entry[row] = labels.entry[k] / labels.time.month;
+    });
+  };
+  put(split.train, train.survival);
+  put(split.test, test.survival);
+  return { exit, entry, event: table.target };
+}
+
+/**
+ * Kaplan–Meier curves by contract and complaint count, where the data has them, over the spans the
+ * survival models are fitted on, with Greenwood bands and the median's interval. No curves by
+ * tenure band: when the duration is the tenure, a band of it is a band of the time axis itself.
+ * Levels in their natural order (numbers by value).
+ */
+export function kaplanMeierGroups(table: CustomerTable, config: TableConfig, spans: WatchedSpans | null): KaplanMeierGroups {
   const out: KaplanMeierGroups = {};
-  if (table.duration === undefined || table.target === undefined) return out;
-  const duration = table.duration;
-  const event = table.target;
+  if (spans === null) return out;
   const group = (name: string, levelOf: (i: number) => string | null): void => {
     const rows = new Map<string, number[]>();
     for (let i = 0; i < table.rows; i++) {
@@ -59,11 +80,9 @@ export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Ka
       list.push(i);
     }
     const curves: Record<string, SurvivalCurve> = {};
-    for (const level of [...rows.keys()].sort()) curves[level] = km(duration, event, rows.get(level) ?? []);
+    for (const level of [...rows.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) curves[level] = km(spans, rows.get(level) ?? []);
     if (Object.keys(curves).length > 1) out[name] = curves;
   };
-  const perMonth = unitsPerMonth(config.duration_unit);
-  group('tenure_band', (i) => tenureBandOf(duration[i] / perMonth));
   const contract = config.roles.contract !== undefined ? findColumn(table, config.roles.contract) : undefined;
   if (contract !== undefined) {
     group('contract', (i) => (contract.kind === 'text' ? contract.values[i] : String(contract.values[i])));
@@ -81,7 +100,7 @@ export function kaplanMeierGroups(table: CustomerTable, config: TableConfig): Ka
 export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): Promise<void> {
   const { prepared, fitted, testScores, seed } = input;
   const y = prepared.test.y;
-  const curves: Curves = { format: CURVES_FORMAT, version: CURVES_VERSION, models: {}, kaplan_meier: kaplanMeierGroups(prepared.table, input.config) };
+  const curves: Curves = { format: CURVES_FORMAT, version: CURVES_VERSION, models: {}, kaplan_meier: kaplanMeierGroups(prepared.table, input.config, watchedSpans(prepared)) };
   for (const [kind, p] of testScores) {
     curves.models[kind] = {
       roc: rocCurve(y, p),

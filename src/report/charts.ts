@@ -58,18 +58,22 @@ export function calibrationChart(rows: { model: string; mean_predicted: number; 
   } as ChartSpec;
 }
 
-export function kaplanMeierChart(grouping: string, curves: Record<string, { times: number[]; survival: number[] }>): ChartSpec {
-  const rows = Object.entries(curves).flatMap(([level, c]) => [{ level, t: 0, s: 1 }, ...c.times.map((t, k) => ({ level, t, s: c.survival[k] }))]);
+/** Kaplan–Meier steps per group with their 95% band where the run has it (runs before the bands: lines only). */
+export function kaplanMeierChart(grouping: string, curves: Record<string, { times: number[]; survival: number[]; lower?: number[]; upper?: number[] }>): ChartSpec {
+  const rows = Object.entries(curves).flatMap(([level, c]) => [
+    { level, t: 0, s: 1, lo: 1, hi: 1 },
+    ...c.times.map((t, k) => ({ level, t, s: c.survival[k], lo: c.lower?.[k] ?? c.survival[k], hi: c.upper?.[k] ?? c.survival[k] })),
+  ]);
+  const x = { field: 't', type: 'quantitative', title: 'months' };
+  const color = { field: 'level', type: 'nominal', title: grouping.replaceAll('_', ' '), sort: Object.keys(curves) };
   return {
     ...base,
     title: `Kaplan–Meier survival by ${grouping.replaceAll('_', ' ')}`,
     data: { values: rows },
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'months' },
-      y: { field: 's', type: 'quantitative', title: 'share still a customer', scale: { zero: false } },
-      color: { field: 'level', type: 'nominal', title: grouping.replaceAll('_', ' ') },
-    },
+    layer: [
+      { mark: { type: 'area', interpolate: 'step-after', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'share still a customer', scale: { zero: false } }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 's', type: 'quantitative' }, color } },
+    ],
   } as ChartSpec;
 }
 

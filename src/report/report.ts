@@ -94,7 +94,7 @@ function figures(input: ReportInput, doc: ReportDocument): Figure[] {
     { id: 'calibration', section: 'curves', caption: 'Calibration: a well-calibrated model lies on the diagonal.', spec: calibrationChart(models.flatMap((m) => input.curves[m].calibration.map((c) => ({ ...c, model: m })))) },
   ];
   for (const [grouping, curves] of Object.entries(input.kaplanMeier)) {
-    out.push({ id: `km-${grouping}`, section: 'survival', caption: `Share of customers still with the operator by months on the network, by ${grouping.replaceAll('_', ' ')}.`, spec: kaplanMeierChart(grouping, curves) });
+    out.push({ id: `km-${grouping}`, section: 'survival', caption: `Share of customers still with the operator by months on the network, by ${grouping.replaceAll('_', ' ')}, with 95% Greenwood bands.${medianNote(curves)}`, spec: kaplanMeierChart(grouping, curves) });
   }
   for (const [model, imp] of Object.entries(input.importance)) {
     out.push({ id: `perm-${model}`, section: 'importance', caption: `${model}: drop in test AUC when the feature is shuffled (mean ± sd over 5 repeats).`, spec: importanceChart(`Permutation importance: ${model}`, imp.permutation.slice(0, TOP).map((p) => ({ feature: p.feature, value: p.mean, sd: p.sd })), 'drop in AUC') });
@@ -152,6 +152,13 @@ const esc = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&
 const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(digits));
 const money = (v: number): string => Math.round(v).toLocaleString('en');
 const pValue = (p: number): string => (!Number.isFinite(p) ? '–' : p < 1e-4 ? '<0.0001' : p.toFixed(4));
+
+/** Median months on the network per group with its 95% interval ("not reached" while the curve stays above one half). */
+function medianNote(curves: ReportInput['kaplanMeier'][string]): string {
+  const months = (v: number | null): string => (v === null ? 'not reached' : fmt(v, 1));
+  const parts = Object.entries(curves).flatMap(([level, c]) => (c.median === undefined ? [] : [`${level} ${months(c.median.median)} (${months(c.median.lower)}–${months(c.median.upper)})`]));
+  return parts.length === 0 ? '' : ` Median months (95% interval): ${parts.join('; ')}.`;
+}
 
 /** The sentence under a linear model's table: what each text column's terms are relative to, and what was dropped. */
 function designNote(imp: ReportDocument['importance'][string]): string {

@@ -18,7 +18,15 @@ export const modelCurvesSchema = z.object({
   calibration_12m: z.array(z.object({ decile: z.number().int(), rows: z.number().int(), mean_predicted: z.number(), observed: z.number() })).optional(),
 });
 
-const survivalCurve = z.object({ times: z.array(z.number()), survival: z.array(z.number()) });
+const months = z.number().nullable(); // null: not reached
+/** A Kaplan–Meier curve in months; the Greenwood band (log-log) and the median's interval where the run has them. */
+const survivalCurve = z.object({
+  times: z.array(z.number()),
+  survival: z.array(z.number()),
+  lower: z.array(z.number()).optional(),
+  upper: z.array(z.number()).optional(),
+  median: z.object({ median: months, lower: months, upper: months }).optional(),
+});
 
 export const CURVES_FORMAT = 'churnscope-curves';
 export const CURVES_VERSION = 1;
@@ -27,7 +35,7 @@ export const curvesSchema = z.object({
   format: z.literal(CURVES_FORMAT),
   version: z.literal(CURVES_VERSION),
   models: z.record(z.string(), modelCurvesSchema),
-  /** Group (tenure_band, contract, complaints) -> level -> curve. */
+  /** Group (contract, complaints) -> level -> curve. */
   kaplan_meier: z.record(z.string(), z.record(z.string(), survivalCurve)),
 });
 
