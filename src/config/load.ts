@@ -16,7 +16,9 @@ function keyPath(path: readonly PropertyKey[]): string {
 /** The first schema problem as a ConfigError naming the key. */
 export function configIssue(error: z.ZodError, file: string): ConfigError {
   const issue = error.issues[0];
-  return new ConfigError(issue.message, { file, key: keyPath(issue.path) });
+  // An unknown key is named in the key path itself, not only its parent object.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  return new ConfigError(issue.message, { file, key: keyPath(path) });
 }
 
 export function parseConfig(raw: unknown, file: string): TableConfig {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_MISSING_VALUES } from '../ingest/cells.js';
 import type { DurationUnit } from '../labels/survival.js';
+import { MODEL_PARAM_SCHEMAS } from '../models/param-schemas.js';
 import { resolveRoles } from './roles.js';
 
 export const ROLE_NAMES = [
@@ -116,7 +117,10 @@ export const tableConfigObject = z.strictObject({
     folds: z.number().int().min(0).max(20).default(0),
   }).default({ test_fraction: 0.2, folds: 0 }),
   models: z.array(modelNames).min(1).default(['logistic', 'random_forest', 'gradient_boosting', 'cox']).describe('Models to train; the champion is chosen by champion_metric.'),
-  model_params: z.partialRecord(modelNames, z.record(z.string(), z.unknown())).default({}),
+  model_params: z.strictObject(
+    Object.fromEntries(Object.entries(MODEL_PARAM_SCHEMAS).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof MODEL_PARAM_SCHEMAS]: z.ZodOptional<(typeof MODEL_PARAM_SCHEMAS)[K]> },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown model ${iss.keys.map((k) => `"${k}"`).join(', ')} in model_params; the models are: ${modelNames.options.join(', ')}` : undefined) },
+  ).default({}).describe('Parameters per model, in snake_case (README, "Model parameters"); unknown or mistyped keys are refused.'),
   champion_metric: z.enum(['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc']).default('auc'),
   tiers: z.strictObject({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
     .refine((t) => t.medium <= t.high, { message: 'tiers.medium must not exceed tiers.high' })

@@ -323,7 +323,7 @@ export const fitCox: Fit<CoxParams, CoxModel> = (data: TrainingData, params: Cox
       break;
     }
   }
-  if (!converged) throw new ConvergenceError(`the Cox fit did not converge in ${params.maxIter} iterations; raise maxIter or l2`, iterations);
+  if (!converged) throw new ConvergenceError(`the Cox fit did not converge in ${params.maxIter} iterations; raise max_iter or l2`, iterations);
 
   const h = Float64Array.from(current.info ?? []);
   for (let j = 0; j < p; j++) h[j * p + j] += params.l2;

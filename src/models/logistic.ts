@@ -265,7 +265,7 @@ export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingDa
   const fit = newton(z, y, beta, pass, params);
   if (fit === null) throw new ConvergenceError('the logistic Hessian is singular (perfectly collinear features?); raise l2', 0);
   if (!fit.converged) {
-    throw new ConvergenceError(`the logistic fit did not converge in ${params.maxIter} iterations; raise maxIter or l2`, fit.iterations);
+    throw new ConvergenceError(`the logistic fit did not converge in ${params.maxIter} iterations; raise max_iter or l2`, fit.iterations);
   }
   iterations = fit.iterations;
   beta = fit.beta;

@@ -5,16 +5,17 @@ import type { TrainingData } from '../data/matrix.js';
 import { ModelError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { BoostingModel, fitBoosting } from './boosting/boosting.js';
-import { boostingParamsSchema } from './boosting/params.js';
-import { parseModelParams } from './params.js';
-import { CoxModel, DEFAULT_COX_PARAMS, fitCox } from './cox.js';
-import { DEFAULT_FOREST_PARAMS, ForestModel, fitForest } from './forest/forest.js';
-import { DEFAULT_LOGISTIC_PARAMS, LogisticModel, fitLogistic } from './logistic.js';
+import { CoxModel, fitCox } from './cox.js';
+import { ForestModel, fitForest } from './forest/forest.js';
+import { forestParams } from './forest/params.js';
+import { coxParams, logisticParams } from './linear-params.js';
+import { LogisticModel, fitLogistic } from './logistic.js';
 import { BlendModel } from './blend.js';
 import type { ChurnModel, ModelKind, ModelState } from './model.js';
+import { MODEL_PARAM_SCHEMAS } from './param-schemas.js';
+import { parseModelParams } from './params.js';
 import { fitSequence } from './sequence/fit.js';
 import { SequenceModel } from './sequence/model.js';
-import { DEFAULT_SEQUENCE_PARAMS } from './sequence/params.js';
 
 export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'random_forest', 'gradient_boosting', 'cox', 'sequence'];
 
@@ -22,19 +23,25 @@ export function isModelKind(s: string): s is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(s);
 }
 
-/** Fits one model; `params` overrides the model's defaults key by key. */
-export async function fitModel(kind: ModelKind, data: TrainingData, params: Record<string, unknown>, rng: Rng): Promise<ChurnModel> {
+/** What a model is fitted with besides its parameters: the survival model's strata (from the config's survival section). */
+export interface FitContext { strata?: readonly string[] }
+
+/**
+ * Fits one model; `params` are its config parameters (snake_case), checked against its schema
+ * (an unknown key or a wrong type is a config error naming the key), defaults filling the rest.
+ */
+export async function fitModel(kind: ModelKind, data: TrainingData, params: Record<string, unknown>, rng: Rng, context: FitContext = {}): Promise<ChurnModel> {
   switch (kind) {
     case 'logistic':
-      return fitLogistic(data, { ...DEFAULT_LOGISTIC_PARAMS, ...params }, rng);
+      return fitLogistic(data, logisticParams(parseModelParams(MODEL_PARAM_SCHEMAS.logistic, params, kind)), rng);
     case 'random_forest':
-      return await fitForest(data, { ...DEFAULT_FOREST_PARAMS, ...params }, rng);
+      return await fitForest(data, forestParams(parseModelParams(MODEL_PARAM_SCHEMAS.random_forest, params, kind)), rng);
     case 'gradient_boosting':
-      return await fitBoosting(data, parseModelParams(boostingParamsSchema, params, kind), rng);
+      return await fitBoosting(data, parseModelParams(MODEL_PARAM_SCHEMAS.gradient_boosting, params, kind), rng);
     case 'cox':
-      return fitCox(data, { ...DEFAULT_COX_PARAMS, ...params }, rng);
+      return fitCox(data, coxParams(parseModelParams(MODEL_PARAM_SCHEMAS.cox, params, kind), context.strata ?? []), rng);
     case 'sequence':
-      return await fitSequence(data, { ...DEFAULT_SEQUENCE_PARAMS, ...params }, rng);
+      return await fitSequence(data, parseModelParams(MODEL_PARAM_SCHEMAS.sequence, params, kind), rng);
     case 'blend':
       throw new ModelError('a blend is made from fitted models (BlendModel.of), not fitted itself', { key: 'models' });
   }

@@ -12,7 +12,6 @@ import type { CoxState } from './cox.js';
 import { proportionalHazardsTestSchema } from './cox-ph-test.js';
 import type { ForestState } from './forest/forest.js';
 import type { LogisticState } from './logistic.js';
-import { parseModelParams } from './params.js';
 import type { ModelKind, ModelState } from './model.js';
 import type { BlendState } from './blend.js';
 import type { SequenceState } from './sequence/model.js';
@@ -43,7 +42,7 @@ function sameLength(ctx: z.RefinementCtx, state: Record<string, unknown>, n: num
   }
 }
 
-/** Each kind's parameters: checked in a model file, and (strictly, key by key) in a config's model_params. */
+/** Each kind's parameters as its model file records them (the config's snake_case ones are checked by src/models/param-schemas.ts). */
 const logisticParams = z.looseObject({ l2: z.number().min(0), maxIter: positiveInt, tol: z.number().positive() });
 const forestParams = z.looseObject({
     trees: positiveInt,
@@ -262,21 +261,3 @@ export const MODEL_STATE_SCHEMAS: Record<ModelKind, z.ZodType<ModelState>> = {
   sequence: sequenceStateSchema,
   blend: blendStateSchema,
 };
-
-/** Kinds whose config parameters are checked here (a blend's are its members'). */
-const MODEL_PARAMS_SCHEMAS: Partial<Record<ModelKind, z.ZodObject>> = {
-  logistic: logisticParams,
-  random_forest: forestParams,
-  gradient_boosting: boostingParamsSchema,
-  cox: coxParams,
-  sequence: sequenceParams,
-};
-
-/**
- * Checks a config's model_params for one kind before any model is fitted: an unknown key or a
- * value of the wrong type or range is a config error naming the key (was a TypeError mid-fit).
- */
-export function checkModelParams(kind: ModelKind, raw: Record<string, unknown>): void {
-  const params = MODEL_PARAMS_SCHEMAS[kind];
-  if (params !== undefined) parseModelParams(params.partial().strict(), raw, kind);
-}

@@ -26,8 +26,7 @@ import { atWindowStart, durationUnitWarnings, tableSurvival, type SurvivalLabels
 import { durationLeaks } from '../models/duration-leak.js';
 import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
-import { fitModel, isModelKind } from '../models/registry.js';
-import { checkModelParams } from '../models/state-schemas.js';
+import { fitModel, isModelKind, type FitContext } from '../models/registry.js';
 import { Rng } from '../rng.js';
 import { tenureUnitOf } from '../config/units.js';
 import { NO_VALUE } from '../score/list/ranking.js';
@@ -59,7 +58,7 @@ export interface TrainResult {
 }
 
 /** Features the survival model may not use: the duration itself and what is computed from it. */
-function survivalExcluded(config: TableConfig, features: readonly string[]): Set<string> {
+export function survivalExcluded(config: TableConfig, features: readonly string[]): Set<string> {
   const out = new Set<string>();
   const duration = config.duration;
   const tenureIsDuration = duration !== undefined && config.roles.tenure === duration;
@@ -82,6 +81,11 @@ export function modelSeed(seed: number, kind: ModelKind): number {
   let h = seed >>> 0;
   for (const ch of kind) h = (Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0);
   return h;
+}
+
+/** A model's parameters as the config gives them (checked against the model's schema when the config was read). */
+export function configParams(config: TableConfig, kind: ModelKind): Record<string, unknown> {
+  return (config.model_params as Partial<Record<ModelKind, Record<string, unknown>>>)[kind] ?? {};
 }
 
 export interface PreparedData {
@@ -137,9 +141,9 @@ function coxView(x: FeatureMatrix, excluded: Set<string>, tenure: string): Featu
 }
 
 /** A model's view of labelled rows: what it is fitted on, and the matrix it is evaluated with. */
-interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
+export interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
 
-function modelView(kind: ModelKind, all: { train: TrainingData; test: TrainingData }, excluded: Set<string>): ModelView {
+export function modelView(kind: ModelKind, all: { train: TrainingData; test: TrainingData }, excluded: Set<string>): ModelView {
   // The months themselves are the sequence model's alone; the others read the summaries.
   const { train, test } = kind === 'sequence' ? all : { train: withoutSequences(all.train), test: withoutSequences(all.test) };
   if (kind !== 'cox' || train.survival === undefined) return { fit: train, test, score: (d) => d.x };
@@ -165,7 +169,6 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected logistic, random_forest, gradient_boosting or cox`, { key: 'models' });
     return m;
   });
-  for (const kind of kinds) checkModelParams(kind, cfg.model_params[kind] ?? {}); // before any fit
   const excluded = survivalExcluded(cfg, train.x.features);
 
   const fitted = new Map<ModelKind, FittedModel>();
@@ -178,7 +181,8 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       continue;
     }
     const view = modelView(kind, { train, test }, excluded);
-    const params = { ...(cfg.model_params[kind] ?? {}), ...(kind === 'cox' ? { strata: cfg.survival.strata } : {}) } as Record<string, unknown>;
+    const params = configParams(cfg, kind);
+    const context = { strata: cfg.survival.strata };
     if (kind === 'cox' && train.duration !== undefined) {
       for (const leak of durationLeaks(coxView(train.x, excluded, ''), train.duration)) {
         const msg = `survival covariate "${leak.feature}" is close to a function of the duration (correlation ${leak.correlation.toFixed(3)} with ${leak.via}); it leaks the outcome into the Cox model: list it in exclude_from_survival`;
@@ -186,7 +190,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
       }
     }
     const started = performance.now();
-    const model = await fitModel(kind, view.fit, params, new Rng(modelSeed(seed, kind)));
+    const model = await fitModel(kind, view.fit, params, new Rng(modelSeed(seed, kind)), context);
     const seconds = (performance.now() - started) / 1000;
     const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
     if (alias !== null) warnings.push(alias);
@@ -204,7 +208,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
         survivalCurves.set(kind, s.curves);
       }
     }
-    if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg, view, params, seed));
+    if (cfg.split.folds > 1) Object.assign(m, await crossValidate(kind, cfg.split.folds, view, params, seed, context));
     evaluations[kind] = m;
     fitted.set(kind, { model, features: [...model.features], seconds, testX });
     progressLine(`${kind}: fitted in ${seconds.toFixed(1)} s${Number.isNaN(m.auc) ? '' : `, test AUC ${m.auc.toFixed(3)}`}`);
@@ -284,13 +288,14 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   return { evaluation, outDir };
 }
 
-async function crossValidate(kind: ModelKind, cfg: TableConfig, view: ModelView, params: Record<string, unknown>, seed: number): Promise<{ cv_auc_mean: number; cv_auc_sd: number }> {
+/** k-fold cross-validated AUC of a model on its training rows (the test split unseen). */
+export async function crossValidate(kind: ModelKind, folds: number, view: ModelView, params: Record<string, unknown>, seed: number, context: FitContext): Promise<{ cv_auc_mean: number; cv_auc_sd: number }> {
   const data = view.fit;
   const scores: number[] = [];
-  for (const fold of stratifiedFolds(data.y, cfg.split.folds, seed)) {
+  for (const fold of stratifiedFolds(data.y, folds, seed)) {
     const tr = takeTraining(data, fold.train);
     const te = takeTraining(data, fold.test);
-    const model = await fitModel(kind, tr, params, new Rng(modelSeed(seed, kind)));
+    const model = await fitModel(kind, tr, params, new Rng(modelSeed(seed, kind)), context);
     scores.push(auc(te.y, model.predictProba(selectFeatures(view.score(te), model.features))));
   }
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;

@@ -37,7 +37,7 @@ describe('config files', () => {
 
   it('lists the valid roles when a role is unknown', () => {
     const e = configError(() => parseConfig({ ...telco, roles: { tenure: 'tenure', charges: 'MonthlyCharges' } }, 'c.json'));
-    expect(e.context.key).toBe('roles');
+    expect(e.context.key).toBe('roles.charges');
     expect(e.message).toBe('unknown role "charges"; the roles are: tenure, out_calls, in_calls, out_minutes, in_minutes, minutes, minutes_change, revenue, revenue_change, complaints, distinct_called, dropped_calls, contract');
   });
 

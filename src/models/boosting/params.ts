@@ -3,8 +3,9 @@
  * ranges and defaults: the schema is the documentation (README's parameter table) and the check.
  */
 import { z } from 'zod';
+import { modelParamsObject } from '../params.js';
 
-export const boostingParamsSchema = z.strictObject({
+export const boostingParamsSchema = modelParamsObject('gradient_boosting', {
   init: z.enum(['logistic', 'prior']).default('logistic').describe('the margin the trees start from: a penalised logistic fit, or the churn rate alone'),
   init_l2: z.number().min(0).default(30).describe('L2 penalty of the starting logistic fit (standardized coefficients)'),
   learning_rate: z.number().gt(0).max(1).default(0.1).describe('shrinkage applied to every leaf value'),
@@ -19,7 +20,7 @@ export const boostingParamsSchema = z.strictObject({
   colsample: z.number().gt(0).max(1).default(1).describe('share of features drawn for each tree'),
   colsample_bynode: z.number().gt(0).max(1).default(1).describe("share of the tree's features drawn afresh for each split"),
   early_stopping_rounds: z.number().int().min(0).default(50).describe('stop after this many rounds without a better validation log loss; 0 = never'),
-  stopping_folds: z.number().int().min(1).max(20).default(5).describe('early stopping: each of these stratified folds of the training rows picks a best round; all rows are then boosted for their mean '),
+  stopping_folds: z.number().int().min(1).max(20).default(5).describe('early stopping: each of these stratified folds of the training rows picks a best round; all rows are then boosted for their mean'),
   validation_fraction: z.number().gt(0).lt(1).default(0.1).describe('with stopping_folds 1: the share of training rows held out'),
   monotone: z.record(z.string(), z.union([z.literal(-1), z.literal(0), z.literal(1)])).default({}).describe('feature -> 1 (risk never falls as it rises) or -1'),
   bins: z.number().int().min(2).max(255).default(255).describe('histogram bins per feature (one more is kept for missing values)'),
