@@ -17,6 +17,7 @@ import { registerRun } from './run.js';
 import { registerScore } from './score.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
+import { registerTune } from './tune.js';
 
 /** The package's version, from its package.json (two folders up from src/cli and dist/cli). */
 function packageVersion(): string {
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInit(program);
   registerTrain(program);
+  registerTune(program);
   registerScore(program);
   registerGenerate(program);
   registerFeatures(program);

@@ -17,7 +17,7 @@ const MARKER_FORMAT = 'churnscope-output';
 const markerSchema = z.object({
   format: z.literal(MARKER_FORMAT),
   version: z.literal(1),
-  kind: z.enum(['run', 'report', 'panel']),
+  kind: z.enum(['run', 'report', 'panel', 'tune']),
   files: z.array(z.string()), // relative paths, sorted, marker excluded
 });
 
@@ -58,7 +58,7 @@ function readMarker(dir: string): FolderMarker | null {
   }
 }
 
-const KIND_WORDS: Record<FolderKind, string> = { run: 'run folder (churnscope train)', report: 'report folder (churnscope report)', panel: 'panel folder (churnscope generate)' };
+const KIND_WORDS: Record<FolderKind, string> = { run: 'run folder (churnscope train)', report: 'report folder (churnscope report)', panel: 'panel folder (churnscope generate)', tune: 'tune folder (churnscope tune)' };
 const AVOID = 'churnscope only replaces its own outputs: choose another path, or move it away yourself';
 
 /** The real path of `p`, or of its deepest existing ancestor joined with the rest (for outputs not yet written). */
