@@ -81,7 +81,7 @@ describe('customer table: bad input gets one clear error naming file, row and co
       expect.objectContaining({ context: { file: 'cfg.json', key: 'tiers.high' } }),
     );
     expect(() => parseConfig({ source: 'x.csv', target: { column: 'c', churned: 'y' }, roles: { arpu: 'x' } }, 'cfg.json')).toThrow(
-      expect.objectContaining({ context: { file: 'cfg.json', key: 'roles' } }),
+      expect.objectContaining({ context: { file: 'cfg.json', key: 'roles.arpu' } }),
     );
   });
 });
