@@ -25,6 +25,8 @@ describe('model parameters in the config', () => {
   it('refuses an unknown key, a wrong type, a value out of range and an unknown model, naming the model, the key and what is allowed', () => {
     expect(configMessage({ random_forest: { maxDepth: 8 } })).toBe('config error (file c.json, key "model_params.random_forest.maxDepth"): unknown parameter "maxDepth" for random_forest; allowed: trees, max_depth, min_samples_leaf, max_features, bins, workers');
     expect(configMessage({ random_forest: { trees: 'many' } })).toBe('config error (file c.json, key "model_params.random_forest.trees"): Invalid input: expected number, received string');
+    expect(configMessage({ logistic: { l2: -1 } })).toBe('config error (file c.json, key "model_params.logistic.l2"): Too small: expected number to be >=0');
+    expect(configMessage({ random_forest: { bins: 256 } })).toBe('config error (file c.json, key "model_params.random_forest.bins"): Too big: expected number to be <=255');
     expect(configMessage({ logistic: { max_iter: 0 } })).toBe('config error (file c.json, key "model_params.logistic.max_iter"): Too small: expected number to be >=1');
     expect(configMessage({ cox: { ties: 'exact' } })).toBe('config error (file c.json, key "model_params.cox.ties"): Invalid option: expected one of "efron"|"breslow"');
     expect(configMessage({ sequence: { positive_weight: -1 } })).toMatch(/^config error \(file c\.json, key "model_params\.sequence\.positive_weight"\): /);
