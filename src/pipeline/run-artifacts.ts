@@ -10,6 +10,7 @@ import { gainsCurve, liftCurve, prCurve, rocCurve } from '../evaluate/curves.js'
 import { CURVES_FORMAT, CURVES_VERSION, type Curves, type KaplanMeierGroups, type SurvivalCurve } from '../evaluate/files/curves-file.js';
 import { IMPORTANCE_FORMAT, IMPORTANCE_VERSION, type Importance } from '../evaluate/files/importance-file.js';
 import { permutationImportance } from '../evaluate/permutation.js';
+import { shapSummary } from '../evaluate/shap-summary.js';
 import { findColumn, type CustomerTable } from '../ingest/table.js';
 import { toStableJson, writeFileAtomic } from '../io/atomic.js';
 import { kaplanMeier, medianInterval } from '../models/kaplan-meier.js';
@@ -21,6 +22,7 @@ import type { PreparedData } from './train.js';
 import { progress } from '../io/progress.js';
 
 const PERMUTATION_ROWS = 1000; // enough for a stable ranking; keeps big panels fast
+const SHAP_ROWS = 300; // customers in the report's SHAP charts: the spread reads, the SVG stays small
 
 /** A fitted model, its feature list and the matrix of test rows it was evaluated with. */
 export interface FittedModel { model: ChurnModel; features: string[]; seconds: number; testX: FeatureMatrix }
@@ -122,12 +124,19 @@ export async function buildRunArtifacts(dir: string, input: RunArtifactsInput): 
   const bar = progress('permutation importance', fitted.size, 'models');
   for (const [kind, f] of fitted) {
     const x = takeRows(f.testX, rows);
+    const shap = shapSummary(f.model, takeRows(x, evenlySpaced(x.rows, SHAP_ROWS)));
     importance.models[kind] = {
       permutation: rows.length === 0 ? [] : permutationImportance((m) => f.model.predictProba(m), x, ys, new Rng(seed), 5),
       ...f.model.globalImportance?.(),
+      ...(shap === null ? {} : { shap }),
     };
     bar.tick();
   }
   bar.stop();
   await writeFileAtomic(join(dir, 'importance.json'), toStableJson(importance));
+}
+
+/** `count` row indices spread evenly over `rows` (all of them when there are no more). */
+function evenlySpaced(rows: number, count: number): number[] {
+  return rows <= count ? Array.from({ length: rows }, (_, i) => i) : Array.from({ length: count }, (_, k) => Math.floor((k * rows) / count));
 }

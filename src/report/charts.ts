@@ -9,7 +9,8 @@ const WIDTH = 420;
 const HEIGHT = 300;
 /** No label is cut short: feature names, legend entries (random_forest) and titles are drawn whole. */
 const NO_LIMIT = 10_000;
-const base = {
+/** What every chart shares: size, font, no label cut short. */
+export const chartBase = {
   $schema: SCHEMA, width: WIDTH, height: HEIGHT, autosize: { type: 'pad' },
   config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' }, axis: { labelLimit: NO_LIMIT, titleLimit: NO_LIMIT }, legend: { labelLimit: NO_LIMIT, titleLimit: NO_LIMIT }, title: { limit: NO_LIMIT } },
 } as const;
@@ -36,12 +37,12 @@ export function overlayChart(title: string, xTitle: string, yTitle: string, curv
   if (reference !== undefined) {
     layers.push({ data: { values: reference }, mark: { type: 'line', strokeDash: [4, 4], color: '#999' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } });
   }
-  return { ...base, title, layer: layers } as ChartSpec;
+  return { ...chartBase, title, layer: layers } as ChartSpec;
 }
 
 export function calibrationChart(rows: { model: string; mean_predicted: number; observed: number; count: number }[]): ChartSpec {
   return {
-    ...base,
+    ...chartBase,
     title: 'Calibration: predicted vs observed churn (10 bins)',
     layer: [
       { data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', strokeDash: [4, 4], color: '#999' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
@@ -67,7 +68,7 @@ export function kaplanMeierChart(grouping: string, curves: Record<string, { time
   const x = { field: 't', type: 'quantitative', title: 'months' };
   const color = { field: 'level', type: 'nominal', title: grouping.replaceAll('_', ' '), sort: Object.keys(curves) };
   return {
-    ...base,
+    ...chartBase,
     title: `Kaplan–Meier survival by ${grouping.replaceAll('_', ' ')}`,
     data: { values: rows },
     layer: [
@@ -82,7 +83,7 @@ export function importanceChart(title: string, rows: { feature: string; value: n
   const y = { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null };
   const layers: object[] = [{ mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'value', type: 'quantitative', title: xTitle } } }];
   if (rows.some((r) => r.sd !== undefined)) layers.push({ mark: { type: 'rule', color: '#333' }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } });
-  return { ...base, height: Math.max(120, rows.length * 18), title, data: { values }, layer: layers } as ChartSpec;
+  return { ...chartBase, height: Math.max(120, rows.length * 18), title, data: { values }, layer: layers } as ChartSpec;
 }
 
 /** Ratios with 95% intervals on a log scale (odds or hazard ratios). */
@@ -90,7 +91,7 @@ export function ratioChart(title: string, rows: { feature: string; ratio: number
   const y = { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null };
   const x = { type: 'quantitative', scale: { type: 'log' }, title: xTitle };
   return {
-    ...base,
+    ...chartBase,
     height: Math.max(120, rows.length * 18),
     title,
     data: { values: rows },
@@ -104,7 +105,7 @@ export function ratioChart(title: string, rows: { feature: string; ratio: number
 
 export function barChart(title: string, rows: { label: string; value: number }[], xTitle: string, yTitle: string): ChartSpec {
   return {
-    ...base,
+    ...chartBase,
     height: Math.max(100, rows.length * 28),
     title,
     data: { values: rows },
@@ -119,7 +120,7 @@ export function barChart(title: string, rows: { label: string; value: number }[]
 /** Rates by month (YYYY-MM, in order), one line per series, the axis in percent. */
 export function monthlyChart(title: string, yTitle: string, rows: { month: string; series: string; value: number }[], seriesTitle: string): ChartSpec {
   return {
-    ...base,
+    ...chartBase,
     title,
     data: { values: rows },
     mark: { type: 'line', point: true, strokeWidth: 2 },

@@ -13,6 +13,7 @@ import { economics, type Campaign, type Economics, type SegmentReason } from './
 import { consolidatedRanking, factorMatrix, type FactorRow, type RankedDriver } from './factors.js';
 import type { ReportInput } from './input.js';
 import { renderSvg, type ChartSpec } from './render-svg.js';
+import { shapDependenceChart, shapSummaryChart } from './shap-charts.js';
 import { progress } from '../io/progress.js';
 import { DEFAULT_EMPC } from '../evaluate/empc.js';
 
@@ -98,6 +99,11 @@ function figures(input: ReportInput, doc: ReportDocument): Figure[] {
   }
   for (const [model, imp] of Object.entries(input.importance)) {
     out.push({ id: `perm-${model}`, section: 'importance', caption: `${model}: drop in test AUC when the feature is shuffled (mean ± sd over 5 repeats).`, spec: importanceChart(`Permutation importance: ${model}`, imp.permutation.slice(0, TOP).map((p) => ({ feature: p.feature, value: p.mean, sd: p.sd })), 'drop in AUC') });
+    if (imp.shap !== undefined && imp.shap.drivers.length > 0) {
+      const { drivers, scale, rows } = imp.shap;
+      out.push({ id: `shap-${model}`, section: 'importance', caption: `${model}: SHAP values of its top drivers for ${rows} test customers (one dot each, coloured by where the customer's value ranks: blue low, red high, grey missing); right of zero raises the churn risk.`, spec: shapSummaryChart(`SHAP summary: ${model}`, drivers, scale) });
+      drivers.slice(0, 3).forEach((d, k) => out.push({ id: `shap-dep-${model}-${k + 1}`, section: 'importance', caption: `${model}: how ${d.feature} moves the churn risk (SHAP value against the customer's value; each dot a test customer).`, spec: shapDependenceChart(model, d, scale) }));
+    }
     if (imp.impurity !== undefined) out.push({ id: `impurity-${model}`, section: 'importance', caption: `${model}: mean decrease in Gini impurity (share of total).`, spec: importanceChart(`Impurity importance: ${model}`, imp.impurity.slice(0, TOP).map((p) => ({ feature: p.feature, value: p.importance })), 'share of impurity decrease') });
     const ratios = imp.odds_ratios?.map((r) => ({ feature: r.feature, ratio: r.odds_ratio, lo: r.ci_low, hi: r.ci_high }))
       ?? imp.hazard_ratios?.map((r) => ({ feature: r.feature, ratio: r.hazard_ratio, lo: r.ci_low, hi: r.ci_high }));
@@ -287,7 +293,7 @@ const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[]
   { id: 'economics', title: 'Churn economics', intro: 'Customers and revenue at risk from the scored list, and what a campaign on the top of the list is expected to save.', tables: ['tiers', 'segments', 'campaign', 'empc'] },
   { id: 'segments-detail', title: 'Segments', intro: 'The most frequent reasons among high-risk customers in each segment.', tables: [] },
   { id: 'consolidated', title: 'Consolidated driver ranking', intro: 'Permutation importance of each driver, averaged over models.', tables: ['consolidated'] },
-  { id: 'importance', title: 'Importance per model', intro: 'Permutation importance on the test split, forest impurity importance, logistic odds ratios and Cox hazard ratios.', tables: [] },
+  { id: 'importance', title: 'Importance per model', intro: 'Permutation importance on the test split, SHAP summaries and dependence plots (boosting\'s exact TreeSHAP, the logistic model\'s terms), forest impurity importance, logistic odds ratios and Cox hazard ratios.', tables: [] },
   { id: 'curves', title: 'Discrimination and calibration', intro: 'All models overlaid on the test split.', tables: [] },
   { id: 'survival', title: 'Survival', intro: 'Kaplan–Meier curves by customer group.', tables: [] },
 ];

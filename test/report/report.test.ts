@@ -154,6 +154,18 @@ describe('the report files', () => {
   });
 });
 
+describe('the SHAP charts', () => {
+  it('shows boosting\'s SHAP summary and the dependence plots of its top three drivers, from the run\'s importance.json', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const shap = JSON.parse(readFileSync(join(run, 'importance.json'), 'utf8')).models.gradient_boosting.shap as { rows: number; drivers: { feature: string; mean_abs: number }[] };
+    expect(shap.rows).toBe(300);
+    expect(shap.drivers.map((d) => d.mean_abs)).toEqual([...shap.drivers.map((d) => d.mean_abs)].sort((a, b) => b - a));
+    expect(html).toContain('<figure id="fig-shap-gradient_boosting"');
+    for (const [k, d] of shap.drivers.slice(0, 3).entries()) expect(html).toMatch(new RegExp(`<figure id="fig-shap-dep-gradient_boosting-${k + 1}" class="chart">.*SHAP dependence: ${escape(d.feature)} \\(gradient_boosting\\)`, 's'));
+    expect(html).not.toContain('fig-shap-random_forest'); // the forest's parts are Saabas, not SHAP
+  });
+});
+
 // In CI Chromium is installed by .ci/run; elsewhere the check is skipped only when it is absent.
 const browser = existsSync(CHROMIUM) || process.env.CI !== undefined ? describe : describe.skip;
 browser('the report in headless Chromium', () => {

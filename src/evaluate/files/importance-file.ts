@@ -23,8 +23,17 @@ export const globalImportanceSchema = z.object({
   proportional_hazards: proportionalHazardsTestSchema.optional(),
 });
 
+/** SHAP values of the top drivers over sampled test customers (src/evaluate/shap-summary.ts), for the report's SHAP charts. */
+const shapSchema = z.object({
+  scale: z.string(),
+  base: z.number(),
+  rows: z.number().int().min(0),
+  drivers: z.array(z.object({ feature: z.string(), mean_abs: z.number(), shap: z.array(z.number()), value: z.array(z.number().nullable()) })),
+});
+
 export const modelImportanceSchema = globalImportanceSchema.extend({
   permutation: z.array(z.object({ feature: z.string(), mean: z.number(), sd: z.number() })),
+  shap: shapSchema.optional(),
 });
 
 export const IMPORTANCE_FORMAT = 'churnscope-importance';
