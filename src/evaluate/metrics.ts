@@ -12,25 +12,37 @@ function positives(y: Uint8Array): number {
   return s;
 }
 
-/** ROC-AUC: probability that a random churner outscores a random stayer, ties counting 1/2. */
+/**
+ * ROC-AUC: probability that a random churner outscores a random stayer, ties counting 1/2. The
+ * Mann–Whitney count from the two groups' scores sorted apart (typed-array sorts, no comparator):
+ * U = Σ over churners of the stayers below plus half those tied; exact in doubles, as the midrank sum.
+ */
 export function auc(y: Uint8Array, score: Float64Array): number {
   const n = y.length;
   const pos = positives(y);
   const neg = n - pos;
   if (pos === 0 || neg === 0) return Number.NaN;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => score[a] - score[b]);
-  // Sum of midranks of positives (Mann–Whitney U).
-  let rankSum = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
-    const midrank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (y[order[k]] === 1) rankSum += midrank;
-    i = j + 1;
+  const p = new Float64Array(pos);
+  const q = new Float64Array(neg);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (y[i] === 1) p[a++] = score[i];
+    else q[b++] = score[i];
   }
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+  p.sort();
+  q.sort();
+  let u = 0;
+  let below = 0; // stayers strictly below the current churner score
+  for (let i = 0; i < pos;) {
+    const s = p[i];
+    let j = i + 1;
+    while (j < pos && p[j] === s) j++;
+    while (below < neg && q[below] < s) below++;
+    let tied = below;
+    while (tied < neg && q[tied] === s) tied++;
+    u += (j - i) * (below + (tied - below) / 2);
+    i = j;
+  }
+  return u / (pos * neg);
 }
 
 /** Average precision as scikit-learn computes it: Σ (R_k − R_{k−1}) P_k over distinct thresholds. */
