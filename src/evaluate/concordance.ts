@@ -5,7 +5,13 @@
  */
 export interface Concordance { c: number; comparable: number }
 
-export function concordance(time: Float64Array, event: Uint8Array, risk: Float64Array): Concordance {
+/**
+ * The pair counts behind a concordance index, each event weighted: Σ w(a)·(rows with a later time
+ * and a lower risk than a, plus half those with an equal risk) and Σ w(a)·(rows with a later time),
+ * over events a with a nonzero weight. Harrell's C weighs every event 1; Uno's C by the inverse
+ * squared censoring survival (survival-metrics.ts).
+ */
+export function weightedConcordance(time: Float64Array, event: Uint8Array, risk: Float64Array, weight: (row: number) => number): { concordant: number; comparable: number } {
   const n = time.length;
   // Distinct risk values -> ranks.
   const sortedRisk = Float64Array.from(risk).sort();
@@ -38,16 +44,23 @@ export function concordance(time: Float64Array, event: Uint8Array, risk: Float64
     for (let k = i; k < j; k++) {
       const a = order[k];
       if (event[a] !== 1) continue;
+      const w = weight(a);
+      if (w === 0) continue;
       const r = rankOf(risk[a]);
       const below = prefix(r - 1);
       const tied = prefix(r) - below;
-      comparable += later;
-      concordant += below + 0.5 * tied;
+      comparable += w * later;
+      concordant += w * (below + 0.5 * tied);
     }
     for (let k = i; k < j; k++) add(rankOf(risk[order[k]]));
     later += j - i;
     i = j;
   }
+  return { concordant, comparable };
+}
+
+export function concordance(time: Float64Array, event: Uint8Array, risk: Float64Array): Concordance {
+  const { concordant, comparable } = weightedConcordance(time, event, risk, () => 1);
   return { c: comparable === 0 ? Number.NaN : concordant / comparable, comparable };
 }
 

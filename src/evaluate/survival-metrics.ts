@@ -12,6 +12,8 @@
  *   integrated score is the trapezoid over the times, divided by their range.
  */
 
+import { weightedConcordance } from './concordance.js';
+
 /** G(t) = P(censored after t): Kaplan–Meier of censoring, an event at a time counted before a censoring there. */
 export interface StepFunction { times: Float64Array; values: Float64Array }
 
@@ -57,50 +59,12 @@ function inverse(g: number): number {
 }
 
 /**
- * Uno's IPCW concordance of a risk score (higher = churns sooner), for events before τ. O(n log n):
- * walking times from the latest, a Fenwick tree holds the ranks of the risks of later rows.
+ * Uno's IPCW concordance of a risk score (higher = churns sooner), for events before τ: Harrell's
+ * pair counts with each event weighted by 1 / G(t)², G the censoring survival (censoringSurvival).
  */
 export function unoC(g: StepFunction, time: Float64Array, event: Uint8Array, risk: Float64Array, tau = Infinity): number {
-  const n = time.length;
-  const sorted = Float64Array.from(risk).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
-  const rankOf = (v: number): number => {
-    let lo = 0;
-    let hi = distinct.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (distinct[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
-  const m = distinct.length;
-  const tree = new Float64Array(m + 1);
-  const add = (k: number): void => { for (; k <= m; k += k & -k) tree[k]++; };
-  const prefix = (k: number): number => { let s = 0; for (; k > 0; k -= k & -k) s += tree[k]; return s; };
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => time[b] - time[a]);
-  let num = 0;
-  let den = 0;
-  let later = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j < n && time[order[j]] === time[order[i]]) j++;
-    for (let k = i; k < j; k++) {
-      const a = order[k];
-      if (event[a] !== 1 || !(time[a] < tau)) continue;
-      const w = inverse(stepAt(g, time[a])) ** 2;
-      const r = rankOf(risk[a]);
-      const below = prefix(r - 1);
-      num += w * (below + 0.5 * (prefix(r) - below));
-      den += w * later;
-    }
-    for (let k = i; k < j; k++) add(rankOf(risk[order[k]]));
-    later += j - i;
-    i = j;
-  }
-  return den === 0 ? Number.NaN : num / den;
+  const { concordant, comparable } = weightedConcordance(time, event, risk, (a) => (time[a] < tau ? inverse(stepAt(g, time[a])) ** 2 : 0));
+  return comparable === 0 ? Number.NaN : concordant / comparable;
 }
 
 /** Cumulative/dynamic AUC at t of a marker (higher = churns sooner). */

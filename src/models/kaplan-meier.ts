@@ -5,6 +5,7 @@
  * band on the log(−log) scale (lifelines' "exponential Greenwood", R's conf.type = "log-log"), and
  * the median's interval is where that band crosses one half (Brookmeyer & Crowley, as R prints).
  */
+import { stepAt } from '../evaluate/survival-metrics.js';
 import { normalQuantile } from '../evaluate/tails.js';
 
 export interface KaplanMeier {
@@ -67,14 +68,7 @@ export function kaplanMeier(duration: Float64Array, event: Uint8Array, entry?: F
 
 /** S(t) read off the step function. */
 export function survivalAt(km: KaplanMeier, t: number): number {
-  let lo = 0;
-  let hi = km.times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (km.times[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? 1 : km.survival[lo - 1];
+  return stepAt({ times: km.times, values: km.survival }, t);
 }
 
 function firstAtOrBelowHalf(times: Float64Array, s: Float64Array): number | null {
