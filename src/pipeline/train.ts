@@ -24,6 +24,7 @@ import { progressLine } from '../io/progress.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/artifact.js';
 import { atWindowStart, durationUnitWarnings, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { durationLeaks } from '../models/duration-leak.js';
+import { CoxModel } from '../models/cox.js';
 import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind, type FitContext } from '../models/registry.js';
@@ -43,6 +44,15 @@ export interface TrainOptions {
 }
 
 export type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
+
+/** Past the longest tenure watched the baseline says nothing: how many customers' 12-month window is moved back, said once. */
+function followUpWarning(model: CoxModel, x: FeatureMatrix): string | null {
+  const n = model.beyondFollowUp(x, 12);
+  if (n === 0) return null;
+  const { month } = model.state.time;
+  const last = Math.max(...model.state.baselines.map((b) => b.last_time)) / month;
+  return `cox: the longest tenure watched in training is ${Number(last.toFixed(1))} months; for ${n.toLocaleString('en')} of ${x.rows.toLocaleString('en')} training customers a 12-month window from their tenure reaches past it, so their p_churn_12m (and any window past it) is read over the last watched months instead: the window is moved back to end there, never extrapolated flat`;
+}
 
 function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
   return (t) => (t.duration === undefined || config.duration === undefined
@@ -194,6 +204,10 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const seconds = (performance.now() - started) / 1000;
     const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
     if (alias !== null) warnings.push(alias);
+    if (model instanceof CoxModel) {
+      const beyond = followUpWarning(model, selectFeatures(train.x, model.features));
+      if (beyond !== null) warnings.push(beyond);
+    }
     const testX = selectFeatures(view.score(view.test), model.features);
     let m = testMetrics(new Uint8Array(), new Float64Array(), seconds, model); // no test rows: NaN
     if (test.x.rows > 0) {

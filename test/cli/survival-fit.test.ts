@@ -23,6 +23,8 @@ describe('split.test_fraction 0 and churnscope summary', () => {
     expect(stdout).toContain('trained on all 7,043 rows; no test split (split.test_fraction 0), so no test metrics');
     expect(stdout).toContain('champion: cox (the first configured: no test split to choose by)');
     expect(stderr).toContain('warning: split.test_fraction is 0: every model is fitted on all 7,043 rows');
+    // Past the longest tenure watched (72 months) a 12-month window is moved back, and the run says so.
+    expect(stderr).toMatch(/warning: cox: the longest tenure watched in training is 72 months; for [\d,]+ of 7,043 training customers a 12-month window from their tenure reaches past it/);
     const ev = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
     expect(ev.split).toMatchObject({ train_rows: 7043, test_rows: 0, test_fraction: 0 });
     expect(ev.models.cox).toMatchObject({ auc: null, pr_auc: null, brier: null, log_loss: null });
