@@ -1,7 +1,7 @@
 /**
  * The sequence model's benchmark, on the demo's operator (50,000 customers x 12 months, seed 42:
- * about 125k labelled customer-months from three reference months, tested out of time on a later
- * month): AUC, lift, fit seconds and scoring customers/s of every model and of the blend, then the
+ * about 41k labelled customer-months from the one reference month whose whole history the data
+ * holds, tested out of time on a later month): AUC, lift, fit seconds and scoring customers/s of every model and of the blend, then the
  * batch job's rate for the sequence model and the blend on 1M customers (the latest month's
  * features replicated with unique ids).
  *   npm run bench:sequence                  the demo's size and 1M
