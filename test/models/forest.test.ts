@@ -9,6 +9,7 @@ import { DEFAULT_FOREST_PARAMS, fitForest, ForestModel } from '../../src/models/
 import type { Tree } from '../../src/models/forest/tree.js';
 import { Rng } from '../../src/rng.js';
 import { iranian } from '../helpers/iranian.js';
+import { probeColumns } from '../helpers/probe-rows.js';
 
 describe('binning', () => {
   it('cuts between distinct values and thins long columns to quantiles', () => {
@@ -94,18 +95,7 @@ describe('the compiled forest walk', () => {
     const trees = model.state.trees;
     // Rows of real values, then rows pinned to each split's threshold, NaN, ±Infinity: 5,000+ rows span several blocks and a ragged tail.
     const rows = 5_003;
-    const rng = new Rng(9);
-    const columns = x.columns.map((c, j) => Float64Array.from({ length: rows }, (_, i) => {
-      const pick = rng.int(10);
-      if (pick === 0) return Number.NaN;
-      if (pick === 1) return rng.int(2) === 0 ? Infinity : -Infinity;
-      if (pick < 5) {
-        const t = trees[rng.int(trees.length)];
-        const at = t.feature.indexOf(j);
-        if (at >= 0) return t.threshold[at];
-      }
-      return c[rng.int(c.length)];
-    }));
+    const columns = probeColumns(x.columns, trees, rows, 9);
     const batch = makeMatrix(x.features, columns);
     const want = naive(trees, columns, rows);
     const got = model.explainBatch(batch);

@@ -7,6 +7,7 @@ import { buildShapTables, tableShapRow, type ShapTables } from '../../src/models
 import { compileTrees, walkTrees } from '../../src/models/trees/tree-walk.js';
 import { goesLeft, treeShapBatch, type ShapTree } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
+import { probeColumns } from '../helpers/probe-rows.js';
 
 /** E[f(x) | x_S] as path-dependent TreeSHAP defines it: unknown features follow both branches by cover. */
 function conditional(tree: ShapTree, x: readonly number[], known: ReadonlySet<number>, node = 0): number {
@@ -133,18 +134,7 @@ describe('the compiled tree walk (WebAssembly)', () => {
     const model = await fitBoosting({ x, y }, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', rounds: 25, max_depth: 4, early_stopping_rounds: 0, workers: 1 }, new Rng(12));
     const trees = model.state.trees;
     const rows = 2_051;
-    const rng = new Rng(13);
-    const columns = x.columns.map((c, j) => Float64Array.from({ length: rows }, () => {
-      const pick = rng.int(10);
-      if (pick === 0) return Number.NaN;
-      if (pick === 1) return rng.int(2) === 0 ? Infinity : -Infinity;
-      if (pick < 5) {
-        const t = trees[rng.int(trees.length)];
-        const at = t.feature.indexOf(j);
-        if (at >= 0) return t.threshold[at];
-      }
-      return c[rng.int(c.length)];
-    }));
+    const columns = probeColumns(x.columns, trees, rows, 13);
     const compiled = compileTrees(trees, 5);
     const parts = new Float64Array(rows * 5);
     const sums = walkTrees(compiled, columns, rows, parts);

@@ -72,29 +72,26 @@ export function fitLinearPart(data: TrainingData, rows: Int32Array, monotone: In
   }
 }
 
-/** Adds coef · (x − mean) to each row's margin (a missing value adds nothing). */
-export function addLinear(linear: LinearPart, x: FeatureMatrix, margin: Float64Array): void {
+/** Each centred term b_j (x_ij − mean_j) of the linear part, to `add` (a missing value has none). */
+function eachTerm(linear: LinearPart, x: FeatureMatrix, add: (i: number, j: number, term: number) => void): void {
   linear.coef.forEach((b, j) => {
     if (b === 0) return;
     const c = x.columns[j];
     const m = linear.mean[j];
     for (let i = 0; i < x.rows; i++) {
       const v = c[i];
-      if (!Number.isNaN(v)) margin[i] += b * (v - m);
+      if (!Number.isNaN(v)) add(i, j, b * (v - m));
     }
   });
+}
+
+/** Adds coef · (x − mean) to each row's margin. */
+export function addLinear(linear: LinearPart, x: FeatureMatrix, margin: Float64Array): void {
+  eachTerm(linear, x, (i, _, term) => { margin[i] += term; });
 }
 
 /** The linear part's SHAP values, row-major: its centred terms (0 for a missing value). */
 export function linearContributions(linear: LinearPart, x: FeatureMatrix, out: Float64Array): void {
   const p = linear.coef.length;
-  linear.coef.forEach((b, j) => {
-    if (b === 0) return;
-    const c = x.columns[j];
-    const m = linear.mean[j];
-    for (let i = 0; i < x.rows; i++) {
-      const v = c[i];
-      if (!Number.isNaN(v)) out[i * p + j] += b * (v - m);
-    }
-  });
+  eachTerm(linear, x, (i, j, term) => { out[i * p + j] += term; });
 }

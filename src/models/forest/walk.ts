@@ -8,6 +8,7 @@ import { ModelError } from '../../errors.js';
 import { binOf } from '../../data/bins.js';
 import type { Tree } from './tree.js';
 import { WASM_BASE64 } from './walk-wasm.js';
+import { instantiate, perThread, type Kernel } from '../trees/wasm.js';
 
 export interface CompiledForest {
   trees: number;
@@ -91,18 +92,9 @@ export function compileForest(trees: readonly Tree[], features: number): Compile
  */
 const BLOCK_ROWS = 1024;
 
-/** The part of WebAssembly the walk uses (Node has it all; @types/node 20 does not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let kernel: object | undefined;
-
 /** One thread's copy of a compiled forest in WebAssembly memory, with room for a block of rows. */
 class Walker {
-  private readonly walk: (...args: number[]) => void;
+  private readonly walk: Kernel;
   private readonly bins: Uint8Array;
   private readonly acc: Float64Array;
   private readonly sum: Float64Array;
@@ -125,10 +117,8 @@ class Walker {
     at.end = at.sum + 8 * BLOCK_ROWS;
     // Addresses are 32-bit: ~89 million nodes at most (a 300-tree forest here has 282 thousand).
     if (at.end >= 2 ** 31) throw new ModelError(`a forest of ${total} nodes does not fit the walk's 2 GB of 32-bit addresses; train fewer or shallower trees`);
-    const memory = new wasm.Memory({ initial: Math.ceil(at.end / 65_536) });
-    kernel ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
-    this.walk = new wasm.Instance(kernel, { env: { memory } }).exports.walk as (...args: number[]) => void;
-    const buffer = memory.buffer;
+    const { buffer, exports } = instantiate(WASM_BASE64, at.end);
+    this.walk = exports.walk;
     const address = new Int32Array(buffer, at.nodes, 2 * total);
     for (let g = 0; g < total; g++) {
       address[2 * g] = nodes[2 * g];
@@ -184,10 +174,5 @@ const walkers = new WeakMap<CompiledForest, Walker>();
  * in node value added to its feature (Saabas), divided by the tree count: one traversal gives both.
  */
 export function walkForest(forest: CompiledForest, columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
-  let walker = walkers.get(forest);
-  if (walker === undefined) {
-    walker = new Walker(forest);
-    walkers.set(forest, walker);
-  }
-  return walker.run(columns, rows, parts);
+  return perThread(walkers, forest, (c) => new Walker(c)).run(columns, rows, parts);
 }

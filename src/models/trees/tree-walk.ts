@@ -10,7 +10,7 @@ import { ModelError } from '../../errors.js';
 import { buildShapTables, type ShapTables } from './shap-tables.js';
 import { treeShapBatch, type ShapTree } from './tree-shap.js';
 import { WASM_BASE64 } from './tree-walk-wasm.js';
-import { instantiate, Layout, type Kernel } from './wasm.js';
+import { instantiate, Layout, perThread, type Kernel } from './wasm.js';
 
 const MISSING = 255;
 const LEAF = 0xff;
@@ -169,10 +169,5 @@ const walkers = new WeakMap<CompiledTrees, Walker>();
  * features, zeroed), each feature's TreeSHAP value (the trees' expected value aside) added in.
  */
 export function walkTrees(compiled: CompiledTrees, columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
-  let walker = walkers.get(compiled);
-  if (walker === undefined) {
-    walker = new Walker(compiled);
-    walkers.set(compiled, walker);
-  }
-  return walker.run(columns, rows, parts);
+  return perThread(walkers, compiled, (c) => new Walker(c)).run(columns, rows, parts);
 }

@@ -1,5 +1,5 @@
 /**
- * What the tree walks need of WebAssembly: a module compiled once per thread, instantiated over
+ * What the tree walks (the forest's and the boosted trees') need of WebAssembly: a module compiled once per thread, instantiated over
  * a memory laid out by the caller (Node has it all; @types/node 20 does not declare it).
  */
 interface WasmApi {
@@ -35,4 +35,14 @@ export class Layout {
   get size(): number {
     return this.end;
   }
+}
+
+/** A thread's one walker per compiled model, made on first use (WebAssembly memories are per thread). */
+export function perThread<K extends object, V>(cache: WeakMap<K, V>, key: K, make: (key: K) => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make(key);
+    cache.set(key, value);
+  }
+  return value;
 }
