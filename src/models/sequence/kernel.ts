@@ -10,15 +10,7 @@ import { ModelError } from '../../errors.js';
 import { WASM_BASE64 } from './kernel-wasm.js';
 import type { SequenceBatch } from './layout.js';
 import type { Shape, WeightName } from './network.js';
-
-/** The part of WebAssembly the kernel uses (Node has it all; @types/node 20 does not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let compiled: object | undefined;
+import { instantiate, Layout, type Kernel } from '../trees/wasm.js';
 
 /** Customers per call into the kernel: their inputs and parts stay in the core's cache. */
 const BLOCK_ROWS = 256;
@@ -29,8 +21,8 @@ const up4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** A model's weights and scratch in one WebAssembly memory, with room for a block of customers. */
 export class SequenceKernel {
-  private readonly logitsFn: (...args: number[]) => void;
-  private readonly explainFn: (...args: number[]) => void;
+  private readonly logitsFn: Kernel;
+  private readonly explainFn: Kernel;
   private readonly cells: Float32Array;
   private readonly mask: Float32Array;
   private readonly statics: Float32Array;
@@ -58,12 +50,8 @@ export class SequenceKernel {
     const Cp = up4(C);
     this.parts = W * (C + 1) + S;
 
-    let end = 64;
-    const place = (floats: number): number => {
-      const address = end;
-      end = Math.ceil((end + 4 * floats) / 64) * 64;
-      return address;
-    };
+    const layout = new Layout();
+    const place = (floats: number): number => layout.place(4 * floats);
     const sizes = {
       wi: I * G, bi: G, witc: G * Cp, witr: G * Rp, u: H * G, bu: G, ut: G * H,
       wdh: H * D, wds: S * D, bd: D, wdth: D * H, wdts: D * Sp, wo: D, bo: 1,
@@ -81,14 +69,10 @@ export class SequenceKernel {
       nodes: place(MAX_NODES),
       weights: place(MAX_NODES),
     };
-    const memory = new wasm.Memory({ initial: Math.ceil(end / 65_536) });
-    compiled ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
-    const imports = { memory, W, C, R, Rp, H, G, D, S, Sp, Cp, I, ...address };
-    const exports = new wasm.Instance(compiled, { env: imports }).exports;
-    this.logitsFn = exports.logits as (...args: number[]) => void;
-    this.explainFn = exports.explain as (...args: number[]) => void;
+    const { buffer, exports } = instantiate(WASM_BASE64, layout.size, { W, C, R, Rp, H, G, D, S, Sp, Cp, I, ...address });
+    this.logitsFn = exports.logits;
+    this.explainFn = exports.explain;
 
-    const buffer = memory.buffer;
     const f32 = (name: keyof typeof sizes): Float32Array => new Float32Array(buffer, address[name], sizes[name]);
     const get = (name: WeightName): Float32Array => values.get(name) as Float32Array;
     // Gate g's unit k sits at g·H0 + k in the trained weights, at g·H + k here.

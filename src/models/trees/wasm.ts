@@ -12,15 +12,15 @@ const modules = new Map<string, object>();
 
 export type Kernel = (...args: number[]) => void;
 
-/** A fresh memory of at least `bytes` and the module's exported functions over it. */
-export function instantiate(base64: string, bytes: number): { buffer: ArrayBuffer; exports: Record<string, Kernel> } {
+/** A fresh memory of at least `bytes` and the module's exported functions over it; `globals`: numbers the module imports beside the memory. */
+export function instantiate(base64: string, bytes: number, globals: Record<string, number> = {}): { buffer: ArrayBuffer; exports: Record<string, Kernel> } {
   let module = modules.get(base64);
   if (module === undefined) {
     module = new wasm.Module(Buffer.from(base64, 'base64'));
     modules.set(base64, module);
   }
   const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65_536) });
-  const { exports } = new wasm.Instance(module, { env: { memory } });
+  const { exports } = new wasm.Instance(module, { env: { ...globals, memory } });
   return { buffer: memory.buffer, exports: exports as Record<string, Kernel> };
 }
 
