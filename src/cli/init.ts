@@ -7,6 +7,7 @@ import { profileTable } from '../config/init/profile.js';
 import { starterConfig } from '../config/init/starter.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { wholeNumber } from './parse.js';
 import { note, summary } from '../io/progress.js';
 
 /** The shipped JSON Schema (schema/ at the package root, two levels above this file's folder in src/ and dist/). */
@@ -24,7 +25,7 @@ export function registerInit(program: Command): void {
     .description('Write a commented starter config (YAML) for a customer table: id, target and churned value, roles, and what could not be decided.')
     .requiredOption('--data <file>', 'the customer table (CSV or Parquet)')
     .option('--out <file>', 'config to write (.yaml); without it the config goes to stdout')
-    .option('--sample <n>', 'rows read to guess from', (v) => Number.parseInt(v, 10), 100_000)
+    .option('--sample <n>', 'rows read to guess from', wholeNumber(1), 100_000)
     .action(async (opts: { data: string; out?: string; sample: number }) => {
       if (opts.out !== undefined && existsSync(opts.out)) {
         throw new UsageError(`${opts.out} exists: init never replaces a config; choose another --out or remove it`, { file: opts.out });

@@ -43,6 +43,7 @@ describe('options are checked before any work', () => {
       [['generate', '--customers', '-5', '--out', at('g')], "option '--customers <n>' argument '-5' is invalid"],
       [['generate', '--customers', '10', '--months', '0', '--out', at('g')], "option '--months <n>' argument '0' is invalid"],
       [['train', '--config', at('none.json'), '--out', at('t'), '--seed', 'abc'], "option '--seed <n>' argument 'abc' is invalid"],
+      [['init', '--data', TELCO, '--sample', 'abc'], "option '--sample <n>' argument 'abc' is invalid. expected a whole number from 1 up"],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await runCli(...args);
@@ -50,6 +51,18 @@ describe('options are checked before any work', () => {
       expect(stderr).toContain(message);
     }
     for (const f of ['o.csv', 'r', 'f.csv', 'g', 't']) expect(existsSync(at(f))).toBe(false);
+  });
+
+  it('init reads the very file named: tricky[1].csv is not the pattern matching tricky1.csv, and a folder or * is refused', async () => {
+    tmp.write('tricky[1].csv', `${telco.slice(0, 5).join('\n')}\n`);
+    tmp.write('tricky1.csv', `${telco.slice(0, 300).join('\n')}\n`);
+    mkdirSync(at('folder'));
+    const literal = await runCli('init', '--data', at('tricky[1].csv'));
+    expect(literal.stderr).toContain('init: 21 columns, 4 rows read');
+    const folder = await runCli('init', '--data', at('folder'));
+    expect([folder.code, folder.stderr.replace(tmp.dir, 'DIR').trim()]).toEqual([1, 'churnscope: input error (file DIR/folder): the table is a folder, not a file: name the file itself (churnscope reads exactly the file named, never every file in a folder)']);
+    const pattern = await runCli('init', '--data', at('*.csv'));
+    expect([pattern.code, pattern.stderr.replace(tmp.dir, 'DIR').trim()]).toEqual([1, 'churnscope: input error (file DIR/*.csv): the table does not exist: check the path (churnscope reads the path literally: * ? [ ] are not patterns)']);
   });
 
   it('a --segment the input cannot filter on is named, not a database error', async () => {

@@ -3,9 +3,10 @@
  * sample of rows, each column summarised (numbers or text, distinct values, missing cells and the
  * tokens that mark them, range, the few values of a column that has few).
  */
-import { extname } from 'node:path';
 import { InputError } from '../../errors.js';
 import { sqlIdent, sqlString, withDuckDB } from '../../io/duckdb.js';
+import { duckMessage, withInputFiles } from '../../io/input-file.js';
+import { openTable } from '../../io/open-table.js';
 
 /** Cell texts that mean "no value" in exported tables (R, Excel, pandas, SQL dumps). */
 export const MISSING_TOKENS = ['NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', 'NULL', 'null', 'None', '#N/A', '?', '-'] as const;
@@ -36,17 +37,14 @@ export interface TableProfile {
 
 const LEVELS_SHOWN = 12;
 
-function source(file: string): string {
-  return extname(file).toLowerCase() === '.parquet' ? `read_parquet(${sqlString(file)})` : `read_csv(${sqlString(file)}, header = true, all_varchar = true)`;
-}
-
-/** Profiles the first `sample` rows of a CSV or Parquet file. */
+/** Profiles the first `sample` rows of a CSV, Parquet or Arrow file, read literally (see io/input-file). */
 export async function profileTable(file: string, sample = 100_000): Promise<TableProfile> {
-  return withDuckDB(async (con) => {
+  return withInputFiles([{ path: file, what: 'the table' }], ([input]) => withDuckDB(async (con) => {
     try {
-      await con.run(`CREATE TABLE t AS SELECT * FROM ${source(file)} LIMIT ${sample + 1}`);
+      await openTable(con, 't_file', input, { text: true });
+      await con.run(`CREATE TABLE t AS SELECT * FROM t_file LIMIT ${sample + 1}`);
     } catch (e) {
-      throw new InputError(`the file cannot be read as a table: ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+      throw new InputError(`the file cannot be read as a table: ${duckMessage(e, [input])}`, { file }, { cause: e });
     }
     const names = (await con.runAndReadAll('DESCRIBE t')).getRowsJS().map((r) => String(r[0]));
     const total = Number((await con.runAndReadAll('SELECT count(*)::INTEGER FROM t')).getRowsJS()[0][0]);
@@ -92,5 +90,5 @@ export async function profileTable(file: string, sample = 100_000): Promise<Tabl
       });
     }
     return { file, rows, sampled: total > sample, columns };
-  });
+  }));
 }
