@@ -267,6 +267,9 @@ const CASES: Case[] = [
   { name: 'init --data missing.csv', args: ['init', '--data', 'missing.csv', '--out', 'c.yaml'], expect: 'error', says: /missing\.csv/ },
   { name: 'init --out <its data>', args: ['init', '--data', 'telco.csv', '--out', 'telco.csv'], expect: 'error', says: /telco\.csv/ },
   { name: 'init --out <a config of the user>', args: ['init', '--data', 'telco.csv', '--out', 'mine.yaml'], expect: 'error', says: /mine\.yaml/, prepare: (w) => writeFileSync(join(w, 'mine.yaml'), 'source: telco.csv # my own, edited by hand\n') },
+  { name: 'init on tricky[1].csv reads that file', args: ['init', '--data', 'tricky[1].csv'], expect: 'ok', check: (_w, r) => (r.stderr.includes('1,000 rows read') ? null : `profiled another file: ${r.stderr.split('\n').find((l) => l.includes('rows read')) ?? r.stderr.slice(0, 120)}`) },
+  { name: 'init --data <a folder>', args: ['init', '--data', 'important'], expect: 'error', says: /important.*folder|folder.*important/ },
+  { name: 'init --data "*.csv"', args: ['init', '--data', '*.csv'], expect: 'error', says: /\*\.csv/ },
   { name: 'init --sample abc', args: ['init', '--data', 'telco.csv', '--sample', 'abc'], expect: 'usage', says: /sample/ },
   // Pipelines.
   {
