@@ -12,8 +12,9 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'override the config seed', wholeNumber(0, 2 ** 32 - 1))
     .action(async (opts: { config: string; out: string; seed?: number }) => {
       const { evaluation } = await trainFromConfigFile(opts.config, opts.out, { seed: opts.seed });
+      const width = Math.max(...Object.keys(evaluation.models).map((name) => name.length));
       const lines = Object.entries(evaluation.models).map(
-        ([name, m]) => `  ${name.padEnd(14)} ${evaluation.split.test_rows === 0 ? 'no test metrics' : `auc ${m.auc.toFixed(3)}  pr_auc ${m.pr_auc.toFixed(3)}  lift@10 ${m.lift_at_10.toFixed(2)}`}${m.c_index !== undefined ? `  c_index ${m.c_index.toFixed(3)}` : ''}${m.cv_auc_mean !== undefined ? `  cv auc ${m.cv_auc_mean.toFixed(3)} ± ${(m.cv_auc_sd ?? 0).toFixed(3)}` : ''}  fit ${m.fit_seconds.toFixed(2)} s`,
+        ([name, m]) => `  ${name.padEnd(width)}  ${evaluation.split.test_rows === 0 ? 'no test metrics' : `auc ${m.auc.toFixed(3)}  pr_auc ${m.pr_auc.toFixed(3)}  lift@10 ${m.lift_at_10.toFixed(2)}`}${m.c_index !== undefined ? `  c_index ${m.c_index.toFixed(3)}` : ''}${m.cv_auc_mean !== undefined ? `  cv auc ${m.cv_auc_mean.toFixed(3)} ± ${(m.cv_auc_sd ?? 0).toFixed(3)}` : ''}  fit ${m.fit_seconds.toFixed(2)} s`,
       );
       for (const w of evaluation.warnings) note(`warning: ${w}`);
       summary(evaluation.split.test_rows === 0
