@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
-import { checkApart } from '../io/output-guard.js';
+import { checkWritable, toStableJson, withAtomicDir, writeFileAtomic } from '../io/atomic.js';
+import { checkApart, checkFolderOutput } from '../io/output-guard.js';
 import { progressLine } from '../io/progress.js';
 import { MODEL_PARAM_SCHEMAS, type TrainableKind } from '../models/param-schemas.js';
 import { parseModelParams } from '../models/params.js';
@@ -74,6 +74,8 @@ export function trialsTable(result: TuneResult): string {
 export async function tune(configPath: string, kind: TrainableKind, outDir: string, options: TuneOptions): Promise<TuneResult> {
   if (options.folds < 2) throw new ConfigError('tuning needs at least 2 folds', { key: 'folds' });
   checkApart([{ path: outDir, what: 'the tune folder' }], [{ path: configPath, what: 'the config' }]);
+  checkFolderOutput(outDir, 'tune'); // before minutes of fitting, not after
+  await checkWritable(outDir);
   const prepared = await prepareFromConfigFile(configPath);
   const { config } = prepared;
   const seed = options.seed ?? config.seed;

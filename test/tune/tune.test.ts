@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
@@ -37,6 +37,15 @@ describe('the tuner', () => {
     expect(parseConfig({ ...config, ...fragment }, 'c.json').model_params.logistic?.l2).toBe(fragment.model_params.logistic.l2);
     expect(readFileSync(join(out, 'tune.md'), 'utf8')).toContain('| trial | l2 | CV AUC (mean ± sd) | seconds |');
     expect(stdout).toContain(`"l2": ${fragment.model_params.logistic.l2}`);
+  });
+
+  it('refuses a folder it did not write before reading any data, and leaves it as it was', async () => {
+    const theirs = join(tmp.dir, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, 'notes.txt'), 'mine');
+    const { code, stderr } = await runCli('tune', '--config', 'data/ibm-telco-churn.config.json', '--model', 'logistic', '--out', theirs);
+    expect([code, stderr]).toEqual([2, `churnscope: usage error (file ${theirs}): the output folder ${theirs} exists and churnscope did not write it (it has no .churnscope-output.json); churnscope only replaces its own outputs: choose another path, or move it away yourself\n`]);
+    expect(readFileSync(join(theirs, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   it('train prints each model\'s cross-validated AUC, mean ± sd, when split.folds > 1', async () => {
