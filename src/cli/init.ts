@@ -23,7 +23,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('Write a commented starter config (YAML) for a customer table: id, target and churned value, roles, and what could not be decided.')
-    .requiredOption('--data <file>', 'the customer table (CSV or Parquet)')
+    .requiredOption('--data <file>', 'the customer table (CSV, Parquet or Arrow)')
     .option('--out <file>', 'config to write (.yaml); without it the config goes to stdout')
     .option('--sample <n>', 'rows read to guess from', wholeNumber(1), 100_000)
     .action(async (opts: { data: string; out?: string; sample: number }) => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { z } from 'zod';
 import { reportProgress } from '../io/progress.js';
 import { ChurnscopeError, fileSystemError, isChurnscopeError } from '../errors.js';
 import { registerExport } from './export.js';
@@ -19,13 +20,14 @@ import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 import { registerTune } from './tune.js';
 
+const packageJson = z.object({ version: z.string() });
+
 /** The package's version, from its package.json (two folders up from src/cli and dist/cli). */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageJson.parse(JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'))).version;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command();
   program
     .name('churnscope')

@@ -29,7 +29,7 @@ export function parseConfig(raw: unknown, file: string): TableConfig {
   return { ...config, source: isAbsolute(config.source) ? config.source : resolve(base, config.source) };
 }
 
-export const isYamlFile = (file: string): boolean => /\.ya?ml$/i.test(file);
+const isYamlFile = (file: string): boolean => /\.ya?ml$/i.test(file);
 
 /** A config file's content: YAML by extension (.yaml, .yml), JSON otherwise. */
 export function readConfigFile(file: string): unknown {

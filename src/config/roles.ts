@@ -9,7 +9,7 @@ export interface ResolvedRoles {
   role_sums: Record<string, string[]>;
 }
 
-export function roleSumName(role: string): string {
+function roleSumName(role: string): string {
   return `total_${role}`;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { CustomerTable, RawColumn } from '../ingest/table.js';
 
-export const COLLINEAR = 0.9999;
+const COLLINEAR = 0.9999;
 
 /** Pearson correlation over the rows where both are finite; NaN when either is constant there. */
 export function correlation(a: Float64Array, b: Float64Array): number {

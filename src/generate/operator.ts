@@ -229,13 +229,13 @@ export interface GenerateResult {
 }
 
 /** The panel config generate writes beside the tables. */
-export const PANEL_CONFIG = 'panel.config.json';
+const PANEL_CONFIG = 'panel.config.json';
 
 /** Limits of a generated panel: beyond them a run would fill the disk or mean a typo. */
 export const GENERATE_LIMITS = { customers: 100_000_000, months: 240 } as const;
 
 /** Refuses numbers generate cannot honour, naming the option, before anything is written. */
-export function checkGenerateOptions(options: Pick<GenerateOptions, 'customers' | 'months' | 'seed'>): void {
+function checkGenerateOptions(options: Pick<GenerateOptions, 'customers' | 'months' | 'seed'>): void {
   const whole = (name: string, v: number, min: number, max: number): void => {
     if (!Number.isSafeInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, not ${String(v)}`, { key: `--${name}` });
   };

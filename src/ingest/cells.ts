@@ -30,7 +30,7 @@ export function unsupportedColumn(file: string, column: string, duckType: string
 const trimmed = (column: string): string => `trim(CAST(${sqlIdent(column)} AS VARCHAR))`;
 
 /** SQL: true when the cell is missing: NULL, blank (always), or one of the spellings. */
-export function isMissing(column: string, missing: readonly string[]): string {
+function isMissing(column: string, missing: readonly string[]): string {
   const spellings = ['', ...missing.filter((m) => m.trim() !== '')].map(sqlString).join(', ');
   return `(${sqlIdent(column)} IS NULL OR ${trimmed(column)} IN (${spellings}))`;
 }

@@ -88,7 +88,7 @@ export interface ReadSpec {
 }
 
 /** Reads and validates a customer table for training. */
-export async function readTable(spec: ReadSpec): Promise<CustomerTable> {
+async function readTable(spec: ReadSpec): Promise<CustomerTable> {
   const { file } = spec;
   return withInputFiles([{ path: file, what: 'the file' }], ([input]) => withDuckDB(async (con) => {
     await loadRaw(con, input);

@@ -38,7 +38,7 @@ export function readInts(chunk: DuckDBDataChunk, column: number, out: Int32Array
 /** A column to append: doubles (NaN is written as NULL) or integers (negative is NULL). */
 export type TypedColumn = Float64Array | Int32Array;
 
-export function duckTypeOf(column: TypedColumn): DuckDBType {
+function duckTypeOf(column: TypedColumn): DuckDBType {
   return column instanceof Float64Array ? DOUBLE : INTEGER;
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { InputError, fileSystemError } from '../errors.js';
 import { sqlString } from './duckdb.js';
-import { formatOf } from './table-format.js';
+import { compressionOf, formatOf } from './table-format.js';
 
 export interface InputFile {
   /** The path as the user named it, for messages and manifests. */
@@ -43,7 +43,7 @@ function duckPath(handle: FileHandle, path: string): { duck: string; cleanup: ()
 }
 
 /** Opens `path` for reading as a literal regular file; `what` names it in errors ("the input"). */
-export async function openInputFile(path: string, what = 'the input'): Promise<InputFile> {
+async function openInputFile(path: string, what = 'the input'): Promise<InputFile> {
   let s;
   try {
     s = await stat(path);
@@ -103,11 +103,6 @@ export function duckMessage(e: unknown, files: readonly InputFile[]): string {
   return line;
 }
 
-function compression(path: string): string {
-  const ext = extname(path).toLowerCase();
-  return ext === '.gz' ? 'gzip' : ext === '.zst' ? 'zstd' : 'none';
-}
-
 /**
  * The DuckDB table function reading the files (all CSV or all Parquet, by the first's name: see
  * table-format), with `csvOptions` for CSV (e.g. "all_varchar = true, header = true"). Several
@@ -121,5 +116,5 @@ export function duckReader(files: readonly InputFile[], csvOptions = 'header = t
   if (format === 'arrow') throw new Error(`internal: DuckDB has no Arrow reader here (${files[0].path}); open it with openTable`);
   return format === 'parquet'
     ? `read_parquet(${paths}${many})`
-    : `read_csv(${paths}, ${csvOptions}, compression = '${compression(files[0].path)}'${many})`;
+    : `read_csv(${paths}, ${csvOptions}, compression = '${compressionOf(files[0].path)}'${many})`;
 }

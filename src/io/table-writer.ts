@@ -25,7 +25,7 @@ function formatNumber(x: number): string {
   return Number.isFinite(x) ? String(x) : '';
 }
 
-export function toCsv(columns: readonly OutColumn[]): string {
+function toCsv(columns: readonly OutColumn[]): string {
   const rows = columns.length > 0 ? columns[0].values.length : 0;
   const lines: string[] = [columns.map((c) => csvCell(c.name)).join(',')];
   for (let i = 0; i < rows; i++) {

@@ -47,7 +47,7 @@ export async function loadSavedModel(file: string): Promise<LoadedModel> {
     );
   }
   // Older versions are brought to the current shape first, so one schema checks every file.
-  const checked = savedModelSchema.safeParse(migrateSavedModel(parsed as SavedModel, file));
+  const checked = savedModelSchema.safeParse(migrateSavedModel(parsed, file));
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw new ModelError(`model file ${file} is corrupt: ${keyOf(issue.path)}: ${issue.message}`, { file, hint: 'Retrain it, or restore the file churnscope wrote.' });

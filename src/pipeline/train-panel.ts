@@ -47,7 +47,7 @@ export function panelTableConfig(config: PanelConfig): TableConfig {
  * latest months are used anyway, warned as cut short (the drift check will likely refuse to score
  * a month with its whole history against them).
  */
-export function panelMonths(config: PanelConfig, panel: Panel): { train: string[]; test: string; warnings: string[] } {
+function panelMonths(config: PanelConfig, panel: Panel): { train: string[]; test: string; warnings: string[] } {
   const last = monthIndex(panel.lastMonth);
   const first = monthIndex(panel.firstMonth);
   const history = historyMonths(config.window);

@@ -8,6 +8,8 @@ import { writeTable } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { mergeLists } from '../../src/score/list/merge.js';
 import { readListRows } from '../helpers/list-rows.js';
+import { MERGE_MANIFEST } from '../../src/score/manifest.js';
+import { readJsonFile } from '../../src/io/json-file.js';
 import { trainTelcoLogistic } from '../helpers/telco-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -96,8 +98,8 @@ describe('the batch scoring job', () => {
     expect(fromCsv.filter((r) => r[3] === '').length).toBeLessThan(100); // nearly everyone has a first reason
   });
 
-  it('n shards merged equal the unsharded run', async () => {
-    const shards = [0, 1, 2].map((i) => list(`shard-${i}.parquet`));
+  it('n shards merged equal the unsharded run, whatever format each shard list was written in', async () => {
+    const shards = ['shard-0.parquet', 'shard-1.arrow', 'shard-2.csv'].map(list);
     const counts = [];
     for (let i = 0; i < 3; i++) counts.push((await runScoringJob({ model, input: INPUT, out: shards[i], shard: { index: i, count: 3 } })).rows.scored);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(7043);
@@ -105,6 +107,8 @@ describe('the batch scoring job', () => {
     await mergeLists(shards, list('merged.csv'));
     await runScoringJob({ model, input: INPUT, out: list('unsharded.csv') });
     expect(readFileSync(list('merged.csv'), 'utf8')).toBe(readFileSync(list('unsharded.csv'), 'utf8'));
+    const m = readJsonFile(list('merged.csv.manifest.json'), MERGE_MANIFEST);
+    expect([m.shards.count, m.shards.lists.map((l) => [l.shard, l.rows]), m.rows.listed]).toEqual([3, counts.map((c, i) => [i, c]), 7043]);
   });
 
   it('flags probability rises against the previous list', async () => {

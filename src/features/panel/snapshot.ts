@@ -37,7 +37,7 @@ export interface Snapshot {
 
 const TEXT_FEATURES = new Set(['segment', 'plan']);
 
-export function windowAt(t: number, observation: number): Window {
+function windowAt(t: number, observation: number): Window {
   return { tStart: monthStart(t), tEnd: monthStart(t + 1), windowStart: monthStart(t - observation + 1) };
 }
 

@@ -41,7 +41,7 @@ export interface StageOutcome {
 }
 
 /** Where a stage's manifest lives in the run folder. */
-export const stageManifestPath = (out: string, stage: string): string => join(out, 'stages', `${stage}.json`);
+const stageManifestPath = (out: string, stage: string): string => join(out, 'stages', `${stage}.json`);
 
 /** The manifest a completed stage left, or null (never run, killed, or not readable as ours). */
 function previousManifest(out: string, stage: string): StageManifest | null {

@@ -5,7 +5,7 @@
 import type { FeatureMatrix } from '../../data/matrix.js';
 import type { LoadedModel } from '../../models/load-model.js';
 
-export const SURVIVAL_HORIZONS = [3, 6, 12] as const;
+const SURVIVAL_HORIZONS = [3, 6, 12] as const;
 
 export interface Scores {
   churn_probability: Float64Array;
