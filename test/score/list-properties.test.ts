@@ -73,7 +73,11 @@ describe('list properties', () => {
       numRuns: 4,
       // Found by a run: one customer, so the other CSV shard is empty and its reader typed every
       // column as text; the merged list then carried 0.0 where the unsharded one carries 0.00.
-      examples: [[[{ id: 'c000', score: 0, revenue: null }], 2, 'csv']],
+      examples: [
+        [[{ id: 'c000', score: 0, revenue: null }], 2, 'csv'],
+        // Another: an empty CSV shard made the value at risk text, so merge ranked "6.0" above "102.0".
+        [[{ id: 'c001', score: 0, revenue: 17 }, { id: 'c000', score: 0, revenue: 1 }], 3, 'csv'],
+      ],
     });
   });
 
