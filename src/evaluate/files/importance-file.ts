@@ -1,7 +1,8 @@
 /**
  * importance.json: per model, permutation importance on the test split and the model's own view
- * (forest impurity and out-of-bag AUC, odds ratios, hazard ratios). The models hand their own
- * view over as `GlobalImportance`, the section this schema holds; the report reads it back.
+ * (forest impurity and out-of-bag AUC, boosting's gain, odds ratios, hazard ratios). The models
+ * hand their own view over as `GlobalImportance`, the section this schema holds; the report reads
+ * it back.
  */
 import { z } from 'zod';
 import { proportionalHazardsTestSchema } from '../../models/cox-ph-test.js';
@@ -14,6 +15,9 @@ const ratio = { feature: z.string(), coef: z.number(), se: z.number(), z: z.numb
 export const globalImportanceSchema = z.object({
   impurity: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
   oob_auc: z.number().nullable().optional(),
+  /** Gradient boosting: total split gain per feature, and the round the folds chose. */
+  gain: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
+  best_round: z.number().int().optional(),
   odds_ratios: z.array(z.object({ ...ratio, odds_ratio: z.number() })).optional(),
   hazard_ratios: z.array(z.object({ ...ratio, hazard_ratio: z.number() })).optional(),
   /** Linear models: each text column's reference level (treatment coding) and the terms dropped as collinear. */

@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { FeatureMatrix, TrainingData } from '../../data/matrix.js';
+import type { GlobalImportance } from '../../evaluate/files/importance-file.js';
 import { stratifiedFolds, stratifiedSplit, type Split } from '../../data/split.js';
 import { ConfigError, ModelError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
@@ -99,7 +100,7 @@ export class BoostingModel implements ChurnModel {
     return { scale: 'log_odds', base: this.state.base_score + expected, contributions, probability: this.marginFrom(x, leaves).map(sigmoid) };
   }
 
-  globalImportance(): Record<string, unknown> {
+  globalImportance(): GlobalImportance {
     return {
       gain: this.features
         .map((feature, j) => ({ feature, importance: this.state.gain_importance[j] }))
