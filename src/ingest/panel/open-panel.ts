@@ -13,7 +13,7 @@ import { DEFAULT_MEMORY_LIMIT, sqlIdent, sqlString } from '../../io/duckdb.js';
 import { withInputFiles, duckMessage } from '../../io/input-file.js';
 import { openTable } from '../../io/open-table.js';
 
-const DEACTIVATION_REASONS = ['voluntary', 'port_out', 'non_payment', 'fraud'] as const;
+export const DEACTIVATION_REASONS = ['voluntary', 'port_out', 'non_payment', 'fraud'] as const;
 
 export interface PanelFiles {
   customers: string;
