@@ -8,6 +8,7 @@ import { selectFeatures, type FeatureMatrix } from '../data/matrix.js';
 import { ModelError } from '../errors.js';
 import type { BatchExplanation, ChurnModel, ModelKind, ModelState, ReasonParts } from './model.js';
 import { monthlyReasonNames, monthlyReasonParts } from './sequence/reasons.js';
+import { sigmoid } from './sigmoid.js';
 
 export interface BlendMember {
   name: ModelKind;
@@ -21,7 +22,6 @@ export interface BlendState extends ModelState {
   members: BlendMember[];
 }
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export class BlendModel implements ChurnModel {
   readonly kind = 'blend' as const;

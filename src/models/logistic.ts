@@ -12,6 +12,7 @@ import { aliasedColumns, treatmentCoding } from './linear-design.js';
 import { centredContributions, ratioRows, type RatioRow } from './linear-terms.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type Fit, type LinearDesignNotes, type ModelState } from './model.js';
 import type { GlobalImportance } from '../evaluate/files/importance-file.js';
+import { sigmoid } from './sigmoid.js';
 
 export interface LogisticParams {
   l2: number; // penalty on standardized coefficients
@@ -38,7 +39,6 @@ export interface LogisticState extends ModelState {
   rows: number;
 }
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export class LogisticModel implements ChurnModel {
   readonly kind = 'logistic' as const;

@@ -21,6 +21,7 @@ import { TreeGrower, type GrownTree } from './grow.js';
 import { HistogramPool } from './histogram-pool.js';
 import { MISSING_BIN } from './histogram.js';
 import type { BoostingParams } from './params.js';
+import { sigmoid } from '../sigmoid.js';
 
 /** A fitted tree: go left when value <= threshold, NaN to the default side; right child = left + 1. */
 export interface BoostTree {
@@ -46,7 +47,6 @@ export interface BoostingState extends ModelState {
   gain_importance: number[]; // split gain per feature, normalised to sum 1
 }
 
-export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export class BoostingModel implements ChurnModel {
   readonly kind = 'gradient_boosting' as const;

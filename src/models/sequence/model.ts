@@ -14,6 +14,7 @@ import { monthlyReasonNames, monthlyReasonParts } from './reasons.js';
 import type { SequenceParams } from './params.js';
 import type { BackendName } from './runtime.js';
 import type { SavedTensor } from './weights.js';
+import { sigmoid } from '../sigmoid.js';
 
 export interface SequenceState extends ModelState {
   kind: 'sequence';
@@ -33,7 +34,6 @@ export interface SequenceState extends ModelState {
   };
 }
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export class SequenceModel implements ChurnModel {
   readonly kind = 'sequence' as const;
