@@ -41,10 +41,20 @@ export function numberCell(column: string, kind: ColumnKind, missing: readonly s
   return `CASE WHEN ${isMissing(column, missing)} THEN NULL ELSE TRY_CAST(${trimmed(column)} AS DOUBLE) END`;
 }
 
-/** SQL: true when a text cell is neither missing nor a number (never for a typed numeric column). */
+/**
+ * SQL: true when a cell is neither missing nor a finite number. `inf`, `1e400` and a Parquet
+ * column's NaN or Infinity count as not a number: read as one, a revenue of `inf` became a value
+ * of 0 and a feature an imputed blank, with nothing said.
+ */
 export function notANumber(column: string, kind: ColumnKind, missing: readonly string[]): string {
-  if (kind === 'number') return 'false';
-  return `(NOT ${isMissing(column, missing)} AND TRY_CAST(${trimmed(column)} AS DOUBLE) IS NULL)`;
+  if (kind === 'number') return `NOT coalesce(isfinite(CAST(${sqlIdent(column)} AS DOUBLE)), true)`;
+  return `(NOT ${isMissing(column, missing)} AND NOT coalesce(isfinite(TRY_CAST(${trimmed(column)} AS DOUBLE)), false))`;
+}
+
+/** A cell's text that a number parser reads as infinite or NaN (`inf`, `-Infinity`, `1e400`, `nan`). */
+export function isNonFiniteNumber(cell: string): boolean {
+  const t = cell.trim();
+  return /^[+-]?(inf(inity)?|nan)$/i.test(t) || Number(t) === Infinity || Number(t) === -Infinity;
 }
 
 /** SQL: the cell as text, NULL when missing. */

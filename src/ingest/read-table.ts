@@ -10,7 +10,7 @@ import { sqlIdent, sqlString, withDuckDB } from '../io/duckdb.js';
 import { withInputFiles, type InputFile, duckMessage } from '../io/input-file.js';
 import { openTable } from '../io/open-table.js';
 import { formatOf } from '../io/table-format.js';
-import { columnKind, DEFAULT_MISSING_VALUES, notANumber, numberCell, textCell, unsupportedColumn, type ColumnKind } from './cells.js';
+import { columnKind, DEFAULT_MISSING_VALUES, isNonFiniteNumber, notANumber, numberCell, textCell, unsupportedColumn, type ColumnKind } from './cells.js';
 import type { CustomerTable, RawColumn } from './table.js';
 
 const ROW = '__churnscope_row';
@@ -51,7 +51,6 @@ async function describe(con: DuckDBConnection): Promise<ColumnInfo[]> {
 
 /** The first cell of a column that is neither missing nor a number, with its row, or null when all parse. */
 async function firstNonNumeric(con: DuckDBConnection, column: string, kind: ColumnKind, missing: readonly string[]): Promise<{ row: number; value: string } | null> {
-  if (kind === 'number') return null;
   const rows = (await con.runAndReadAll(
     `SELECT ${ROW}, CAST(${sqlIdent(column)} AS VARCHAR) FROM raw WHERE ${notANumber(column, kind, missing)} ORDER BY ${ROW} LIMIT 1`,
   )).getRowsJS();
@@ -223,7 +222,8 @@ async function addSums(con: DuckDBConnection, sums: Record<string, string[]>, ty
 }
 
 function notANumberError(bad: { row: number; value: string }, file: string, column: string, missing: readonly string[], why: string): InputError {
-  return new InputError(`"${bad.value}" is not a number, and ${why} (a missing value is written as one of missing_values: ${missing.map((m) => (m === '' ? 'empty' : m)).join(', ')})`, { file, row: bad.row, column });
+  const what = isNonFiniteNumber(bad.value) ? 'is not a finite number' : 'is not a number';
+  return new InputError(`"${bad.value}" ${what}, and ${why} (a missing value is written as one of missing_values: ${missing.map((m) => (m === '' ? 'empty' : m)).join(', ')})`, { file, row: bad.row, column });
 }
 
 /** Survival needs a finite, non-negative time on network for every customer. */

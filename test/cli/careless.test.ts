@@ -87,7 +87,7 @@ describe('degenerate data is refused with the reason', () => {
       ['one-class.csv', telco.filter((l, i) => i === 0 || l.endsWith(',No')), 'no row has the churned value "Yes"'],
       ['few-churners.csv', telco.filter((l, i) => i === 0 || l.endsWith(',No') || i === 3), 'the test split holds 0 churners and'],
       ['negative.csv', edit(telco, 7, 'tenure', '-3'), 'row 7, column "tenure"): the duration is negative (-3); survival needs a finite time on network of 0 or more'],
-      ['infinite.csv', edit(telco, 7, 'tenure', 'inf'), 'row 7, column "tenure"): the duration is infinite (Infinity)'],
+      ['infinite.csv', edit(telco, 7, 'tenure', 'inf'), 'row 7, column "tenure"): "inf" is not a finite number, and this column must be numeric'],
       ['missing.csv', edit(edit(telco, 7, 'tenure', ''), 9, 'tenure', ''), 'row 7, column "tenure", key "duration"): the duration is missing (2 rows without one, the first here); survival needs a finite time on network of 0 or more for every customer: fill them in, or leave "duration" out of the config to train without the Cox model'],
     ];
     for (const [name, rows, message] of cases) {

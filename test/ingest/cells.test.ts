@@ -50,6 +50,26 @@ describe('cells are read the same way in training and scoring', () => {
     expect((await runScoringJob({ model: join(tmp.dir, 'blank', 'models', 'logistic.json'), input: na, out: join(tmp.dir, 'na-list.csv') })).rows.rejected).toBe(0);
   });
 
+  it('a number must be finite: inf and 1e400 are refused in training and rejected at scoring, in CSV and Parquet', async () => {
+    const huge = tmp.write('train-huge.csv', `${edit(4, 'MonthlyCharges', '1e400').join('\n')}\n`);
+    const { code, stderr } = await runCli('train', '--config', config('huge.json', huge), '--out', join(tmp.dir, 'huge'));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`(file ${huge}, row 4, column "MonthlyCharges"): "1e400" is not a finite number, and this column must be numeric`);
+    // The value column too: an infinite revenue was a value of 0.00, scored and listed.
+    const model = join(tmp.dir, 'blank', 'models', 'logistic.json');
+    const inf = tmp.write('score-inf.csv', `${edit(6, 'MonthlyCharges', 'inf').join('\n')}\n`);
+    const m = await runScoringJob({ model, input: inf, out: join(tmp.dir, 'inf-list.csv') });
+    expect(m.rows).toEqual({ read: 7043, scored: 7043, rejected: 1, listed: 7042 });
+    expect(m.rejections).toEqual({ no_id: 0, not_a_number: 1, examples: [{ row: 6, column: 'MonthlyCharges', value: 'inf' }] });
+    const parquet = join(tmp.dir, 'score-inf.parquet');
+    await withDuckDB(async (con) => {
+      await con.run(`COPY (SELECT * REPLACE (CASE WHEN customerID = '${lines[2].split(',')[0]}' THEN 'NaN'::DOUBLE ELSE MonthlyCharges::DOUBLE END AS MonthlyCharges)
+        FROM read_csv('${TELCO}', all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
+    });
+    const typed = await runScoringJob({ model, input: parquet, out: join(tmp.dir, 'inf-parquet-list.csv') });
+    expect(typed.rejections).toEqual({ no_id: 0, not_a_number: 1, examples: [{ row: 2, column: 'MonthlyCharges', value: 'nan' }] });
+  });
+
   it('Parquet BOOLEAN and DECIMAL columns are numbers; a DATE column is refused by name', async () => {
     const parquet = join(tmp.dir, 'typed.parquet');
     await withDuckDB(async (con) => {

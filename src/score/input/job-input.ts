@@ -102,9 +102,9 @@ export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel,
   const segmentColumn = loaded.saved.scoring.retention.segment_column;
   const hasSegment = present.has(segmentColumn);
   const kind = (c: string): ColumnKind => columnKind(present.get(c) ?? 'VARCHAR');
-  // The cells checked for text: each number the model reads, or the parts of a summed role.
+  // The cells checked for a finite number: each number the model reads, or the parts of a summed role.
   const sums = loaded.saved.encoder.role_sums ?? {};
-  const checked = layout.numeric.flatMap((c) => sums[c] ?? [c]).filter((c) => kind(c) !== 'number');
+  const checked = layout.numeric.flatMap((c) => sums[c] ?? [c]);
   const bad = checked.map((c) => notANumber(c, kind(c), missing));
   const select = [
     idColumn === null ? 'row_number() OVER ()::VARCHAR AS __id' : `CASE WHEN trim(${sqlIdent(idColumn)}::VARCHAR) <> '' THEN ${sqlIdent(idColumn)}::VARCHAR END AS __id`,
@@ -122,7 +122,7 @@ export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel,
   const [read, rejected, noId, notANumberRows] = (await con.runAndReadAll(
     `SELECT count(*)::INTEGER, count(*) FILTER (WHERE NOT (${listable()}))::INTEGER, count(*) FILTER (WHERE __id IS NULL)::INTEGER, count(*) FILTER (WHERE __bad)::INTEGER FROM input`,
   )).getRowsJS()[0].map(Number);
-  const examples = notANumberRows === 0 ? [] : await badCells(con, checked, missing);
+  const examples = notANumberRows === 0 ? [] : await badCells(con, checked.map((c) => ({ name: c, kind: kind(c) })), missing);
   const dup = (await con.runAndReadAll(`SELECT __id, count(*)::INTEGER FROM input WHERE __id IS NOT NULL GROUP BY __id HAVING count(*) > 1 ORDER BY __id LIMIT 1`)).getRowsJS();
   if (dup.length > 0) {
     throw new InputError(`customer id "${String(dup[0][0])}" appears ${String(dup[0][1])} times: each customer must be scored once`, { file, column: idColumn ?? 'row number' });
@@ -131,12 +131,12 @@ export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel,
 }
 
 /** The first cells of the input, by row, that are text where the model reads a number (rows are 1-based, header excluded, over the whole file). */
-async function badCells(con: DuckDBConnection, columns: readonly string[], missing: readonly string[]): Promise<Rejections['examples']> {
+async function badCells(con: DuckDBConnection, columns: readonly { name: string; kind: ColumnKind }[], missing: readonly string[]): Promise<Rejections['examples']> {
   const out: Rejections['examples'] = [];
   const numbered = `(SELECT row_number() OVER () AS __row, * FROM src)`;
-  for (const c of columns) {
-    const rows = (await con.runAndReadAll(`SELECT __row::INTEGER, CAST(${sqlIdent(c)} AS VARCHAR) FROM ${numbered} WHERE ${notANumber(c, 'text', missing)} ORDER BY __row LIMIT ${EXAMPLES}`)).getRowsJS();
-    for (const r of rows) out.push({ row: Number(r[0]), column: c, value: String(r[1]) });
+  for (const { name, kind } of columns) {
+    const rows = (await con.runAndReadAll(`SELECT __row::INTEGER, CAST(${sqlIdent(name)} AS VARCHAR) FROM ${numbered} WHERE ${notANumber(name, kind, missing)} ORDER BY __row LIMIT ${EXAMPLES}`)).getRowsJS();
+    for (const r of rows) out.push({ row: Number(r[0]), column: name, value: String(r[1]) });
   }
   return out.sort((a, b) => a.row - b.row || (a.column < b.column ? -1 : 1)).slice(0, EXAMPLES);
 }
