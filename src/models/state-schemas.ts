@@ -245,8 +245,8 @@ export const blendStateSchema: z.ZodType<BlendState> = z.looseObject({
   params: z.looseObject({}),
   features: z.array(z.string()).min(1),
   members: z.array(z.looseObject({
-    name: z.enum(['logistic', 'random_forest', 'cox', 'sequence']),
-    state: z.lazy(() => z.union([logisticStateSchema, forestStateSchema, coxStateSchema, sequenceStateSchema])),
+    name: z.enum(['logistic', 'random_forest', 'gradient_boosting', 'cox', 'sequence']),
+    state: z.lazy(() => z.union([logisticStateSchema, forestStateSchema, boostingStateSchema, coxStateSchema, sequenceStateSchema])),
   })).min(1),
 }).superRefine((s, ctx) => {
   s.members.forEach((m, i) => { if (m.state.kind !== m.name) issue(ctx, `member ${i} is named ${m.name} but holds a ${m.state.kind} model`, ['members', i]); });

@@ -7,7 +7,7 @@ import { chooseChampion } from '../evaluate/champion.js';
 import { BlendModel } from '../models/blend.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 
-/** Tree models a blend may take (gradient boosting joins when it is a model kind). */
+/** Tree models a blend may take. */
 const TREE_KINDS: readonly string[] = ['random_forest', 'gradient_boosting'];
 
 export function blendCandidate(

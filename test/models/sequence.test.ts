@@ -9,7 +9,9 @@ import { loadRuntime } from '../../src/models/sequence/runtime.js';
 import { decodeFloat32, encodeFloat32 } from '../../src/models/sequence/weights.js';
 import { monthlyReasonParts, monthParts } from '../../src/models/sequence/reasons.js';
 import { loadModel } from '../../src/models/registry.js';
-import { sequenceStateSchema } from '../../src/models/state-schemas.js';
+import { blendStateSchema, sequenceStateSchema } from '../../src/models/state-schemas.js';
+import { fitBoosting } from '../../src/models/boosting/boosting.js';
+import { DEFAULT_BOOSTING_PARAMS } from '../../src/models/boosting/params.js';
 import { BlendModel } from '../../src/models/blend.js';
 import { DEFAULT_FOREST_PARAMS, fitForest } from '../../src/models/forest/forest.js';
 import { Rng } from '../../src/rng.js';
@@ -200,5 +202,16 @@ describe('the blend', () => {
     // Saved with both members, it loads back and predicts the same bits.
     const loaded = await loadModel(JSON.parse(JSON.stringify(blend.toJSON())));
     expect(Array.from(loaded.predictProba(rows))).toEqual(Array.from(p));
+  });
+
+  it('with gradient boosting as its tree member, the saved blend passes the model-file schema and loads back', async () => {
+    // The blend takes the best tree model; when that was boosting, its file was refused on load.
+    const summaries = data.train.x.features.filter((f) => !f.startsWith('seq_'));
+    const boosting = await fitBoosting({ ...data.train, x: selectFeatures(data.train.x, summaries) }, { ...DEFAULT_BOOSTING_PARAMS, rounds: 10, early_stopping_rounds: 0, workers: 1 }, new Rng(5));
+    const blend = BlendModel.of([{ name: 'sequence', model }, { name: 'gradient_boosting', model: boosting }]);
+    const state = JSON.parse(JSON.stringify(blend.toJSON()));
+    expect(blendStateSchema.safeParse(state).success).toBe(true);
+    const rows = takeRows(selectFeatures(data.test.x, blend.features), Array.from({ length: 50 }, (_, i) => i));
+    expect(Array.from((await loadModel(state)).predictProba(rows))).toEqual(Array.from(blend.predictProba(rows)));
   });
 });
