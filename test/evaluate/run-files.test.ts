@@ -51,6 +51,13 @@ describe('the run directory files, read through their schemas', () => {
     }
   });
 
+  it('read a measured number written as null (NaN) back as NaN, cross-validated AUC included', () => {
+    // A fold without a churner gives a NaN AUC, written as null: the run must stay readable.
+    const dir = changed('evaluation.json', (v) => { Object.assign((v.models as { logistic: object }).logistic, { cv_auc_mean: null, cv_auc_sd: null, brier: null }); });
+    const m = readEvaluation(dir).models.logistic;
+    expect([m.cv_auc_mean, m.cv_auc_sd, m.brier]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+  });
+
   it('refuse a field of the wrong type by its key', () => {
     const dir = changed('importance.json', (v) => { (v.models as { logistic: { permutation: unknown } }).logistic.permutation = 'high'; });
     expect(() => readImportance(dir)).toThrow(/the importance file does not hold what churnscope wrote: .* at "models.logistic.permutation"/);

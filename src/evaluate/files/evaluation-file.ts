@@ -31,8 +31,8 @@ export const modelEvaluationSchema = z.object({
   ibs: metric.optional(),
   ibs_kaplan_meier: metric.optional(),
   ibs_months: z.number().optional(),
-  cv_auc_mean: z.number().optional(),
-  cv_auc_sd: z.number().optional(),
+  cv_auc_mean: metric.optional(), // NaN (null in the file) when a fold holds no churner
+  cv_auc_sd: metric.optional(),
   backend: z.string().optional(), // the compute backend (the sequence model's TensorFlow.js backend)
 });
 
