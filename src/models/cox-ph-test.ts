@@ -94,6 +94,9 @@ export function proportionalHazardsTest(features: readonly string[], times: read
 
 /** What a reader should do with the test's result, in one paragraph (report and `churnscope summary`). */
 export function proportionalHazardsAdvice(t: ProportionalHazardsTest, level = 0.05): string {
+  if (Number.isNaN(t.global.p)) {
+    return 'The proportional-hazards test could not be run: every churn falls at one time, so there is no trend over tenure to test.';
+  }
   const failing = t.covariates.filter((c) => c.p < level);
   if (failing.length === 0) {
     return `No covariate's effect departs from proportional hazards at p < ${level} (global p = ${t.global.p.toPrecision(3)}): each hazard ratio holds across tenure.`;

@@ -62,7 +62,10 @@ describe('proportional-hazards test', () => {
     expect(t.global.statistic).toBeCloseTo(3, 12);
     expect(t.covariates[0].p).toBeCloseTo(0.0832645166635504, 12); // scipy.stats.chi2.sf(3, 1)
     // Every event at the same time: nothing to trend against.
-    expect(proportionalHazardsTest(['x'], [4, 4], Float64Array.from([1, -1]), Float64Array.from([1])).global.p).toBeNaN();
+    const untestable = proportionalHazardsTest(['x'], [4, 4], Float64Array.from([1, -1]), Float64Array.from([1]));
+    expect(untestable.global.p).toBeNaN();
+    // ...and the advice says so, rather than that every hazard ratio holds.
+    expect(proportionalHazardsAdvice(untestable)).toBe('The proportional-hazards test could not be run: every churn falls at one time, so there is no trend over tenure to test.');
   });
 
   it('says what to do: stratify a failing text column (keeping the strata already used), band a numeric one', () => {
