@@ -48,7 +48,8 @@ export async function listActions(con: DuckDBConnection, cols: ReadonlySet<strin
     return out;
   };
   const tiers = await counts('CAST(risk_tier AS VARCHAR)');
-  const segments = cols.has('segment') ? await counts(segment) : new Map();
+  // A customer without a segment is grouped under a name a reader understands, not "null".
+  const segments = cols.has('segment') ? await counts(`coalesce(nullif(trim(${segment}), ''), '(no segment)')`) : new Map();
   const value = cols.has('value_at_risk') ? 'value_at_risk' : 'NULL';
   const top = (await con.runAndReadAll(`SELECT rank, CAST(id AS VARCHAR), churn_probability, CAST(risk_tier AS VARCHAR), ${value}, ${segment},
       ${reasons.map((k) => `CAST(reason_${k} AS VARCHAR), CAST(reason_${k}_action AS VARCHAR)`).join(', ') || 'NULL'}
