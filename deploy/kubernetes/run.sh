@@ -5,9 +5,29 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ns=${1:-default}
+
+# Waits until the Job completes (exit 0) or fails (its logs, exit 1): `kubectl wait
+# --for=condition=complete` alone never returns for a failed Job and would sit out its timeout.
+wait_job() {
+  local job=$1 seconds=$2 state
+  local deadline=$((SECONDS + seconds))
+  while :; do
+    state=$(kubectl -n "$ns" get "job/$job" -o jsonpath='{.status.conditions[?(@.status=="True")].type}')
+    case "$state" in
+      *Complete*) return 0 ;;
+      *Failed*)
+        echo "job $job failed:" >&2
+        kubectl -n "$ns" logs "job/$job" --tail=50 >&2 || true
+        return 1 ;;
+    esac
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "job $job: not done after ${seconds} s" >&2; return 1; fi
+    sleep 10
+  done
+}
+
 kubectl -n "$ns" delete job churnscope-score churnscope-merge --ignore-not-found
 kubectl -n "$ns" apply -f "$here/score-indexed-job.yaml"
-kubectl -n "$ns" wait --for=condition=complete --timeout=6h job/churnscope-score
+wait_job churnscope-score $((6 * 3600))
 kubectl -n "$ns" apply -f "$here/merge-job.yaml"
-kubectl -n "$ns" wait --for=condition=complete --timeout=2h job/churnscope-merge
+wait_job churnscope-merge $((2 * 3600))
 kubectl -n "$ns" logs job/churnscope-merge
