@@ -59,11 +59,17 @@ export class HistogramPool {
   /** Starts the pool's workers and waits until each is listening. */
   static async start(bins: Uint8Array, p: number, rows: number, threads: number): Promise<HistogramPool> {
     const pool = new HistogramPool(bins, p, rows, threads);
-    await Promise.all(pool.workers.map((worker) => new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new ModelError(`a histogram worker stopped with exit code ${code} before starting`)));
-    })));
+    try {
+      await Promise.all(pool.workers.map((worker) => new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new ModelError(`a histogram worker stopped with exit code ${code} before starting`)));
+      })));
+    } catch (e) {
+      // The workers that did start would keep the process alive after the error is reported.
+      await Promise.all(pool.workers.map((worker) => worker.terminate()));
+      throw e;
+    }
     for (const worker of pool.workers) {
       worker.removeAllListeners();
       worker.unref();
