@@ -27,7 +27,7 @@ import { durationLeaks } from '../models/duration-leak.js';
 import { CoxModel } from '../models/cox.js';
 import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
-import { fitModel, isModelKind, type FitContext } from '../models/registry.js';
+import { fitModel, isModelKind, MODEL_KINDS, type FitContext } from '../models/registry.js';
 import { Rng } from '../rng.js';
 import { tenureUnitOf } from '../config/units.js';
 import { NO_VALUE } from '../score/list/ranking.js';
@@ -176,7 +176,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
   const { train, test, split, encoder } = prepared;
 
   const kinds = cfg.models.map((m) => {
-    if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected logistic, random_forest, gradient_boosting or cox`, { key: 'models' });
+    if (!isModelKind(m)) throw new ConfigError(`unknown model "${m}"; expected one of ${MODEL_KINDS.join(', ')}`, { key: 'models' });
     return m;
   });
   const excluded = survivalExcluded(cfg, train.x.features);

@@ -1,8 +1,7 @@
 /**
  * The manifests beside a ranked list: `score` writes what it scored with what (model, input,
  * previous list, shard, filters, counts, timings, drift), `merge` what it joined. One schema each,
- * for the writer and for every reader (merge checks shards by theirs, a pipeline stage reads row
- * counts, benchmarks read timings).
+ * for the writer and for every reader (merge checks shards by theirs, benchmarks read timings).
  */
 import { z } from 'zod';
 import { readJsonFile, type JsonFileKind } from '../io/json-file.js';
