@@ -49,7 +49,7 @@ async function describe(con: DuckDBConnection): Promise<ColumnInfo[]> {
   return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) })).filter((c) => c.name !== ROW);
 }
 
-/** The first cell of a column that is neither missing nor a number, with its row, or null when all parse. */
+/** The first cell of a column that is neither missing nor a finite number, with its row, or null when all parse. */
 async function firstNonNumeric(con: DuckDBConnection, column: string, kind: ColumnKind, missing: readonly string[]): Promise<{ row: number; value: string } | null> {
   const rows = (await con.runAndReadAll(
     `SELECT ${ROW}, CAST(${sqlIdent(column)} AS VARCHAR) FROM raw WHERE ${notANumber(column, kind, missing)} ORDER BY ${ROW} LIMIT 1`,

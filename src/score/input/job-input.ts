@@ -130,7 +130,7 @@ export async function loadInputTable(con: DuckDBConnection, loaded: LoadedModel,
   return { read, rejected, rejections: { no_id: noId, not_a_number: notANumberRows, examples }, rows: read - rejected, hasSegment };
 }
 
-/** The first cells of the input, by row, that are text where the model reads a number (rows are 1-based, header excluded, over the whole file). */
+/** The first cells of the input, by row, that are not a finite number where the model reads one (rows are 1-based, header excluded, over the whole file). */
 async function badCells(con: DuckDBConnection, columns: readonly { name: string; kind: ColumnKind }[], missing: readonly string[]): Promise<Rejections['examples']> {
   const out: Rejections['examples'] = [];
   const numbered = `(SELECT row_number() OVER () AS __row, * FROM src)`;
