@@ -19,6 +19,7 @@ export default {
     // own when it changes: npm run mutation -- --mutate 'src/models/sequence/**/*.ts' (add its tests).
     '!src/models/sequence/**',
     'src/data/**/*.ts',
+    'src/ingest/cells.ts',
     'src/features/**/*.ts',
     'src/labels/**/*.ts',
     // The scoring maths; the job's plumbing (threads, streams, files) is tested end to end instead.

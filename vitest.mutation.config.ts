@@ -10,8 +10,9 @@ export default defineConfig({
   test: {
     include: [
       'test/evaluate/**/*.test.ts',
-      'test/models/{logistic,survival,linear-reference,cox-baseline,cox-strata,penalized,contributions,forest-unit,model-file}.test.ts',
+      'test/models/{sigmoid,logistic,survival,linear-reference,cox-baseline,cox-strata,penalized,contributions,forest-unit,model-file}.test.ts',
       'test/data/**/*.test.ts',
+      'test/ingest/cells-sql.test.ts',
       'test/features/**/*.test.ts',
       'test/labels/**/*.test.ts',
       'test/panel/sequence-family.test.ts',
