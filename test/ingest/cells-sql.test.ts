@@ -1,6 +1,6 @@
 /** How a cell is read, as SQL over DuckDB, cell by cell: missing, a finite number, or not a number. */
 import { describe, expect, it } from 'vitest';
-import { notANumber, numberCell, isNonFiniteNumber, textCell } from '../../src/ingest/cells.js';
+import { columnKind, isNonFiniteNumber, notANumber, numberCell, textCell, unsupportedColumn } from '../../src/ingest/cells.js';
 import { withDuckDB } from '../../src/io/duckdb.js';
 
 const CELLS = ['', '  ', 'NA', ' NA ', '-', '3', ' 2.5 ', '-1e3', 'abc', 'inf', '-Infinity', '1e400', 'nan', null];
@@ -32,5 +32,14 @@ describe('cells', () => {
   it('names a non-finite number as such in messages', () => {
     expect(['inf', ' -Infinity ', '1e400', 'NaN', '-1e400'].map(isNonFiniteNumber)).toEqual([true, true, true, true, true]);
     expect(['3', 'abc', '', '1e300', 'infinite'].map(isNonFiniteNumber)).toEqual([false, false, false, false, false]);
+  });
+
+  it('reads each DuckDB type as a number, as text, or refuses it by name with what to do', () => {
+    const types = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'FLOAT', 'DOUBLE', 'DECIMAL(8,2)', 'BOOLEAN'];
+    expect(types.map(columnKind)).toEqual(types.map(() => 'number'));
+    expect(['VARCHAR', 'UUID', "ENUM('a', 'b')"].map(columnKind)).toEqual(['text', 'text', 'text']);
+    expect(['DATE', 'TIMESTAMP', 'INTEGER[]', 'STRUCT(a INTEGER)', 'BLOB', 'XDOUBLE', 'DOUBLE[]'].map(columnKind)).toEqual(Array(7).fill('unsupported'));
+    expect(unsupportedColumn('f.csv', 'since', 'DATE').describe()).toBe('input error (file f.csv, column "since"): column "since" holds DATE values, which churnscope does not read as a feature: turn it into a number (e.g. months since that date) or list it in "drop"');
+    expect(unsupportedColumn('f.csv', 'tags', 'VARCHAR[]').message).toBe('column "tags" holds VARCHAR[] values, which churnscope does not read as a feature: convert it to numbers or text, or list it in "drop"');
   });
 });
