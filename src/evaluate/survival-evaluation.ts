@@ -8,6 +8,13 @@
  * curve whose ratios give churn_probability and p_churn_*; the censoring weights come from the
  * training rows. The Kaplan–Meier curves (the reference model and each decile's observed churn)
  * count a row at risk over its watched span only, as the model does.
+ *
+ * Uno's C, the cumulative/dynamic AUC and the IBS are computed only when every row was watched
+ * since joining (no delayed entry: `survival.entry: "origin"`, or every window starting at 0).
+ * Their IPCW weights, as scikit-survival defines them (it has no left truncation), count each row
+ * as followed from 0; with delayed entry that is false, and the censoring Kaplan–Meier over the
+ * rows' true risk sets cannot stand in: where each row is watched over one short window it falls to
+ * 0 at the first censoring, so no weight exists. Such a run carries `ipcw_skipped` with the reason.
  */
 import type { FeatureMatrix } from '../data/matrix.js';
 import type { SurvivalLabels } from '../labels/survival.js';
@@ -31,6 +38,15 @@ export interface SurvivalEvaluation {
 
 export interface SurvivalCurves { calibration_12m: HorizonCalibration[] }
 
+/** Why the IPCW metrics were not computed, or null when every row was watched since joining. */
+export function ipcwSkipReason(labels: { train: SurvivalLabels; test: SurvivalLabels }): string | null {
+  let late = 0;
+  for (const l of [labels.train, labels.test]) for (const e of l.entry) if (e > 0) late++;
+  if (late === 0) return null;
+  const rows = labels.train.entry.length + labels.test.entry.length;
+  return `uno_c, td_auc_* and ibs not computed: ${late.toLocaleString('en')} of ${rows.toLocaleString('en')} rows were watched only from their window's start (delayed entry), and their censoring weights assume follow-up since joining; survival.entry "origin" computes them for a table that holds every customer who joined`;
+}
+
 const round = (x: number): number => Math.round(x * 1e9) / 1e9;
 
 /**
@@ -43,9 +59,17 @@ export function evaluateSurvival(
   probability: Float64Array,
   y: { train: Uint8Array; test: Uint8Array },
   labels: { train: SurvivalLabels; test: SurvivalLabels },
-): { metrics: SurvivalEvaluation; curves: SurvivalCurves } {
+): { metrics: SurvivalEvaluation | { ipcw_skipped: string }; curves: SurvivalCurves } {
   const month = labels.test.time.month;
   const time = labels.test.exit;
+  const [s3, s6, s12] = curve(x, TD_AUC_MONTHS.map((m) => m * month)); // 12 = CALIBRATION_MONTHS
+  const byThen = (sv: Float64Array): Float64Array => sv.map((v) => 1 - v);
+  const observed = (rows: number[]): number => survivalAt(kaplanMeier(
+    Float64Array.from(rows, (i) => time[i]), Uint8Array.from(rows, (i) => y.test[i]), Float64Array.from(rows, (i) => labels.test.entry[i]),
+  ), CALIBRATION_MONTHS * month);
+  const curves = { calibration_12m: calibrationAtHorizon(byThen(s12), observed) };
+  const skipped = ipcwSkipReason(labels);
+  if (skipped !== null) return { metrics: { ipcw_skipped: skipped }, curves };
   const g = censoringSurvival(labels.train.exit, y.train);
   let last = 0;
   for (let i = 0; i < time.length; i++) last = Math.max(last, time[i]);
@@ -56,11 +80,6 @@ export function evaluateSurvival(
   const s = curve(x, times);
   const km = kaplanMeier(labels.train.exit, y.train, labels.train.entry);
   const flat = times.map((t) => new Float64Array(x.rows).fill(survivalAt(km, t)));
-  const [s3, s6, s12] = curve(x, TD_AUC_MONTHS.map((m) => m * month));
-  const byThen = (sv: Float64Array): Float64Array => sv.map((v) => 1 - v);
-  const observed = (rows: number[]): number => survivalAt(kaplanMeier(
-    Float64Array.from(rows, (i) => time[i]), Uint8Array.from(rows, (i) => y.test[i]), Float64Array.from(rows, (i) => labels.test.entry[i]),
-  ), CALIBRATION_MONTHS * month);
   return {
     metrics: {
       uno_c: round(unoC(g, time, y.test, probability)),
@@ -71,6 +90,6 @@ export function evaluateSurvival(
       ibs_kaplan_meier: round(integratedBrierScore(g, time, y.test, flat, times)),
       ibs_months: months.length === 0 ? 0 : months[months.length - 1] - months[0],
     },
-    curves: { calibration_12m: calibrationAtHorizon(byThen(s12), observed) },
+    curves,
   };
 }

@@ -31,6 +31,7 @@ export const modelEvaluationSchema = z.object({
   ibs: metric.optional(),
   ibs_kaplan_meier: metric.optional(),
   ibs_months: z.number().optional(),
+  ipcw_skipped: z.string().optional(), // why the three above were not computed (delayed entry)
   cv_auc_mean: metric.optional(), // NaN (null in the file) when a fold holds no churner
   cv_auc_sd: metric.optional(),
   backend: z.string().optional(), // the compute backend (the sequence model's TensorFlow.js backend)
