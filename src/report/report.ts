@@ -121,13 +121,29 @@ function figures(input: ReportInput, doc: ReportDocument): Figure[] {
   return out;
 }
 
+/** "January 2025" from "2025-01". */
+function longMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * What the report is about, in the reader's words: a panel by the months of customer history it
+ * read (its usage file's name means nothing to marketing), a customer table by its file's name.
+ */
+function reportTitle(ev: ReportInput['evaluation']): string {
+  const months = ev.panel?.trend?.months.map((m) => m.month) ?? ev.panel?.months.map((m) => m.month);
+  if (months !== undefined && months.length > 0) return `Churn report: customer history ${longMonth(months[0])} to ${longMonth(months[months.length - 1])}`;
+  return `churnscope report: ${ev.dataset.source.split('/').pop() ?? ev.dataset.source}`;
+}
+
 export async function buildReport(input: ReportInput, campaign?: Campaign): Promise<{ doc: ReportDocument; svgs: Map<string, string>; figs: Figure[] }> {
   const ev = input.evaluation;
   const ranking = consolidatedRanking(input.importance);
   const eco = input.list === null ? null : await economics(input.list, campaign);
   const describe = (d: string): string => describeFeature(d, input.roles, input.tenure_unit);
   const doc: ReportDocument = {
-    title: `churnscope report: ${ev.dataset.source.split('/').pop() ?? ev.dataset.source}`,
+    title: reportTitle(ev),
     run: input.runDir,
     dataset: ev.dataset,
     split: ev.split,

@@ -110,6 +110,9 @@ describe('a panel report', () => {
     expect(html.indexOf('<section id="trend">')).toBeLessThan(html.indexOf('<section id="reading">'));
     expect(html.indexOf('<section id="trend">')).toBeGreaterThan(0);
     const md = readFileSync(join(panelOut, 'report.md'), 'utf8');
+    // Titled by the months it read, not by its usage file's name.
+    expect(md.split('\n')[0]).toBe('# Churn report: customer history January 2025 to September 2025');
+    expect(html).toContain('<h1>Churn report: customer history January 2025 to September 2025</h1>');
     const last = trend.months[8];
     const p = (x: number): string => `${(x * 100).toFixed(1)}%`;
     expect(md).toContain(`| ${last.month} | ${last.active.toLocaleString('en')} | ${last.churned.voluntary} | ${last.churned.port_out} | ${last.churned.non_payment} | ${last.churned.fraud} | ${p(last.churn_rate)} | ${p(last.voluntary_rate)} | ${p(last.retention_rate)} |`);
