@@ -42,7 +42,7 @@ export async function removeStaleTemps(target: string): Promise<void> {
   const stale = names.filter((n) => {
     if (!n.startsWith(prefix)) return false;
     const m = /^(\d+)-[0-9a-f]{8}(\.|$)/.exec(n.slice(prefix.length));
-    return m !== null && Number(m[1]) !== process.pid && !running(Number(m[1]));
+    return m !== null && !running(Number(m[1])); // this process runs: its own are kept too
   });
   await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
 }

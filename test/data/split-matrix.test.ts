@@ -4,7 +4,8 @@ import { binOf } from '../../src/data/bins.js';
 import { decileEdges, fitDriftReference } from '../../src/data/drift-reference.js';
 import { fitEncoder } from '../../src/data/encoder.js';
 import { makeMatrix, rowRange, rowValues, selectFeatures, takeRows, takeTraining } from '../../src/data/matrix.js';
-import { outOfTimeSplit, stratifiedFolds, stratifiedSplit } from '../../src/data/split.js';
+import { checkSplit, outOfTimeSplit, stratifiedFolds, stratifiedSplit, type Split } from '../../src/data/split.js';
+import { InputError } from '../../src/errors.js';
 import type { CustomerTable } from '../../src/ingest/table.js';
 
 const ints = (a: ArrayLike<number>): number[] => Array.from(a);
@@ -40,11 +41,59 @@ describe('splits', () => {
       expect(f.test.length - pos).toBe(4); // 12 stayers over 3 folds
     }
     expect(seen).toEqual(new Array<number>(17).fill(1));
+    // Seeded: the same folds on every run (each class shuffled apart, churners first).
+    expect(folds.map((f) => ints(f.test))).toEqual([[2, 4, 5, 6, 15, 16], [0, 3, 8, 10, 12, 13], [1, 7, 9, 11, 14]]);
   });
 
   it('out of time: earlier periods train, the test period tests, later periods neither', () => {
     const s = outOfTimeSplit(Int32Array.from([202501, 202502, 202503, 202503, 202504, 202501]), 202503);
     expect([ints(s.train), ints(s.test), s.kind]).toEqual([[0, 1, 5], [2, 3], 'out_of_time']);
+  });
+
+  describe('checkSplit refuses a split that cannot be fitted or measured, naming the file and the key to change', () => {
+    // Rows 0..2 churn, rows 3..6 stay.
+    const y7 = Uint8Array.from([1, 1, 1, 0, 0, 0, 0]);
+    const split = (kind: Split['kind'], train: number[], test: number[]): Split => ({ kind, train: Int32Array.from(train), test: Int32Array.from(test) });
+    const refusal = (s: Split, testWanted = true): unknown => {
+      try {
+        checkSplit(s, y7, 'customers.csv', testWanted);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+
+    it('accepts both classes on both sides, and an empty test side when none is wanted', () => {
+      expect(refusal(split('stratified', [0, 1, 3, 4, 5], [2, 6]))).toBeNull();
+      expect(refusal(split('stratified', [0, 3], []), false)).toBeNull();
+    });
+
+    it('training rows of one class', () => {
+      for (const [train, churned, stayed] of [[[0, 1], 2, 0], [[3, 4, 5], 0, 3]] as const) {
+        const e = refusal(split('stratified', [...train], [2, 6]));
+        expect(e).toBeInstanceOf(InputError);
+        expect(e).toMatchObject({ message: `the training rows hold ${churned} churners and ${stayed} stayers: a model needs both`, context: { file: 'customers.csv', key: 'target' } });
+      }
+    });
+
+    it('an empty test side (by default, a test is wanted)', () => {
+      expect(refusal(split('stratified', [0, 3], []))).toMatchObject({
+        message: 'the test split is empty: 7 rows are too few to hold out a test (use more data, or a larger split.test_fraction)',
+        context: { file: 'customers.csv', key: 'split.test_fraction' },
+      });
+    });
+
+    it('a test side of one class: the split\'s words, or the test month\'s for an out-of-time split', () => {
+      expect(refusal(split('stratified', [0, 1, 3], [4, 5, 6]))).toMatchObject({
+        message: 'the test split holds 0 churners and 3 stayers among 3 rows: its metrics need both (use more data, or a larger split.test_fraction)',
+        context: { file: 'customers.csv', key: 'split.test_fraction' },
+      });
+      expect(refusal(split('out_of_time', [0, 3, 4], [1, 2]))).toMatchObject({
+        message: 'the test month holds 2 churners and 0 stayers among 2 rows: its metrics need both (use more data or another test_month)',
+        context: { file: 'customers.csv', key: 'test_month' },
+      });
+      expect(refusal(split('kfold', [0, 3, 4], [1]))).toMatchObject({ context: { key: 'split.test_fraction' } });
+    });
   });
 });
 
@@ -66,6 +115,15 @@ describe('the feature matrix', () => {
     const data = takeTraining({ x, y: Uint8Array.from([1, 0, 1]), duration: Float64Array.from([7, 8, 9]) }, [1, 2]);
     expect([ints(data.y), ints(data.duration ?? []), data.x.columns.map(ints)]).toEqual([[0, 1], [8, 9], [[2, 3], [5, 6]]]);
     expect(takeTraining({ x, y: Uint8Array.from([1, 0, 1]) }, [0]).duration).toBeUndefined();
+    const time = { feature: 'a', offset: 0, window: 6, month: 1 };
+    const f = (v: number[]): Float64Array => Float64Array.from(v);
+    const watched = takeTraining({
+      x, y: Uint8Array.from([1, 0, 1]), groups: Int32Array.from([7, 8, 9]),
+      survival: { exit: f([10, 20, 30]), entry: f([1, 2, 3]), start: f([4, 5, 6]), time },
+    }, [2, 0]);
+    expect([ints(watched.groups ?? []), ints(watched.survival?.exit ?? []), ints(watched.survival?.entry ?? []), ints(watched.survival?.start ?? [])])
+      .toEqual([[9, 7], [30, 10], [3, 1], [6, 4]]);
+    expect(watched.survival?.time).toBe(time);
     const sel = selectFeatures(x, ['b', 'a']);
     expect([sel.features, sel.columns.map(ints), sel.rows]).toEqual([['b', 'a'], [[4, 5, 6], [1, 2, 3]], 3]);
     expect(() => selectFeatures(x, ['c'])).toThrow('matrix: feature "c" is not in the batch');

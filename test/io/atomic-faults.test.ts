@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { removeStaleTemps, replaceFiles, tempPathFor, toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../../src/io/atomic.js';
+import { checkWritable, makeFolder, removeStaleTemps, replaceFiles, tempPathFor, toCompactJson, toStableJson, withAtomicDir, writeFileAtomic } from '../../src/io/atomic.js';
+import { FileSystemError } from '../../src/errors.js';
 import { MARKER } from '../../src/io/output-guard.js';
 import { writeTable, type OutColumn } from '../../src/io/table-writer.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
@@ -15,16 +16,23 @@ import { mergeLists } from '../../src/score/list/merge.js';
 import { handLogistic, writeModel } from '../helpers/hand-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** Which calls fail: a test sets a predicate on the path (for rename, the destination). */
+/**
+ * Which calls fail: a test sets a predicate on the path (for rename, the destination), or for
+ * mkdir and link the error code to answer (undefined: the real call); `listed` adds names readdir
+ * reports though they are gone (another cleaner removed them meanwhile).
+ */
 const faults = vi.hoisted(() => ({
   write: null as ((path: string) => boolean) | null,
   rename: null as ((to: string) => boolean) | null,
+  mkdir: null as ((path: string) => string | undefined) | null,
+  link: null as ((existing: string) => string | undefined) | null,
+  listed: [] as string[],
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
-  const fail = (call: string, path: string): never => {
-    throw Object.assign(new Error(`ENOSPC: no space left on device, ${call} '${path}'`), { code: 'ENOSPC' });
+  const fail = (call: string, path: string, code = 'ENOSPC'): never => {
+    throw Object.assign(new Error(`${code}: ${call} '${path}'`), { code });
   };
   return {
     ...real,
@@ -36,12 +44,30 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       if (faults.rename?.(String(to)) === true) fail('rename', String(to));
       return real.rename(from, to);
     }) as typeof real.rename,
+    mkdir: (async (path: string, ...rest: unknown[]) => {
+      const code = faults.mkdir?.(String(path));
+      if (code !== undefined) fail('mkdir', String(path), code);
+      return (real.mkdir as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+    }) as typeof real.mkdir,
+    link: (async (existing: string, to: string) => {
+      const code = faults.link?.(String(existing));
+      if (code !== undefined) fail('link', String(existing), code);
+      return real.link(existing, to);
+    }) as typeof real.link,
+    readdir: (async (path: string, ...rest: unknown[]) => {
+      const names = await (real.readdir as (...a: unknown[]) => Promise<string[]>)(path, ...rest);
+      return [...names, ...faults.listed];
+    }) as typeof real.readdir,
   };
 });
 
 afterEach(() => {
   faults.write = null;
   faults.rename = null;
+  faults.mkdir = null;
+  faults.link = null;
+  faults.listed = [];
+  vi.restoreAllMocks();
 });
 
 const tmp = tempDir();
@@ -101,7 +127,7 @@ describe('withAtomicDir', () => {
     return text;
   };
   const model = (): string => readFileSync(join(target, 'models', 'm.json'), 'utf8');
-  const others = ['file', 'new', 'run', 'lists', 'model.json', 'input.csv', 'stale', 'together'];
+  const others = ['file', 'new', 'run', 'lists', 'model.json', 'input.csv', 'stale', 'together', 'other-user', 'folders', 'linkless'];
 
   it('replaces the whole folder on success, with its marker', async () => {
     await withAtomicDir(target, 'run', build('one'));
@@ -130,6 +156,46 @@ describe('withAtomicDir', () => {
     await expect(withAtomicDir(target, 'run', build('six'))).rejects.toThrow('ENOSPC');
     expect(model()).toBe('two');
     expect(leftovers(tmp.dir, others)).toEqual([]);
+  });
+  it('a first build whose rename into place fails: the rename\'s error, no folder, no temporary', async () => {
+    const fresh = join(tmp.dir, 'folders', 'fresh');
+    faults.rename = once(fresh);
+    await expect(withAtomicDir(fresh, 'run', build('one'))).rejects.toThrow('ENOSPC');
+    expect(existsSync(fresh)).toBe(false);
+    expect(readdirSync(join(tmp.dir, 'folders'))).toEqual([]);
+  });
+
+  it('moving the previous folder aside fails: it stays in place, whole, and the error is thrown', async () => {
+    const kept = join(tmp.dir, 'folders', 'kept');
+    await withAtomicDir(kept, 'run', build('old'));
+    faults.rename = (to) => to.endsWith('.old');
+    await expect(withAtomicDir(kept, 'run', build('new'))).rejects.toThrow('ENOSPC');
+    expect(readFileSync(join(kept, 'models', 'm.json'), 'utf8')).toBe('old');
+    expect(readdirSync(join(tmp.dir, 'folders'))).toEqual(['kept']);
+  });
+});
+
+describe('makeFolder and checkWritable', () => {
+  it('a folder another process makes between our two tries is made; any other second failure is thrown', async () => {
+    const dir = join(tmp.dir, 'folders', 'race', 'leaf');
+    let tries = 0;
+    faults.mkdir = (p) => (p === dir ? ['ENOENT', 'EEXIST'][tries++] : undefined);
+    await makeFolder(dir); // ENOENT (the parent was missing), the parent made, then EEXIST: done
+    expect(tries).toBe(2);
+    tries = 0;
+    faults.mkdir = (p) => (p === dir ? ['ENOENT', 'EACCES'][tries++] : undefined);
+    await expect(makeFolder(dir)).rejects.toMatchObject({ code: 'EACCES' });
+  });
+
+  it('checkWritable makes the folder and leaves it empty; a folder that refuses files is one error naming the output', async () => {
+    const target = join(tmp.dir, 'folders', 'probe', 'deep', 'list.csv');
+    await checkWritable(target);
+    expect(readdirSync(join(tmp.dir, 'folders', 'probe', 'deep'))).toEqual([]);
+    faults.write = isTemp;
+    const refused = await checkWritable(target).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FileSystemError);
+    expect(refused).toMatchObject({ errno: 'ENOSPC', context: { file: target } });
+    expect(readdirSync(join(tmp.dir, 'folders', 'probe', 'deep'))).toEqual([]);
   });
 });
 
@@ -198,7 +264,7 @@ describe('temporary names and stale temporaries', () => {
     expect(tempPathFor('/data/out/list.csv')).not.toBe(a);
   });
 
-  it('removes the temporaries of a target left by dead processes only', async () => {
+  it('removes the temporaries of a target left by dead processes only, folders whole', async () => {
     const dir = join(tmp.dir, 'stale');
     mkdirSync(dir);
     const dead = spawnSync(process.execPath, ['-e', '0']).pid ?? 0; // a process that has exited
@@ -206,13 +272,35 @@ describe('temporary names and stale temporaries', () => {
       `.tmp-list.csv-${dead}-deadbeef`, `.tmp-list.csv-${dead}-deadbeef.scratch`, // a killed run's: removed
       `.tmp-list.csv-${process.pid}-0123abcd`, // this process's own: kept
       `.tmp-list.csv-1-0123abcd`, // a live process's: kept
-      `.tmp-other.csv-${dead}-deadbeef`, // another output's: kept
-      '.tmp-list.csv-notapid', 'list.csv',
+      `.tmp-other.csv-${dead}-deadbeef`, `.tmp-list.tsv-${dead}-deadbeef`, // another output's: kept
+      `.tmp-list.csv-x${dead}-deadbeef`, '.tmp-list.csv-notapid', 'list.csv', // not a temporary's name: kept
     ];
     for (const n of names) writeFileSync(join(dir, n), 'x');
+    // A killed withAtomicDir leaves folders (its build and the previous output moved aside).
+    for (const n of [`.tmp-list.csv-${dead}-cafebabe`, `.tmp-list.csv-${dead}-cafebabe.old`]) {
+      mkdirSync(join(dir, n, 'models'), { recursive: true });
+      writeFileSync(join(dir, n, 'models', 'm.json'), '{}');
+    }
+    faults.listed = [`.tmp-list.csv-${dead}-0badf00d`]; // listed, then removed by another cleaner first
     await removeStaleTemps(join(dir, 'list.csv'));
+    faults.listed = [];
     expect(readdirSync(dir).sort()).toEqual(names.slice(2).sort());
     await removeStaleTemps(join(tmp.dir, 'no-such-folder', 'x.csv')); // nothing to read: nothing done
+  });
+
+  it('keeps the temporaries of a live process of another user (kill answers EPERM)', async () => {
+    const dir = join(tmp.dir, 'other-user');
+    mkdirSync(dir);
+    const pid = spawnSync(process.execPath, ['-e', '0']).pid ?? 0; // exited here; "alive elsewhere" below
+    const name = `.tmp-list.csv-${pid}-deadbeef`;
+    writeFileSync(join(dir, name), 'x');
+    const kill = process.kill.bind(process);
+    vi.spyOn(process, 'kill').mockImplementation((p: number, signal?: string | number) => {
+      if (p === pid) throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+      return kill(p, signal);
+    });
+    await removeStaleTemps(join(dir, 'list.csv'));
+    expect(readdirSync(dir)).toEqual([name]);
   });
 
   it('replaces several files together, creating those that were not there', async () => {
@@ -239,5 +327,17 @@ describe('temporary names and stale temporaries', () => {
     await expect(replaceFiles(fresh)).rejects.toThrow('ENOSPC');
     expect(readdirSync(dir).sort()).toEqual(['a.csv', 'a.csv.manifest.json']);
     expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toBe('new 0');
+  });
+
+  it('a previous file that cannot be kept aside (link fails) stops the swap before any rename', async () => {
+    const dir = join(tmp.dir, 'linkless');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.csv'), 'old a');
+    const moves = ['a.csv', 'a.csv.manifest.json'].map((n) => ({ tmp: tempPathFor(join(dir, n)), target: join(dir, n) }));
+    moves.forEach((m) => writeFileSync(m.tmp, 'new'));
+    faults.link = (existing) => (existing === join(dir, 'a.csv') ? 'EPERM' : undefined);
+    await expect(replaceFiles(moves)).rejects.toMatchObject({ code: 'EPERM' });
+    expect(readdirSync(dir)).toEqual(['a.csv']);
+    expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toBe('old a');
   });
 });

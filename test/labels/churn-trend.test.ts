@@ -34,6 +34,10 @@ describe('the churn trend', () => {
         { reason: 'voluntary', customers: 2, share: 2 / 5 }, { reason: 'port_out', customers: 1, share: 1 / 5 },
         { reason: 'non_payment', customers: 1, share: 1 / 5 }, { reason: 'fraud', customers: 1, share: 1 / 5 },
       ]);
+      // A month nobody was active at the start of (before anyone joined): rates of 0, not 0 / 0.
+      const empty = await churnTrend(panel.con, '2022-12', '2022-12');
+      expect(empty.months).toEqual([{ month: '2022-12', active: 0, churned: { voluntary: 0, port_out: 0, non_payment: 0, fraud: 0 }, churn_rate: 0, voluntary_rate: 0, retention_rate: 1 }]);
+      expect(empty.reasons.map((r) => r.share)).toEqual([0, 0, 0, 0]);
     } finally {
       panel.close();
     }

@@ -26,6 +26,9 @@ describe('survival labels', () => {
     expect(durationUnitWarnings(F([3, 18262]), 'days_active', 'days')).toEqual([]); // 599.98 months
     expect(durationUnitWarnings(F([18263]), 'days_active', 'days')).toEqual(['the longest duration in "days_active" is 18,263 days (600 months), over 600 months (50 years): check duration_unit ("days"); survival horizons in months are converted by it']);
     expect(durationUnitWarnings(F([3000]), 'weeks_on', 'weeks')).toHaveLength(1); // 689.9 months
+    // The longest wherever it sits; exactly 600 months is not over 600 (but, read as months, looks like days).
+    expect(durationUnitWarnings(F([241, 5]), 'tenure', 'months')).toEqual(durationUnitWarnings(F([5, 241]), 'tenure', 'months'));
+    expect(durationUnitWarnings(F([600]), 'tenure', 'months')).toEqual(['the longest duration in "tenure" is 600 months (50 years): it looks like days; if it counts days, set duration_unit: "days" (horizons in months are converted by it)']);
   });
 
   it('a customer table: watched over the last window of its tenure, never before joining', () => {
@@ -61,6 +64,8 @@ describe('survival labels', () => {
     expect(at.features).toEqual(['a', 'tenure']);
     expect(at.columns.map(arr)).toEqual([[7, 8], [2, 0]]);
     expect(arr(x.columns[1])).toEqual([3, 0.5]); // the input left as it was
+    const first = makeMatrix(['tenure', 'a'], [F([3, 0.5]), F([7, 8])]); // the tenure column first
+    expect(atWindowStart(first, s).columns.map(arr)).toEqual([[2, 0], [7, 8]]);
     const none = makeMatrix(['a'], [F([7, 8])]);
     expect(atWindowStart(none, s)).toBe(none);
   });
