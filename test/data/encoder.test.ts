@@ -66,6 +66,27 @@ describe('the encoder', () => {
     expect(encoderRawColumns(state)).toEqual(['plan', 'n']);
   });
 
+  it('warns only when max_levels cuts levels; a missing cell is the blank level', () => {
+    const warnings: string[] = [];
+    const plan = text('plan', ['a', '', 'b', 'a', null]); // a×2, "" and b once, one missing
+    const state = fitEncoder(table(plan), { maxLevels: 3, roles: {}, warnings }); // exactly 3 levels: none cut
+    expect(warnings).toEqual([]);
+    expect(state.features).toEqual(['plan=', 'plan=a', 'plan=b']);
+    // Scoring reads a missing cell as "", as the drift reference and the batch job's codes do.
+    expect(encode(state, table(text('plan', [null, 'b', 'z']))).columns.map((c) => Array.from(c))).toEqual([[1, 0, 0], [0, 0, 0], [0, 1, 0]]);
+  });
+
+  it('keeps in the state only what the model file needs: derived features the table holds, role sums and a tenure unit other than months', () => {
+    const t = table(num('oc', [1, 2]), num('ic', [1, 1]));
+    const roles = { out_calls: 'oc', in_calls: 'ic' };
+    const plain = fitEncoder(t, { maxLevels: 20, roles, role_sums: {}, tenure_unit: 'months' });
+    expect(plain.derived).toEqual([]); // call_ratio is derivable but was not added to this table
+    expect(Object.keys(plain).sort()).toEqual(['columns', 'derived', 'features', 'roles']);
+    expect(Object.keys(fitEncoder(t, { maxLevels: 20, roles })).sort()).toEqual(['columns', 'derived', 'features', 'roles']);
+    const kept = fitEncoder(t, { maxLevels: 20, roles, role_sums: { minutes: ['om', 'im'] }, tenure_unit: 'days' });
+    expect([kept.role_sums, kept.tenure_unit]).toEqual([{ minutes: ['om', 'im'] }, 'days']);
+  });
+
   it('names the missing column and file', () => {
     const state = fitEncoder(table(num('tenure', [1])), NO_ROLES);
     const missing = (): unknown => encode(state, table(num('other', [1])));

@@ -166,6 +166,9 @@ describe('bins and the drift reference', () => {
     // Scoring reads a missing cell as "", so null and "" share its bin; b and z are "other".
     expect(ref.columns[1]).toEqual({ kind: 'categorical', column: 'plan', levels: ['', 'a'], shares: [0.333333, 0.333333, 0.333333] });
     expect(ref.columns.map((c) => c.column)).toEqual(['n', 'plan']);
+    // The rows in any order: the same edges (the values are sorted first); no rows: shares of 0.
+    expect(fitDriftReference(encoder, table, [3, 2, 1, 0]).columns[0]).toMatchObject({ edges: [1, 2, 3, 4], shares: [0.25, 0.25, 0.25, 0.25, 0, 0] });
+    expect(fitDriftReference(encoder, table, []).columns.map((c) => c.shares)).toEqual([[0, 0], [0, 0, 0]]);
     // Only the rows asked for: values 1 and 2 give edges [1, 2].
     expect(fitDriftReference(encoder, table, [0, 1]).columns[0]).toMatchObject({ edges: [1, 2], shares: [0.5, 0.5, 0, 0] });
   });
