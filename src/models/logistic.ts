@@ -188,10 +188,26 @@ const WARM_START_ROWS = 20_000;
 
 interface Newton { beta: Float64Array; pass: Pass; penalized: Float64Array; iterations: number; converged: boolean }
 
+/** The objective Newton climbs: the log likelihood less the L2 penalty (not on the intercept). */
+function penalizedLogLik(pass: Pass, beta: Float64Array, l2: number): number {
+  let s = 0;
+  for (let j = 1; j < beta.length; j++) s += beta[j] * beta[j];
+  return pass.logLik - (l2 / 2) * s;
+}
+
+/** Halvings of a step before the fit gives up: 2⁻⁴⁰ of a step is below any tolerance. */
+const MAX_HALVINGS = 40;
+
 /**
  * Newton steps from beta (whose pass is given) until the largest step is below tol. Stops on the
  * pass whose step is that small: its Hessian and likelihood are the optimum's to that precision,
  * so no further pass is made for the standard errors. Null when the Hessian is singular.
+ *
+ * A full step is taken when it raises the penalized likelihood, and halved until it does otherwise
+ * (R's glm.fit does the same): far from the optimum a full step can overshoot until every
+ * prediction is 0 or 1 (a generated 1,500-customer panel, seed 3, went from −625 to −18,863 in one
+ * step and on to a singular Hessian). The penalized likelihood is concave, so a short enough step
+ * always helps; the candidate's pass is the next iteration's, so a step taken whole costs nothing.
  */
 function newton(z: readonly Float64Array[], y: Uint8Array, beta: Float64Array, pass: Pass, params: LogisticParams): Newton | null {
   const q = z.length + 1;
@@ -204,9 +220,24 @@ function newton(z: readonly Float64Array[], y: Uint8Array, beta: Float64Array, p
     const step = choleskySolve(chol, q, pen.grad);
     const maxChange = largest(step);
     if (!Number.isFinite(maxChange)) throw new ConvergenceError('the logistic fit diverged (non-finite coefficients); raise l2', iterations + 1);
-    for (let j = 0; j < q; j++) beta[j] += step[j];
-    if (maxChange < params.tol) return { beta, pass, penalized, iterations: iterations + 1, converged: true };
-    pass = irlsPass(z, y, beta);
+    if (maxChange < params.tol) {
+      for (let j = 0; j < q; j++) beta[j] += step[j];
+      return { beta, pass, penalized, iterations: iterations + 1, converged: true };
+    }
+    const before = penalizedLogLik(pass, beta, params.l2);
+    const slack = 1e-10 * (1 + Math.abs(before)); // rounding in a sum over the rows, not a worse fit
+    const candidate = new Float64Array(q);
+    for (let halvings = 0; ; halvings++) {
+      for (let j = 0; j < q; j++) candidate[j] = beta[j] + step[j];
+      pass = irlsPass(z, y, candidate);
+      const after = penalizedLogLik(pass, candidate, params.l2);
+      if (after >= before - slack) break;
+      if (halvings === MAX_HALVINGS) {
+        throw new ConvergenceError(`the logistic fit could not raise its penalized likelihood (${before.toPrecision(6)}) by any fraction of a Newton step; raise l2`, iterations + 1);
+      }
+      for (let j = 0; j < q; j++) step[j] /= 2;
+    }
+    beta.set(candidate);
   }
   return { beta, pass, penalized, iterations: params.maxIter, converged: false };
 }
