@@ -1,0 +1,196 @@
+/**
+ * Boosting's maths on inputs small enough to work by hand or to fit in XGBoost on the same rows:
+ * the split gain on a hand-made histogram, the histograms themselves, and whole fits of a few
+ * rounds against XGBoost 1.7 (`tree_method` exact or, leaf-wise, hist; same base score, λ, η,
+ * minimum child weight). Fast: every fit here is 30 rows and one thread.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeMatrix } from '../../src/data/matrix.js';
+import { fitBoosting } from '../../src/models/boosting/boosting.js';
+import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
+import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
+import { bestSplit, childBounds, leafWeight, type SplitSettings } from '../../src/models/boosting/split.js';
+import { Rng } from '../../src/rng.js';
+
+/** One feature's histogram: (g, h) for value bins 0.., and for the missing bin. */
+function histogram(bins: [number, number][], missing: [number, number], features = 1): Float64Array {
+  const hist = new Float64Array(features * FEATURE_STRIDE);
+  for (let f = 0; f < features; f++) {
+    bins.forEach(([g, h], b) => { hist[f * FEATURE_STRIDE + 2 * b] = g; hist[f * FEATURE_STRIDE + 2 * b + 1] = h; });
+    hist[f * FEATURE_STRIDE + 2 * MISSING_BIN] = missing[0];
+    hist[f * FEATURE_STRIDE + 2 * MISSING_BIN + 1] = missing[1];
+  }
+  return hist;
+}
+
+const settings = (s: Partial<SplitSettings> = {}): SplitSettings => ({
+  l2: 1, minChildHessian: 0, minSplitGain: 0, valueBins: Int32Array.of(3), monotone: Int8Array.of(0), ...s,
+});
+
+describe('a boosting split on a hand-made histogram', () => {
+  // Bins 0, 1, 2: (g, h) = (−2, 1), (1, 1), (3, 1); missing (−1, 1). Node G = 1, H = 4, λ = 1.
+  // Gain of a side = G²/(H + λ); the parent's 1/5. Candidates (left | right):
+  //   bin 0, missing right: (−2, 1) | (3, 3): 4/2 + 9/4 − 1/5 = 4.05
+  //   bin 0, missing left:  (−3, 2) | (4, 2): 9/3 + 16/3 − 1/5 = 8.1333…  (the best)
+  //   bin 1, missing right: (−1, 2) | (2, 2): 1/3 + 4/3 − 1/5 = 1.4666…
+  //   bin 1, missing left:  (−2, 3) | (3, 1): 4/4 + 9/2 − 1/5 = 5.3
+  const hist = histogram([[-2, 1], [1, 1], [3, 1]], [-1, 1]);
+  const node = { g: 1, h: 4, lo: -Infinity, hi: Infinity };
+
+  it('takes the largest second-order gain, with missing values on the better side', () => {
+    expect(leafWeight(1, 4, 1, -Infinity, Infinity)).toBeCloseTo(-0.2, 15);
+    const best = bestSplit(hist, node, Uint8Array.of(1), settings());
+    expect(best).not.toBeNull();
+    expect(best?.gain).toBeCloseTo(9 / 3 + 16 / 3 - 1 / 5, 12);
+    expect(best).toMatchObject({ feature: 0, bin: 0, defaultLeft: true, gl: -3, hl: 2, gr: 4, hr: 2 });
+  });
+
+  it('keeps children at the minimum hessian and refuses them below it; a gain must exceed the minimum', () => {
+    expect(bestSplit(hist, node, Uint8Array.of(1), settings({ minChildHessian: 2 }))).toMatchObject({ bin: 0, defaultLeft: true });
+    // Just above 2, no candidate keeps a hessian of 2 or more on both sides.
+    expect(bestSplit(hist, node, Uint8Array.of(1), settings({ minChildHessian: 2.0001 }))).toBeNull();
+    const gain = 9 / 3 + 16 / 3 - 1 / 5;
+    expect(bestSplit(hist, node, Uint8Array.of(1), settings({ minSplitGain: gain + 1e-9 }))).toBeNull();
+    expect(bestSplit(hist, node, Uint8Array.of(1), settings({ minSplitGain: 5.3 }))?.gain).toBeCloseTo(gain, 12);
+    // No missing rows: one side only.
+    const noMissing = histogram([[-2, 1], [1, 1], [3, 1]], [0, 0]);
+    // G = 2, H = 3: parent 4/4 = 1. Bin 0: (−2, 1) | (4, 2): 4/2 + 16/3 − 1 = 6.333…; bin 1: (−1, 2) | (3, 1): 1/3 + 9/2 − 1 = 3.833…
+    const s = bestSplit(noMissing, { g: 2, h: 3, lo: -Infinity, hi: Infinity }, Uint8Array.of(1), settings());
+    expect(s?.gain).toBeCloseTo(4 / 2 + 16 / 3 - 1, 12);
+    // Never seen missing: the default is the larger child (left hessian 1 < right 2: right).
+    expect(s).toMatchObject({ bin: 0, defaultLeft: false, hl: 1, hr: 2 });
+    const tied = bestSplit(histogram([[-2, 1], [3, 1]], [0, 0]), { g: 1, h: 2, lo: -Infinity, hi: Infinity }, Uint8Array.of(1), settings({ valueBins: Int32Array.of(2) }));
+    expect(tied).toMatchObject({ bin: 0, defaultLeft: true, hl: 1, hr: 1 }); // equal hessians: left
+  });
+
+  it('skips features not allowed or with one bin, and reports the feature it split', () => {
+    const two = new Float64Array(2 * FEATURE_STRIDE);
+    two.set(histogram([[-2, 1], [1, 1], [3, 1]], [-1, 1]), FEATURE_STRIDE); // feature 1 holds the histogram; feature 0 is flat
+    two[0] = 0.5; two[1] = 2; two[2] = 0.5; two[3] = 2;
+    const s = settings({ valueBins: Int32Array.of(2, 3), monotone: Int8Array.of(0, 0) });
+    expect(bestSplit(two, node, Uint8Array.of(1, 1), s)).toMatchObject({ feature: 1, bin: 0 });
+    expect(bestSplit(two, node, Uint8Array.of(1, 0), s)).toBeNull(); // feature 0's halves have equal weights: gain 0
+    expect(bestSplit(hist, node, Uint8Array.of(0), settings())).toBeNull();
+    expect(bestSplit(hist, node, Uint8Array.of(1), settings({ valueBins: Int32Array.of(1) }))).toBeNull();
+  });
+
+  it('keeps a monotone feature\'s left value below its right one (or above, for -1), and bounds the children at the midpoint', () => {
+    // Leaf values −G/(H + λ): every candidate above puts the larger value on the left, so +1 finds none…
+    expect(bestSplit(hist, node, Uint8Array.of(1), settings({ monotone: Int8Array.of(1) }))).toBeNull();
+    const down = bestSplit(hist, node, Uint8Array.of(1), settings({ monotone: Int8Array.of(-1) }));
+    expect(down).toMatchObject({ bin: 0, defaultLeft: true });
+    // …and −1 keeps the best: left 3/3 = 1, right −4/3; the midpoint −1/6 bounds both children.
+    const bounds = childBounds(down!, node, settings({ monotone: Int8Array.of(-1) }));
+    expect(bounds.left[0]).toBeCloseTo(-1 / 6, 15);
+    expect(bounds.left[1]).toBe(Infinity);
+    expect(bounds.right[0]).toBe(-Infinity);
+    expect(bounds.right[1]).toBeCloseTo(-1 / 6, 15);
+    // Rising, and the node's bounds [−0.5, 0.25] clamp every leaf value.
+    const up = histogram([[3, 1], [1, 1], [-2, 1]], [0, 0]);
+    const upNode = { g: 2, h: 3, lo: -0.5, hi: 0.25 };
+    const upSettings = settings({ monotone: Int8Array.of(1) });
+    const split = bestSplit(up, upNode, Uint8Array.of(1), upSettings);
+    // Bin 0: (3, 1) | (−1, 2): left −3/2 → −0.5 (clamped), right 1/3 → 0.25 (clamped).
+    // Gain with clamped values: −(2gw + (h+λ)w²): left −(2·3·−0.5 + 2·0.25) = 2.5, right −(2·−1·0.25 + 3·0.0625) = 0.3125;
+    // parent w = −2/4 = −0.5: −(2·2·−0.5 + 4·0.25) = 1. Gain 2.5 + 0.3125 − 1 = 1.8125.
+    // Bin 1: (4, 2) | (−2, 1): left −4/3 → −0.5, right 1 → 0.25: −(−4 + 0.75) = 3.25, −(−1 + 0.125) = 0.875: gain 3.125.
+    expect(split).toMatchObject({ bin: 1, defaultLeft: true });
+    expect(split?.gain).toBeCloseTo(3.125, 12);
+    expect(leafWeight(4, 2, 1, -0.5, 0.25)).toBe(-0.5);
+    expect(leafWeight(-2, 1, 1, -0.5, 0.25)).toBe(0.25);
+    const b = childBounds(split!, upNode, upSettings);
+    // Midpoint of −0.5 and 0.25: −0.125. Left [lo, mid], right [mid, hi].
+    expect(b).toEqual({ left: [-0.5, -0.125], right: [-0.125, 0.25] });
+    expect(childBounds(split!, upNode, settings())).toEqual({ left: [-0.5, 0.25], right: [-0.5, 0.25] });
+  });
+});
+
+describe('gradient histograms', () => {
+  it('sum each node\'s gradients and hessians per feature and bin, missing in the last bin; the sibling by subtraction', () => {
+    // 4 rows × 2 features, row-major bins.
+    const bins = Uint8Array.of(0, 1, 2, MISSING_BIN, 0, 1, 1, 1);
+    const order = Int32Array.of(3, 0, 2, 1); // positions → rows
+    const gh = Float64Array.of(0.5, 1, -1, 2, 0.25, 3, 4, 5);
+    const hist = new Float64Array(3 * FEATURE_STRIDE).fill(9);
+    buildHistogram(bins, 2, order, gh, 1, 4, 0, 2, hist, FEATURE_STRIDE); // positions 1..3: rows 0, 2, 1
+    const at = (f: number, b: number) => [hist[FEATURE_STRIDE + f * FEATURE_STRIDE + 2 * b], hist[FEATURE_STRIDE + f * FEATURE_STRIDE + 2 * b + 1]];
+    expect(at(0, 0)).toEqual([-1 + 0.25, 2 + 3]); // rows 0 and 2
+    expect(at(0, 2)).toEqual([4, 5]); // row 1
+    expect(at(1, 1)).toEqual([-1 + 0.25, 2 + 3]); // rows 0 and 2
+    expect(at(1, MISSING_BIN)).toEqual([4, 5]); // row 1
+    expect(at(1, 0)).toEqual([0, 0]);
+    expect(hist[0]).toBe(9); // outside the features asked for: untouched
+    expect(hist[FEATURE_STRIDE - 1]).toBe(9);
+    const all = new Float64Array(2 * FEATURE_STRIDE);
+    buildHistogram(bins, 2, order, gh, 0, 4, 0, 2, all, 0);
+    const part = new Float64Array(2 * FEATURE_STRIDE);
+    buildHistogram(bins, 2, order, gh, 0, 1, 0, 2, part, 0); // position 0: row 3
+    subtractHistogram(all, part, 1, 2); // feature 1 only
+    expect(all[FEATURE_STRIDE + 2]).toBe(-0.75); // feature 1, bin 1: rows 3, 0 and 2 minus row 3
+    expect(all[FEATURE_STRIDE + 3]).toBe(5);
+    expect(all[2]).toBe(0.5); // feature 0, bin 1, not subtracted: row 3
+  });
+});
+
+describe('gradient boosting against XGBoost on 30 rows', () => {
+  // numpy default_rng(5): x0, x1 ~ N(0, 1) rounded to 0.1, y = 1.5 x0 − x1 + noise > 0; x0 missing in 3 rows, x1 in 1.
+  const N = Number.NaN;
+  const x0 = [-0.8, -1.3, -0.2, N, 1.1, 0.1, -0.6, -0.8, 0.7, 1.6, 0.3, N, -1.0, 1.6, 0.2, -1.7, -0.1, -1.2, -0.6, -0.5, N, 0.6, -0.1, -0.6, 0.4, 0.8, -1.6, -0.3, -1.0, -0.2];
+  const x1 = [-1.3, 0.0, -0.0, -0.3, -1.0, -0.4, -1.1, N, 0.2, -1.1, 1.2, 0.7, -2.0, 0.3, -1.1, 0.0, 0.0, -2.0, -0.2, -0.3, 1.0, -1.2, 0.7, -1.1, -0.3, -0.8, 1.4, 0.6, 2.4, 0.6];
+  const y = Uint8Array.from([1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
+  const data = { x: makeMatrix(['x0', 'x1'], [Float64Array.from(x0), Float64Array.from(x1)]), y };
+  const params = (p: Partial<BoostingParams>): BoostingParams => ({
+    ...DEFAULT_BOOSTING_PARAMS, init: 'prior', early_stopping_rounds: 0, workers: 1, min_split_gain: 0, ...p,
+  });
+
+  it('one stump: the churn rate\'s log-odds, then leaf values −G/(H + λ) (XGBoost exact, η = 1, λ = 1)', async () => {
+    const model = await fitBoosting(data, params({ rounds: 1, max_depth: 1, learning_rate: 1, l2: 1, min_child_hessian: 0 }), new Rng(1));
+    expect(model.state.base_score).toBeCloseTo(Math.log(14 / 16), 12); // 14 churners of 30;
+    const [tree] = model.state.trees;
+    expect(tree.feature).toEqual([1, -1, -1]);
+    expect(tree.threshold[0]).toBeCloseTo(-0.1, 12); // between −0.2 and 0: XGBoost's f1 < −0.1
+    expect(tree.default_left).toEqual([1, 0, 0]);
+    expect(tree.n).toEqual([30, 16, 14]);
+    expect(tree.value[1]).toBeCloseTo(0.909901798, 6);
+    expect(tree.value[2]).toBeCloseTo(-1.01090193, 6);
+    expect(model.state.gain_importance).toEqual([0, 1]);
+    expect(model.state.best_round).toBe(1);
+    expect(model.state.validation_log_loss).toBeNull();
+    const p = model.predictProba(data.x);
+    expect(p[0]).toBeCloseTo(0.684897, 6);
+    expect(p[1]).toBeCloseTo(0.241507, 6);
+    expect(p[7]).toBeCloseTo(0.684897, 6); // x1 missing: the learnt default, left
+  });
+
+  it('three depth-2 trees match XGBoost exact\'s probabilities row by row (η = 0.5, minimum child hessian 0.5)', async () => {
+    const model = await fitBoosting(data, params({ rounds: 3, max_depth: 2, learning_rate: 0.5, l2: 1, min_child_hessian: 0.5 }), new Rng(1));
+    const xgb = [0.653731, 0.143231, 0.143231, 0.62088, 0.793106, 0.653731, 0.653731, 0.653731, 0.650148, 0.793106, 0.427668, 0.143231, 0.653731, 0.650148, 0.653731, 0.143231, 0.143231, 0.653731, 0.529229, 0.529229, 0.143231, 0.793106, 0.143231, 0.653731, 0.529229, 0.793106, 0.143231, 0.143231, 0.143231, 0.143231];
+    const p = model.predictProba(data.x);
+    xgb.forEach((v, i) => expect(p[i]).toBeCloseTo(v, 5));
+    // XGBoost's gains: 8.7076 + 3.7302 (x1), 0.7402 … : the importance is their share, split by feature.
+    const x1Gain = 8.70764351 + 0.740207195 + 3.73016357 + 2.20109868;
+    const x0Gain = 2.67329168 + 0.49302721 + 1.47117376 + 2.50279093;
+    expect(model.state.gain_importance[1]).toBeCloseTo(x1Gain / (x1Gain + x0Gain), 5);
+    // The third tree's right leaf: x0 > 0.5 (and missing x0 to the left, as XGBoost learnt).
+    expect(model.state.trees[2].feature[0]).toBe(0);
+    expect(model.state.trees[2].value[2]).toBeCloseTo(0.446777761, 5);
+    const e = model.explainBatch(data.x);
+    expect(Array.from(e.probability!)).toEqual(Array.from(p));
+    for (let i = 0; i < 30; i++) {
+      const margin = Math.log(p[i] / (1 - p[i]));
+      expect(e.base + e.contributions[2 * i] + e.contributions[2 * i + 1]).toBeCloseTo(margin, 10);
+    }
+  });
+
+  it('grows leaf-wise within max_leaves: the best leaf first (XGBoost hist, lossguide, 3 leaves)', async () => {
+    const model = await fitBoosting(data, params({ rounds: 2, max_depth: 0, max_leaves: 3, growth: 'leafwise', learning_rate: 0.5, l2: 1, min_child_hessian: 0.5 }), new Rng(1));
+    const xgb = [0.670247, 0.208465, 0.208465, 0.623297, 0.670247, 0.670247, 0.670247, 0.670247, 0.554871, 0.670247, 0.383253, 0.345684, 0.670247, 0.554871, 0.670247, 0.208465, 0.208465, 0.670247, 0.452006, 0.452006, 0.345684, 0.670247, 0.208465, 0.670247, 0.452006, 0.670247, 0.208465, 0.208465, 0.208465, 0.208465];
+    const p = model.predictProba(data.x);
+    xgb.forEach((v, i) => expect(p[i]).toBeCloseTo(v, 5));
+    expect(model.state.trees.map((t) => t.feature.filter((f) => f < 0).length)).toEqual([3, 3]);
+    // Depth-wise, 3 leaves at most: of the root's two children only the one with the larger gain splits.
+    const depthwise = await fitBoosting(data, params({ rounds: 1, max_depth: 2, max_leaves: 3, learning_rate: 0.5, l2: 1, min_child_hessian: 0.5 }), new Rng(1));
+    expect(depthwise.state.trees[0].feature).toEqual([1, -1, 0, -1, -1]); // the right child (gain 2.67 > 0.74) splits on x0
+    expect(depthwise.state.trees[0].value[1]).toBeCloseTo(0.454950899, 6);
+  });
+});
