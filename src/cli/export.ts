@@ -10,7 +10,7 @@ import { loadSavedModel } from '../models/load-model.js';
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('Write a saved logistic or random-forest model in a portable format (ONNX), for scoring in Spark, Flink or any ONNX Runtime.')
+    .description('Write a saved logistic, random-forest or gradient-boosting model in a portable format (ONNX), for scoring in Spark, Flink or any ONNX Runtime.')
     .requiredOption('--model <file>', 'saved model (models/<name>.json or models/champion.json)')
     .addOption(new Option('--format <format>', 'output format').choices(['onnx']).makeOptionMandatory())
     .requiredOption('--out <file>', 'file to write (e.g. model.onnx); written under a temporary name and renamed; replaces only an ONNX file churnscope wrote')

@@ -9,6 +9,7 @@
  */
 import { ModelError } from '../errors.js';
 import { MODEL_FORMAT, type SavedModel } from '../models/artifact.js';
+import type { BoostingState, BoostTree } from '../models/boosting/boosting.js';
 import type { ForestState } from '../models/forest/forest.js';
 import type { Tree } from '../models/forest/tree.js';
 import type { LogisticState } from '../models/logistic.js';
@@ -50,7 +51,7 @@ const attrFloats = (name: string, floats: number[]): Attribute => ({ name, type:
 const attrString = (name: string, s: string): Attribute => ({ name, type: AttributeType.STRING, s: encoder.encode(s) });
 const attrTensor = (name: string, t: Tensor): Attribute => ({ name, type: AttributeType.TENSOR, t });
 
-const doubleTensor = (values: number[]): Tensor => ({ dims: [values.length], data_type: DataType.DOUBLE, double_data: values });
+const doubleTensor = (values: number[], dims = [values.length], name?: string): Tensor => ({ name, dims, data_type: DataType.DOUBLE, double_data: values });
 const int64Tensor = (values: number[], name: string): Tensor => ({ name, dims: [values.length], data_type: DataType.INT64, int64_data: values });
 // uint8 elements go in raw_data, one byte each (onnx.proto's rule for raw little-endian data).
 const uint8Tensor = (values: number[]): Tensor => ({ dims: [values.length], data_type: DataType.UINT8, raw_data: Uint8Array.from(values) });
@@ -108,11 +109,22 @@ interface EnsembleArrays {
   falseLeafs: number[];
   roots: number[];
   leafWeights: number[];
+  missingTrue: number[]; // 1: NaN takes the true (left) branch
 }
 
-/** Appends one tree; churnscope goes left when !(x > threshold), i.e. x <= threshold is the true branch. */
-function addTree(out: EnsembleArrays, tree: Tree, weight: number, treeIndex: number, file: string | undefined): void {
+const emptyArrays = (): EnsembleArrays => ({ featureIds: [], splits: [], trueIds: [], trueLeafs: [], falseIds: [], falseLeafs: [], roots: [], leafWeights: [], missingTrue: [] });
+
+/**
+ * Appends one tree; churnscope goes left when !(x > threshold), i.e. x <= threshold is the true
+ * branch. NaN goes left unless the tree learnt otherwise (boosting's `default_left`).
+ */
+function addTree(out: EnsembleArrays, tree: Tree | BoostTree, weight: number, treeIndex: number, p: number, file: string | undefined): void {
   const n = tree.feature.length;
+  const defaultLeft = 'default_left' in tree ? tree.default_left : null;
+  if (defaultLeft !== null && defaultLeft.length !== n) throw new ModelError(`tree ${treeIndex} is malformed: ${defaultLeft.length} missing-value directions for ${n} nodes`, { file });
+  for (const f of tree.feature) {
+    if (f >= p) throw new ModelError(`tree ${treeIndex} splits on feature ${f}, but the model has ${p} features`, { file });
+  }
   // Global positions: interior nodes index nodes_*, leaves index leaf_*, each in the tree's own order.
   const position = new Int32Array(n);
   let nextInterior = out.splits.length;
@@ -135,6 +147,7 @@ function addTree(out: EnsembleArrays, tree: Tree, weight: number, treeIndex: num
     out.trueIds.push(position[l]);
     out.falseLeafs.push(tree.feature[r] < 0 ? 1 : 0);
     out.falseIds.push(position[r]);
+    out.missingTrue.push(defaultLeft === null || defaultLeft[k] === 1 ? 1 : 0);
   }
   if (tree.feature[0] >= 0) {
     out.roots.push(firstNode);
@@ -148,6 +161,27 @@ function addTree(out: EnsembleArrays, tree: Tree, weight: number, treeIndex: num
   out.trueIds.push(position[0]);
   out.falseLeafs.push(1);
   out.falseIds.push(position[0]);
+  out.missingTrue.push(1);
+}
+
+/** One ai.onnx.ml TreeEnsemble (opset 5) summing every leaf reached into one double target. */
+function ensembleNode(arrays: EnsembleArrays, output: string): Node {
+  return node('TreeEnsemble', ONNX_ML_DOMAIN, [INPUT_NAME], [output], [
+    attrInts('nodes_featureids', arrays.featureIds),
+    attrTensor('nodes_splits', doubleTensor(arrays.splits)),
+    attrTensor('nodes_modes', uint8Tensor(new Array<number>(arrays.splits.length).fill(BRANCH_LEQ))),
+    attrInts('nodes_truenodeids', arrays.trueIds),
+    attrInts('nodes_trueleafs', arrays.trueLeafs),
+    attrInts('nodes_falsenodeids', arrays.falseIds),
+    attrInts('nodes_falseleafs', arrays.falseLeafs),
+    attrInts('nodes_missing_value_tracks_true', arrays.missingTrue),
+    attrInts('tree_roots', arrays.roots),
+    attrInts('leaf_targetids', new Array<number>(arrays.leafWeights.length).fill(0)),
+    attrTensor('leaf_weights', doubleTensor(arrays.leafWeights)),
+    attrInt('n_targets', 1),
+    attrInt('aggregate_function', AGGREGATE_SUM),
+    attrInt('post_transform', 0),
+  ]);
 }
 
 /**
@@ -158,31 +192,42 @@ function addTree(out: EnsembleArrays, tree: Tree, weight: number, treeIndex: num
 function forestNodes(state: ForestState, p: number, file: string | undefined): { nodes: Node[]; initializers: Tensor[] } {
   const trees = state.trees;
   if (trees.length === 0) throw new ModelError('the forest has no trees', { file });
-  const arrays: EnsembleArrays = { featureIds: [], splits: [], trueIds: [], trueLeafs: [], falseIds: [], falseLeafs: [], roots: [], leafWeights: [] };
-  trees.forEach((tree, t) => {
-    for (const f of tree.feature) {
-      if (f >= p) throw new ModelError(`tree ${t} splits on feature ${f}, but the model has ${p} features`, { file });
-    }
-    addTree(arrays, tree, 1 / trees.length, t, file);
-  });
-  const nInterior = arrays.splits.length;
-  const ensemble = node('TreeEnsemble', ONNX_ML_DOMAIN, [INPUT_NAME], [OUTPUT_NAME], [
-    attrInts('nodes_featureids', arrays.featureIds),
-    attrTensor('nodes_splits', doubleTensor(arrays.splits)),
-    attrTensor('nodes_modes', uint8Tensor(new Array<number>(nInterior).fill(BRANCH_LEQ))),
-    attrInts('nodes_truenodeids', arrays.trueIds),
-    attrInts('nodes_trueleafs', arrays.trueLeafs),
-    attrInts('nodes_falsenodeids', arrays.falseIds),
-    attrInts('nodes_falseleafs', arrays.falseLeafs),
-    attrInts('nodes_missing_value_tracks_true', new Array<number>(nInterior).fill(1)),
-    attrInts('tree_roots', arrays.roots),
-    attrInts('leaf_targetids', new Array<number>(arrays.leafWeights.length).fill(0)),
-    attrTensor('leaf_weights', doubleTensor(arrays.leafWeights)),
-    attrInt('n_targets', 1),
-    attrInt('aggregate_function', AGGREGATE_SUM),
-    attrInt('post_transform', 0),
-  ]);
-  return { nodes: [ensemble], initializers: [] };
+  const arrays = emptyArrays();
+  trees.forEach((tree, t) => addTree(arrays, tree, 1 / trees.length, t, p, file));
+  return { nodes: [ensembleNode(arrays, OUTPUT_NAME)], initializers: [] };
+}
+
+/**
+ * Gradient boosting: the margin is base_score + Σ_j coef_j (x_j − mean_j) over present values (a
+ * NaN adds nothing, as in churnscope) + the trees' summed leaf values, then the sigmoid. The
+ * trees are one TreeEnsemble with each split's learnt missing-value side; the linear start is
+ * Sub, Where(IsNaN, 0), MatMul; all in double, so only summation order differs from churnscope.
+ */
+function boostingNodes(state: BoostingState, p: number, file: string | undefined): { nodes: Node[]; initializers: Tensor[] } {
+  checkFinite([state.base_score], 'base score', file);
+  if (state.trees.length === 0) throw new ModelError('the boosting model has no trees', { file });
+  const arrays = emptyArrays();
+  state.trees.forEach((tree, t) => addTree(arrays, tree, 1, t, p, file));
+  const nodes = [ensembleNode(arrays, 'tree_margin')];
+  const initializers = [doubleTensor([state.base_score], [1], 'base_score')];
+  let beforeBase = 'tree_margin';
+  const linear = state.linear;
+  if (linear !== null) {
+    if (linear.coef.length !== p || linear.mean.length !== p) throw new ModelError(`the linear start has ${linear.coef.length} coefficients and ${linear.mean.length} means for ${p} features`, { file });
+    checkFinite(linear.coef, 'linear coefficients', file);
+    checkFinite(linear.mean, 'linear means', file);
+    initializers.push(doubleTensor(linear.mean, [p], 'linear_mean'), doubleTensor(linear.coef, [p, 1], 'linear_coef'), doubleTensor([0], [], 'zero'));
+    nodes.push(
+      node('IsNaN', '', [INPUT_NAME], ['missing']),
+      node('Sub', '', [INPUT_NAME, 'linear_mean'], ['centred']),
+      node('Where', '', ['missing', 'zero', 'centred'], ['centred_present']),
+      node('MatMul', '', ['centred_present', 'linear_coef'], ['linear_margin']),
+      node('Add', '', ['tree_margin', 'linear_margin'], ['margin_without_base']),
+    );
+    beforeBase = 'margin_without_base';
+  }
+  nodes.push(node('Add', '', [beforeBase, 'base_score'], ['margin']), node('Sigmoid', '', ['margin'], [OUTPUT_NAME]));
+  return { nodes, initializers };
 }
 
 function docString(saved: SavedModel): string {
@@ -197,22 +242,36 @@ function docString(saved: SavedModel): string {
   ].join('\n');
 }
 
-/** The ONNX model (ModelProto as a plain object) for a saved logistic or random-forest model. */
+const EXPORTABLE = ['logistic', 'random_forest', 'gradient_boosting'] as const;
+type ExportableState = LogisticState | ForestState | BoostingState;
+
+function modelNodes(state: ExportableState, p: number, file: string | undefined): { nodes: Node[]; initializers: Tensor[] } {
+  switch (state.kind) {
+    case 'logistic':
+      return logisticNodes(state, file);
+    case 'random_forest':
+      return forestNodes(state, p, file);
+    case 'gradient_boosting':
+      return boostingNodes(state, p, file);
+  }
+}
+
+/** The ONNX model (ModelProto as a plain object) for a saved logistic, random-forest or boosting model. */
 export function onnxModel(saved: SavedModel, file?: string): Model {
   const kind = saved.model.kind;
-  if (kind !== 'logistic' && kind !== 'random_forest') {
-    throw new ModelError(`only logistic and random_forest models export to ONNX; this is a ${kind} model`, {
+  if (!(EXPORTABLE as readonly string[]).includes(kind)) {
+    throw new ModelError(`only logistic, random_forest and gradient_boosting models export to ONNX; this is a ${kind} model`, {
       file,
-      hint: 'A Cox model needs its baseline survival curve and each customer\'s tenure to give P(churn); export the logistic or random_forest model of the same run.',
+      hint: 'A Cox model needs its baseline survival curve and each customer\'s tenure to give P(churn); export the logistic, random_forest or gradient_boosting model of the same run.',
     });
   }
-  const state = saved.model as LogisticState | ForestState;
+  const state = saved.model as ExportableState;
   const features = saved.features;
   if (state.features.length !== features.length || state.features.some((f, j) => f !== features[j])) {
     throw new ModelError('the model state\'s feature list differs from the file\'s "features"; the file is inconsistent', { file, key: 'features' });
   }
   const p = features.length;
-  const { nodes, initializers } = kind === 'logistic' ? logisticNodes(state as LogisticState, file) : forestNodes(state as ForestState, p, file);
+  const { nodes, initializers } = modelNodes(state, p, file);
   const graph: Graph = {
     name: `churnscope_${saved.name}`,
     node: nodes,
@@ -241,7 +300,7 @@ export function onnxModel(saved: SavedModel, file?: string): Model {
   };
 }
 
-/** The ONNX file's bytes for a saved logistic or random-forest model. */
+/** The ONNX file's bytes for a saved logistic, random-forest or boosting model. */
 export function exportOnnx(saved: SavedModel, file?: string): Uint8Array {
   return encodeModel(onnxModel(saved, file));
 }
