@@ -25,6 +25,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from '../models/a
 import { atWindowStart, durationUnitWarnings, tableSurvival, type SurvivalLabels } from '../labels/survival.js';
 import { durationLeaks } from '../models/duration-leak.js';
 import { CoxModel } from '../models/cox.js';
+import { FOLLOW_UP_MONTHS, followUpWarning } from '../models/follow-up.js';
 import { aliasWarning } from '../models/linear-design.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 import { fitModel, isModelKind, MODEL_KINDS, type FitContext } from '../models/registry.js';
@@ -44,15 +45,6 @@ export interface TrainOptions {
 }
 
 export type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
-
-/** Past the longest tenure watched the baseline says nothing: how many customers' 12-month window is moved back, said once. */
-function followUpWarning(model: CoxModel, x: FeatureMatrix): string | null {
-  const n = model.beyondFollowUp(x, 12);
-  if (n === 0) return null;
-  const { month } = model.state.time;
-  const last = Math.max(...model.state.baselines.map((b) => b.last_time)) / month;
-  return `cox: the longest tenure watched in training is ${Number(last.toFixed(1))} months; for ${n.toLocaleString('en')} of ${x.rows.toLocaleString('en')} training customers a 12-month window from their tenure reaches past it, so their p_churn_12m (and any window past it) is read over the last watched months instead: the window is moved back to end there, never extrapolated flat`;
-}
 
 function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
   return (t) => (t.duration === undefined || config.duration === undefined
@@ -205,7 +197,7 @@ export async function trainTable(config: TableConfig, table: CustomerTable, outD
     const alias = aliasWarning(kind, model.linearDesign?.().aliased ?? []);
     if (alias !== null) warnings.push(alias);
     if (model instanceof CoxModel) {
-      const beyond = followUpWarning(model, selectFeatures(train.x, model.features));
+      const beyond = followUpWarning(model, model.beyondFollowUp(selectFeatures(train.x, model.features), FOLLOW_UP_MONTHS), train.x.rows, 'training');
       if (beyond !== null) warnings.push(beyond);
     }
     const testX = selectFeatures(view.score(view.test), model.features);

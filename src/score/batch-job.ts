@@ -22,6 +22,8 @@ import { note } from '../io/progress.js';
 import { spreadsheetSafeQuery } from '../io/spreadsheet-safe.js';
 import { csvPrecisionQuery } from './list/csv-precision.js';
 import { formatOf } from '../io/table-format.js';
+import { CoxModel } from '../models/cox.js';
+import { followUpWarning } from '../models/follow-up.js';
 import { loadSavedModel } from '../models/load-model.js';
 import { scoredSchema, type CodedInput, type CodedOutput, type InputLayout } from './batch/coded-scorer.js';
 import { ScorePool } from './batch/score-pool.js';
@@ -85,16 +87,18 @@ function trimmed(batch: CodedInput): CodedInput {
  * in flight besides the one being filled. Batches are stored in input order, so `scored` lines up
  * row for row with `input` (a positional join, no hash join, puts ids back).
  */
-async function scoreAll(con: DuckDBConnection, store: DuckDBConnection, pool: ScorePool, layout: InputLayout, batchSize: number, onBatch: BatchJobOptions['onBatch']): Promise<{ batches: number; scored: number }> {
+async function scoreAll(con: DuckDBConnection, store: DuckDBConnection, pool: ScorePool, layout: InputLayout, batchSize: number, onBatch: BatchJobOptions['onBatch']): Promise<{ batches: number; scored: number; beyondFollowUp: number }> {
   const appender = await store.createAppender('scored');
   let batches = 0;
   let scored = 0;
+  let beyondFollowUp = 0;
   const inFlight: Promise<CodedOutput>[] = [];
   const storeOldest = async (): Promise<void> => {
     const output = await (inFlight.shift() as Promise<CodedOutput>);
     appendColumns(appender, output.columns, output.rows);
     batches++;
     scored += output.rows;
+    beyondFollowUp += output.beyondFollowUp;
     await onBatch?.(batches, output.rows);
   };
   const submit = async (batch: CodedInput): Promise<void> => {
@@ -130,7 +134,7 @@ async function scoreAll(con: DuckDBConnection, store: DuckDBConnection, pool: Sc
   if (batch.rows > 0) await submit(trimmed(batch));
   while (inFlight.length > 0) await storeOldest();
   appender.closeSync();
-  return { batches, scored };
+  return { batches, scored, beyondFollowUp };
 }
 
 export async function runScoringJob(options: BatchJobOptions): Promise<Manifest> {
@@ -185,8 +189,10 @@ export async function runScoringJob(options: BatchJobOptions): Promise<Manifest>
       const workers = input.rows <= batchSize ? 0 : Math.max(0, options.workers ?? Math.min(availableParallelism(), 8));
       pool = new ScorePool(loaded, layout, schema, workers);
       const store = await instance.connect();
-      const { batches, scored } = await scoreAll(con, store, pool, layout, batchSize, options.onBatch);
+      const { batches, scored, beyondFollowUp } = await scoreAll(con, store, pool, layout, batchSize, options.onBatch);
       store.closeSync();
+      const followUp = loaded.model instanceof CoxModel ? followUpWarning(loaded.model, beyondFollowUp, scored, 'scored') : null;
+      if (followUp !== null) note(`warning: ${followUp}`);
       const scoreSeconds = clock();
 
       // Rank out of core, join ids, segments and the previous list, filter, decode, write.

@@ -34,6 +34,7 @@ export interface CodedOutput {
   rows: number;
   columns: TypedColumn[]; // in scoredSchema order
   fresh: string[]; // strings coded for the first time in this batch, in code order
+  beyondFollowUp: number; // rows whose 12-month window passes the survival model's longest tenure watched
 }
 
 /** The columns of a scored batch, in order; negative ints and NaN doubles are NULL. `hasValue`: value at risk is listed. */
@@ -104,6 +105,6 @@ export class CodedScorer {
       }
       out.push(text, feat, contrib);
     }
-    return { rows, columns: out, fresh: this.codes.takeNew() };
+    return { rows, columns: out, fresh: this.codes.takeNew(), beyondFollowUp: s.beyondFollowUp };
   }
 }

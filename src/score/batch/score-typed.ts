@@ -7,6 +7,7 @@ import type { CustomerTable } from '../../ingest/table.js';
 import { rowRange, type FeatureMatrix } from '../../data/matrix.js';
 import type { ChurnModel } from '../../models/model.js';
 import type { LoadedModel } from '../../models/load-model.js';
+import { FOLLOW_UP_MONTHS } from '../../models/follow-up.js';
 import { earlyWarnings, type Warnings } from './early-warning.js';
 import { topContributions, type TopParts } from './reasons.js';
 import { modelMatrix } from './model-matrix.js';
@@ -22,6 +23,7 @@ interface TypedScores {
   value: Float64Array | null;
   warnings: Warnings;
   reasons: TopParts;
+  beyondFollowUp: number; // survival models: rows whose 12-month window passes the longest tenure watched
 }
 
 /** `coded`: text columns as level codes (see encode). */
@@ -34,7 +36,8 @@ export function scoreTyped(loaded: LoadedModel, table: CustomerTable, coded?: Re
   const p = scores.churn_probability;
   const value = customerValue(saved, table);
   const warnings = earlyWarnings(x, saved.scoring.retention.early_warning);
-  return { x, p, within: scores.within, value, warnings, reasons: explained.top };
+  const beyondFollowUp = model.beyondFollowUp?.(x, FOLLOW_UP_MONTHS) ?? 0;
+  return { x, p, within: scores.within, value, warnings, reasons: explained.top, beyondFollowUp };
 }
 
 /** Rows explained at a time: a block's parts (rows × features) stay in the core's cache until its top reasons are taken. */
