@@ -84,6 +84,21 @@ export class DriftError extends ChurnscopeError {
   }
 }
 
+/**
+ * A worker thread stopped (threw, exited, ran out of memory) before finishing its part: the job
+ * fails at once instead of waiting for work that will never come, and writes nothing.
+ */
+export class WorkerError extends ChurnscopeError {
+  readonly worker: string; // which one, e.g. "histogram worker 1 of 1 (features 25 to 49)"
+  readonly exitCode: number | null; // null when it threw
+  constructor(code: ErrorCode, worker: string, what: string, exitCode: number | null, options?: { cause?: unknown }) {
+    super(code, `${worker} ${what}`, {}, options);
+    this.name = 'WorkerError';
+    this.worker = worker;
+    this.exitCode = exitCode;
+  }
+}
+
 export class UsageError extends ChurnscopeError {
   constructor(message: string, context: ErrorContext = {}) {
     super('usage', message, context);

@@ -104,19 +104,24 @@ describe('churnscope export --format onnx', () => {
 
   const measured: Record<string, number> = {};
 
-  it('exports the logistic model; ONNX Runtime matches churnscope to 1e-6 on every Telco row', async () => {
-    const model = join(RUN, 'models', 'logistic.json');
-    const out = join(tmp.dir, 'logistic.onnx');
+  /** Exports the run's `kind` model through the CLI and checks ONNX Runtime against predictProba on every Telco row. */
+  async function exportTelco(kind: string): Promise<{ model: string; out: string; loaded: LoadedModel; x: FeatureMatrix }> {
+    const model = join(RUN, 'models', `${kind}.json`);
+    const out = join(tmp.dir, `${kind}.onnx`);
     const { code, stdout, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('exported logistic');
-
+    expect(stdout).toContain(`exported ${kind}`);
     const loaded = await loadSavedModel(model);
     const x = await readModelMatrix(loaded, TELCO);
     expect(x.rows).toBe(7043);
     const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
-    measured.logistic = diff;
+    measured[kind] = diff;
     expect(diff).toBeLessThan(1e-6);
+    return { model, out, loaded, x };
+  }
+
+  it('exports the logistic model; ONNX Runtime matches churnscope to 1e-6 on every Telco row', async () => {
+    const { out, loaded } = await exportTelco('logistic');
 
     const { metadata, ops, opsets, doc } = decode(out);
     expect(ops).toEqual(['ai.onnx.ml:LinearClassifier', ':Slice', ':Cast']);
@@ -128,17 +133,8 @@ describe('churnscope export --format onnx', () => {
   });
 
   it('exports the random forest as one TreeEnsemble; ONNX Runtime matches on every row, on split thresholds and with NaN', async () => {
-    const model = join(RUN, 'models', 'random_forest.json');
-    const out = join(tmp.dir, 'forest.onnx');
-    const { code, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
-    expect(code, stderr).toBe(0);
-
-    const loaded = await loadSavedModel(model);
+    const { model, out, loaded, x } = await exportTelco('random_forest');
     expect((loaded.saved.model as ForestState).trees).toHaveLength(30);
-    const x = await readModelMatrix(loaded, TELCO);
-    const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
-    measured.random_forest = diff;
-    expect(diff).toBeLessThan(1e-6);
 
     const edges = edgeRows((loaded.saved.model as ForestState).trees, x);
     expect(edges.rows).toBeGreaterThan(200);
@@ -159,20 +155,10 @@ describe('churnscope export --format onnx', () => {
   });
 
   it('exports gradient boosting (trees, linear start, sigmoid); ONNX Runtime matches on every row, on split thresholds and with NaN', async () => {
-    const model = join(RUN, 'models', 'gradient_boosting.json');
-    const out = join(tmp.dir, 'boosting.onnx');
-    const { code, stdout, stderr } = await runCli('export', '--model', model, '--format', 'onnx', '--out', out);
-    expect(code, stderr).toBe(0);
-    expect(stdout).toContain('exported gradient_boosting');
-
-    const loaded = await loadSavedModel(model);
+    const { model, out, loaded, x } = await exportTelco('gradient_boosting');
     const state = loaded.saved.model as BoostingState;
     expect(state.trees).toHaveLength(60);
     expect(state.linear?.coef.some((b) => b !== 0)).toBe(true);
-    const x = await readModelMatrix(loaded, TELCO);
-    const diff = maxAbsDiff(await scoreOnnx(out, x), loaded.model.predictProba(x));
-    measured.gradient_boosting = diff;
-    expect(diff).toBeLessThan(1e-6);
     const edges = edgeRows(state.trees, x);
     expect(edges.rows).toBeGreaterThan(200);
     const edgeDiff = maxAbsDiff(await scoreOnnx(out, edges), loaded.model.predictProba(edges));

@@ -165,10 +165,10 @@ interface Boosted {
  * Boosts on `fitRows` for up to `rounds` rounds; with validation rows, stops once their log loss
  * has not improved for `patience` rounds and keeps the trees up to the best round.
  */
-function boost(
+async function boost(
   grower: TreeGrower, pool: HistogramPool, bins: Uint8Array, data: TrainingData, params: BoostingParams, monotone: Int8Array,
   fitRows: Int32Array, validRows: Int32Array | null, rounds: number, rng: Rng,
-): Boosted {
+): Promise<Boosted> {
   const { x, y } = data;
   const n = x.rows;
   const p = x.features.length;
@@ -208,7 +208,7 @@ function boost(
       gh[2 * count + 1] = Math.max(q * (1 - q), 1e-16);
       count++;
     }
-    const tree = grower.grow(count, allowed, rng);
+    const tree = await grower.grow(count, allowed, rng);
     trees.push(tree);
     for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i * p)];
     if (validRows === null) {
@@ -262,14 +262,14 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
       let loss = 0;
       const parts = validationParts(data, params, rng);
       for (const part of parts) {
-        const stopped = boost(grower, pool, bins, data, params, monotone, part.train, part.test, params.rounds, rng);
+        const stopped = await boost(grower, pool, bins, data, params, monotone, part.train, part.test, params.rounds, rng);
         rounds += stopped.bestRound;
         loss += stopped.bestLoss;
       }
       roundsFitted = Math.max(1, Math.round(rounds / parts.length));
-      result = { ...boost(grower, pool, bins, data, params, monotone, all, null, roundsFitted, rng), bestLoss: loss / parts.length };
+      result = { ...(await boost(grower, pool, bins, data, params, monotone, all, null, roundsFitted, rng)), bestLoss: loss / parts.length };
     } else {
-      result = boost(grower, pool, bins, data, params, monotone, all, null, params.rounds, rng);
+      result = await boost(grower, pool, bins, data, params, monotone, all, null, params.rounds, rng);
       roundsFitted = result.bestRound;
     }
   } finally {

@@ -47,7 +47,7 @@ export class TreeGrower {
   }
 
   /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
-  grow(rows: number, treeFeatures: Uint8Array, rng: Rng): GrownTree {
+  async grow(rows: number, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
     const pool = Int32Array.from(Array.from(treeFeatures).flatMap((a, j) => (a === 1 ? [j] : [])));
     const nodeFeatures = new Uint8Array(treeFeatures.length);
     /** The features a node's split may use: the tree's, or a fresh draw of them (partial Fisher–Yates). */
@@ -72,7 +72,7 @@ export class TreeGrower {
       h += gh[2 * k + 1];
     }
     const root = this.open(tree, { g, h, lo: -Infinity, hi: Infinity }, 0, rows, 0);
-    this.pool.build([{ slot: root.slot, start: 0, end: rows }]);
+    await this.pool.build([{ slot: root.slot, start: 0, end: rows }]);
     root.split = this.splitOf(root, allowedAt());
     let leaves = 1;
     const maxLeaves = this.s.maxLeaves > 0 ? this.s.maxLeaves : Infinity;
@@ -87,7 +87,7 @@ export class TreeGrower {
         }
         if (pick < 0) break;
         const [node] = frontier.splice(pick, 1);
-        const children = this.splitNodes(tree, [node]);
+        const children = await this.splitNodes(tree, [node]);
         for (const c of children) c.split = this.splitOf(c, allowedAt());
         frontier.push(...children);
         leaves++;
@@ -101,7 +101,7 @@ export class TreeGrower {
         const chosen = splitting.slice(0, budget).sort((a, b) => a.node - b.node);
         for (const n of level) if (!chosen.includes(n)) this.close(tree, n);
         leaves += chosen.length;
-        level = this.splitNodes(tree, chosen);
+        level = await this.splitNodes(tree, chosen);
         for (const c of level) c.split = this.splitOf(c, allowedAt());
       }
     }
@@ -133,7 +133,7 @@ export class TreeGrower {
   }
 
   /** Splits each node: partitions its rows, builds the smaller children's histograms at once, subtracts for the others. */
-  private splitNodes(tree: GrownTree, nodes: readonly Open[]): Open[] {
+  private async splitNodes(tree: GrownTree, nodes: readonly Open[]): Promise<Open[]> {
     const children: Open[] = [];
     const builds: { slot: number; start: number; end: number }[] = [];
     const derived: { parent: number; child: number }[] = [];
@@ -156,7 +156,7 @@ export class TreeGrower {
       derived.push({ parent: large.slot, child: small.slot });
       children.push(left, right);
     }
-    if (builds.length > 0) this.pool.build(builds);
+    if (builds.length > 0) await this.pool.build(builds);
     for (const d of derived) subtractHistogram(this.pool.slot(d.parent), this.pool.slot(d.child), 0, this.p);
     return children;
   }

@@ -4,14 +4,16 @@
  * any thread count. The bins, the row order, the gradients and the histogram slots live in
  * shared memory; a job is a few integers and a sequence number (Atomics), not a message. Each
  * worker acknowledges the sequence number it finished, and the caller waits for every
- * acknowledgement of its own number (a wake-up without one just waits again).
+ * acknowledgement of its own number (a wake-up without one just waits again). A worker that
+ * dies (exits, runs out of memory) never acknowledges: the caller's wait turns asynchronous after
+ * a few milliseconds so the worker's exit event reaches it, and the fit fails with a WorkerError.
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { ModelError } from '../../errors.js';
-import { siblingModule, startWorker } from '../../io/worker-thread.js';
+import { WorkerError } from '../../errors.js';
+import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
 import { buildHistogram, FEATURE_STRIDE } from './histogram.js';
 
-/** Control words: the job's sequence number, its node count, stop flag, a worker's error, then each worker's acknowledged number. */
+/** Control words: the job's sequence number, its node count, stop flag, the thread of a worker's error, then each worker's acknowledged number. */
 export const SEQ = 0;
 export const JOBS = 1;
 export const STOP = 2;
@@ -19,6 +21,8 @@ export const FAILED = 3;
 export const ACK = 4;
 /** Nodes a job holds at most (a call with more runs as several jobs). */
 export const MAX_JOBS = 4096;
+/** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
+const BLOCKING_WAIT_MS = 5;
 
 export interface PoolShared {
   bins: Uint8Array; // row-major rows × p
@@ -51,29 +55,28 @@ export class HistogramPool {
   private readonly slots: Float64Array[] = [];
   private readonly free: number[] = [];
   private readonly workers: Worker[] = [];
+  private readonly names: string[] = [];
+  private readonly unwatch: (() => void)[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly control: Int32Array;
   private readonly jobs: Int32Array;
   private readonly f1: number;
+  private failure: WorkerError | null = null;
+  private reportDeath: () => void = () => {};
+  /** Settles when a worker dies. */
+  private readonly death = new Promise<void>((resolve) => { this.reportDeath = resolve; });
 
   /** Starts the pool's workers and waits until each is listening. */
   static async start(bins: Uint8Array, p: number, rows: number, threads: number): Promise<HistogramPool> {
     const pool = new HistogramPool(bins, p, rows, threads);
-    try {
-      await Promise.all(pool.workers.map((worker) => new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new ModelError(`a histogram worker stopped with exit code ${code} before starting`)));
-      })));
-    } catch (e) {
+    await Promise.race([Promise.all(pool.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), pool.death]);
+    if (pool.failure !== null) {
       // The workers that did start would keep the process alive after the error is reported.
+      pool.close();
       await Promise.all(pool.workers.map((worker) => worker.terminate()));
-      throw e;
+      throw pool.failure;
     }
-    for (const worker of pool.workers) {
-      worker.removeAllListeners();
-      worker.unref();
-    }
+    for (const worker of pool.workers) worker.unref();
     return pool;
   }
 
@@ -89,6 +92,12 @@ export class HistogramPool {
       const channel = new MessageChannel();
       const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, thread: t, f0, f1, slots: channel.port2 };
       const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init, [channel.port2]);
+      const name = `boosting's histogram worker ${t} of ${threads - 1} (features ${f0} to ${f1 - 1})`;
+      this.names.push(name);
+      this.unwatch.push(watchWorker(worker, name, 'model', (e) => {
+        this.failure ??= e;
+        this.reportDeath();
+      }));
       this.workers.push(worker);
       this.ports.push(channel.port1);
     }
@@ -113,8 +122,8 @@ export class HistogramPool {
     return this.slots[index];
   }
 
-  /** Fills each listed slot with the histogram of positions [start, end); returns when all threads are done. */
-  build(nodes: readonly { slot: number; start: number; end: number }[]): void {
+  /** Fills each listed slot with the histogram of positions [start, end); settles when all threads are done. */
+  async build(nodes: readonly { slot: number; start: number; end: number }[]): Promise<void> {
     for (let from = 0; from < nodes.length; from += MAX_JOBS) {
       const part = nodes.slice(from, from + MAX_JOBS);
       part.forEach((n, i) => {
@@ -126,16 +135,32 @@ export class HistogramPool {
         this.buildOwn(part.length);
         continue;
       }
+      if (this.failure !== null) throw this.failure;
       Atomics.store(this.control, JOBS, part.length);
       const seq = Atomics.add(this.control, SEQ, 1) + 1;
       Atomics.notify(this.control, SEQ);
       this.buildOwn(part.length);
-      for (let t = 1; t < this.threads; t++) {
-        for (let ack = Atomics.load(this.control, ACK + t); ack !== seq; ack = Atomics.load(this.control, ACK + t)) {
-          Atomics.wait(this.control, ACK + t, ack);
-        }
+      for (let t = 1; t < this.threads; t++) await this.acknowledged(t, seq);
+      const failed = Atomics.load(this.control, FAILED);
+      if (failed !== 0) throw new WorkerError('model', this.names[failed - 1], 'failed (its message is above)', null);
+    }
+  }
+
+  /** Waits for worker t's acknowledgement of job `seq`: briefly on this thread (the usual case), then on the event loop. */
+  private async acknowledged(t: number, seq: number): Promise<void> {
+    for (let ack = Atomics.load(this.control, ACK + t); ack !== seq; ack = Atomics.load(this.control, ACK + t)) {
+      if (this.failure !== null) throw this.failure;
+      if (Atomics.wait(this.control, ACK + t, ack, BLOCKING_WAIT_MS) !== 'timed-out') continue;
+      const waiting = Atomics.waitAsync(this.control, ACK + t, ack);
+      if (!waiting.async) continue;
+      // A pending waitAsync does not keep Node's event loop alive; the (unref'd) worker must.
+      const worker = this.workers[t - 1];
+      worker.ref();
+      try {
+        await Promise.race([waiting.value, this.death]);
+      } finally {
+        worker.unref();
       }
-      if (Atomics.load(this.control, FAILED) !== 0) throw new ModelError('a histogram worker failed; see the message above');
     }
   }
 
@@ -145,11 +170,15 @@ export class HistogramPool {
     }
   }
 
+  /** Stops the workers (they exit on their own); a death from here on is no failure. */
   close(): void {
     if (this.threads === 1) return;
+    for (const stop of this.unwatch) stop();
     Atomics.store(this.control, STOP, 1);
     Atomics.add(this.control, SEQ, 1);
     Atomics.notify(this.control, SEQ);
+    // Wakes an asynchronous wait left behind by a dead worker.
+    for (let t = 1; t < this.threads; t++) Atomics.notify(this.control, ACK + t);
     for (const port of this.ports) port.close();
   }
 }

@@ -1,5 +1,6 @@
 /** Worker entry: builds its block of features for every node of each job the pool posts. */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { exitIfTestSaysSo } from '../../io/worker-thread.js';
 import { buildHistogram } from './histogram.js';
 import { ACK, FAILED, JOBS, SEQ, STOP, type WorkerInit } from './histogram-pool.js';
 
@@ -26,12 +27,13 @@ for (let done = 0; ;) {
     continue;
   }
   if (Atomics.load(control, STOP) !== 0) break;
+  exitIfTestSaysSo('histogram', seq);
   try {
     const count = Atomics.load(control, JOBS);
     for (let i = 0; i < count; i++) buildHistogram(bins, p, order, gh, jobs[3 * i + 1], jobs[3 * i + 2], f0, f1, slot(jobs[3 * i]), 0);
   } catch (e) {
     process.stderr.write(`histogram worker: ${(e as Error).stack ?? String(e)}\n`);
-    Atomics.store(control, FAILED, 1);
+    Atomics.store(control, FAILED, init.thread);
   }
   done = seq;
   Atomics.store(control, ACK + init.thread, seq);

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { FeatureMatrix, TrainingData } from '../../data/matrix.js';
 import { auc } from '../../evaluate/metrics.js';
 import { ModelError } from '../../errors.js';
-import { siblingModule, startWorker } from '../../io/worker-thread.js';
+import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
 import type { Rng } from '../../rng.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
 import { binColumns, type Binned } from './binning.js';
@@ -91,20 +91,18 @@ export function predictForestBatch(trees: readonly Tree[], columns: readonly Flo
   return walkForest(compileForest(trees, columns.length), columns, rows, null);
 }
 
-function runWorker(job: GrowJob, onTree: () => void): Promise<GrownEntry[]> {
+function runWorker(job: GrowJob, onTree: () => void, name: string): Promise<GrownEntry[]> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(siblingModule(import.meta.url, 'worker'), job);
+    const unwatch = watchWorker(worker, name, 'model', reject);
     worker.on('message', (message: GrownEntry[] | typeof TREE_DONE) => {
       if (message === TREE_DONE) {
         onTree();
         return;
       }
+      unwatch();
       resolve(message);
       void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new ModelError(`a forest worker stopped with exit code ${code}`));
     });
   });
 }
@@ -128,7 +126,7 @@ export async function fitForest(data: TrainingData, params: ForestParams, rng: R
   const tick = (): void => bar.tick();
   const results = workers === 1
     ? [growTrees({ binned, y, params: treeParams, forestSeed, treeIndices: shares[0] }, tick)]
-    : await Promise.all(shares.map((treeIndices) => runWorker({ binned, y, params: treeParams, forestSeed, treeIndices }, tick)));
+    : await Promise.all(shares.map((treeIndices, w) => runWorker({ binned, y, params: treeParams, forestSeed, treeIndices }, tick, `the forest's worker ${w + 1} of ${workers} (${treeIndices.length} trees)`)));
   bar.stop();
 
   // Combine in tree order, so sums are bit-identical whatever the worker count.

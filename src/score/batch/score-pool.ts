@@ -6,7 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { ChurnscopeError, type ErrorCode, type ErrorContext } from '../../errors.js';
-import { siblingModule, startWorker } from '../../io/worker-thread.js';
+import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
 import type { SavedModel } from '../../models/artifact.js';
 import { CodedScorer, type ScoredColumn, type CodedInput, type CodedOutput, type InputLayout } from './coded-scorer.js';
 import type { LoadedModel } from '../../models/load-model.js';
@@ -29,6 +29,7 @@ interface Task {
 
 interface Lane {
   worker: Worker | null; // null: inline
+  unwatch: () => void;
   remap: CodeRemap;
   busy: Task | null;
 }
@@ -46,16 +47,15 @@ export class ScorePool {
     this.codeColumns = schema.flatMap((c, j) => (c.name === 'warning_signals' || /^reason_\d$/.test(c.name) ? [j] : []));
     if (workers <= 0) {
       this.inline = new CodedScorer(loaded, layout);
-      this.lanes.push({ worker: null, remap: new CodeRemap(this.texts), busy: null });
+      this.lanes.push({ worker: null, unwatch: () => {}, remap: new CodeRemap(this.texts), busy: null });
       return;
     }
     this.inline = null;
     const init: ScorerInit = { saved: loaded.saved, layout };
     for (let w = 0; w < workers; w++) {
-      const lane: Lane = { worker: startWorker(siblingModule(import.meta.url, 'score-worker'), init), remap: new CodeRemap(this.texts), busy: null };
-      lane.worker?.on('message', (reply: WorkerReply) => this.settle(lane, reply));
-      lane.worker?.on('error', (e: unknown) => this.fail(e instanceof Error ? e : new ChurnscopeError('io', `a scoring worker failed: ${JSON.stringify(e)}`)));
-      lane.worker?.on('exit', (code) => { if (code !== 0) this.fail(new ChurnscopeError('io', `a scoring worker stopped with exit code ${code}`)); });
+      const worker = startWorker(siblingModule(import.meta.url, 'score-worker'), init);
+      const lane: Lane = { worker, unwatch: watchWorker(worker, `scoring worker ${w + 1} of ${workers}`, 'io', (e) => this.fail(e)), remap: new CodeRemap(this.texts), busy: null };
+      worker.on('message', (reply: WorkerReply) => this.settle(lane, reply));
       this.lanes.push(lane);
     }
   }
@@ -122,7 +122,7 @@ export class ScorePool {
   async close(): Promise<void> {
     await Promise.all(this.lanes.map(async (lane) => {
       if (lane.worker === null) return;
-      lane.worker.removeAllListeners('exit');
+      lane.unwatch();
       await lane.worker.terminate();
     }));
   }

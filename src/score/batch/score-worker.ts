@@ -1,6 +1,7 @@
 /** Worker entry: scores the coded batches it is sent with the model it was started with. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isChurnscopeError } from '../../errors.js';
+import { exitIfTestSaysSo } from '../../io/worker-thread.js';
 import { loadModel } from '../../models/registry.js';
 import { CodedScorer, type CodedInput } from './coded-scorer.js';
 import type { ScorerInit, WorkerReply } from './score-pool.js';
@@ -8,7 +9,9 @@ import type { ScorerInit, WorkerReply } from './score-pool.js';
 const init = workerData as ScorerInit;
 const scorer = new CodedScorer({ saved: init.saved, model: await loadModel(init.saved.model), text: '' }, init.layout);
 
+let batches = 0;
 parentPort?.on('message', (input: CodedInput) => {
+  exitIfTestSaysSo('score', ++batches);
   let reply: WorkerReply;
   try {
     reply = { ok: true, output: scorer.score(input) };
