@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeMatrix, type FeatureMatrix } from '../../src/data/matrix.js';
 import { exportOnnx, META, OUTPUT_NAME } from '../../src/export/onnx.js';
 import { isChurnscopeOnnx, ModelProtoType } from '../../src/export/onnx-schema.js';
-import { fitBoosting, type BoostingState, type BoostTree } from '../../src/models/boosting/boosting.js';
+import { BoostingModel, fitBoosting, type BoostingState, type BoostTree } from '../../src/models/boosting/boosting.js';
 import { DEFAULT_BOOSTING_PARAMS } from '../../src/models/boosting/params.js';
 import { predictForestBatch, type ForestState } from '../../src/models/forest/forest.js';
 import type { Tree } from '../../src/models/forest/tree.js';
@@ -195,6 +195,13 @@ describe('churnscope export --format onnx', () => {
     measured.gradient_boosting_missing = Math.max(diff, edgeDiff);
     expect(diff).toBeLessThan(1e-6);
     expect(edgeDiff).toBeLessThan(1e-6);
+
+    // Started from the churn rate alone (init "prior"): no linear nodes, the base score still added.
+    const prior = new BoostingModel({ ...state, linear: null });
+    const priorFile = join(tmp.dir, 'boosting-prior.onnx');
+    writeFileSync(priorFile, exportOnnx({ ...template.saved, features: [...state.features], model: prior.toJSON() }));
+    expect(decode(priorFile).ops).toEqual(['ai.onnx.ml:TreeEnsemble', ':Add', ':Sigmoid']);
+    expect(maxAbsDiff(await scoreOnnx(priorFile, rows), prior.predictProba(rows))).toBeLessThan(1e-6);
     process.stderr.write(`onnx export, max |p_onnx - p_churnscope|: ${JSON.stringify(measured)}\n`);
   });
 
