@@ -91,10 +91,12 @@ export function predictForestBatch(trees: readonly Tree[], columns: readonly Flo
   return walkForest(compileForest(trees, columns.length), columns, rows, null);
 }
 
-function runWorker(job: GrowJob, onTree: () => void, name: string): Promise<GrownEntry[]> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(siblingModule(import.meta.url, 'worker'), job);
-    const unwatch = watchWorker(worker, name, 'model', reject);
+/** A worker growing its share of the trees: its result, and how to stop it early. */
+function runWorker(job: GrowJob, onTree: () => void, name: string): { trees: Promise<GrownEntry[]>; stop: () => Promise<number> } {
+  const worker = startWorker(siblingModule(import.meta.url, 'worker'), job);
+  let unwatch = (): void => {};
+  const trees = new Promise<GrownEntry[]>((resolve, reject) => {
+    unwatch = watchWorker(worker, name, 'model', reject);
     worker.on('message', (message: GrownEntry[] | typeof TREE_DONE) => {
       if (message === TREE_DONE) {
         onTree();
@@ -105,6 +107,18 @@ function runWorker(job: GrowJob, onTree: () => void, name: string): Promise<Grow
       void worker.terminate();
     });
   });
+  return { trees, stop: () => { unwatch(); return worker.terminate(); } };
+}
+
+/** Every share's trees; when one worker fails, the others are stopped rather than left growing. */
+async function growOnWorkers(jobs: GrowJob[], onTree: () => void): Promise<GrownEntry[][]> {
+  const running = jobs.map((job, w) => runWorker(job, onTree, `the forest's worker ${w + 1} of ${jobs.length} (${job.treeIndices.length} trees)`));
+  try {
+    return await Promise.all(running.map((r) => r.trees));
+  } catch (e) {
+    await Promise.all(running.map((r) => r.stop()));
+    throw e;
+  }
 }
 
 export async function fitForest(data: TrainingData, params: ForestParams, rng: Rng): Promise<ForestModel> {
@@ -126,7 +140,7 @@ export async function fitForest(data: TrainingData, params: ForestParams, rng: R
   const tick = (): void => bar.tick();
   const results = workers === 1
     ? [growTrees({ binned, y, params: treeParams, forestSeed, treeIndices: shares[0] }, tick)]
-    : await Promise.all(shares.map((treeIndices, w) => runWorker({ binned, y, params: treeParams, forestSeed, treeIndices }, tick, `the forest's worker ${w + 1} of ${workers} (${treeIndices.length} trees)`)));
+    : await growOnWorkers(shares.map((treeIndices) => ({ binned, y, params: treeParams, forestSeed, treeIndices })), tick);
   bar.stop();
 
   // Combine in tree order, so sums are bit-identical whatever the worker count.
