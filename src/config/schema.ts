@@ -17,12 +17,12 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 /** A role names one column, or several whose values are summed (day, evening, night and international minutes). */
 const roleColumns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const roleShape = Object.fromEntries(ROLE_NAMES.map((r) => [r, roleColumns.optional()])) as Record<RoleName, z.ZodOptional<typeof roleColumns>>;
-export const rolesSchema = z.strictObject(roleShape, {
+const rolesSchema = z.strictObject(roleShape, {
   error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown role ${iss.keys.map((k) => `"${k}"`).join(', ')}; the roles are: ${ROLE_NAMES.join(', ')}` : undefined),
 });
 
 /** Units a time on network may be counted in (durations and the tenure role); see labels/survival.ts. */
-export const TIME_UNITS = ['days', 'weeks', 'months'] as const satisfies readonly DurationUnit[];
+const TIME_UNITS = ['days', 'weeks', 'months'] as const satisfies readonly DurationUnit[];
 export type TimeUnit = DurationUnit;
 
 const modelNames = z.enum(['logistic', 'random_forest', 'gradient_boosting', 'cox', 'sequence']);
@@ -85,7 +85,7 @@ export const retentionSchema = z.strictObject({
 export type RetentionSettings = z.output<typeof retentionSchema>;
 
 /** How the survival model reads the labels: see src/labels/survival.ts. */
-export const survivalSchema = z.strictObject({
+const survivalSchema = z.strictObject({
   strata: z.array(z.string().min(1)).default([]), // text columns, each level with its own baseline hazard
   entry: z.enum(['window_start', 'origin']).default('window_start'), // when a row joins the risk sets
 });

@@ -7,7 +7,7 @@
  */
 import { rocCurve } from './curves.js';
 
-export interface EmpcOptions {
+interface EmpcOptions {
   clv: number; // customer lifetime value
   incentive: number; // d: cost of the retention offer
   contact: number; // f: cost of contacting a customer

@@ -10,7 +10,7 @@ import type { ChurnModel, ModelKind } from '../models/model.js';
 
 const SHAP_KINDS: ReadonlySet<ModelKind> = new Set(['gradient_boosting', 'logistic']);
 /** Drivers kept, by mean |SHAP|. */
-export const SHAP_TOP = 10;
+const SHAP_TOP = 10;
 
 export interface ShapDriver {
   feature: string;
@@ -19,7 +19,7 @@ export interface ShapDriver {
   value: (number | null)[]; // the row's feature value (null: missing)
 }
 
-export interface ShapSummary {
+interface ShapSummary {
   scale: string; // what the values are on (log_odds)
   base: number;
   rows: number;

@@ -23,10 +23,10 @@ import {
   calibrationAtHorizon, censoringSurvival, cumulativeDynamicAuc, integratedBrierScore, unoC, type HorizonCalibration,
 } from './survival-metrics.js';
 
-export const TD_AUC_MONTHS = [3, 6, 12] as const;
-export const CALIBRATION_MONTHS = 12;
+const TD_AUC_MONTHS = [3, 6, 12] as const;
+const CALIBRATION_MONTHS = 12;
 
-export interface SurvivalEvaluation {
+interface SurvivalEvaluation {
   uno_c: number;
   td_auc_3m: number;
   td_auc_6m: number;

@@ -22,10 +22,10 @@ export interface RoleColumns {
   tenureMonths(): Float64Array;
 }
 
-export type DerivedValues = { kind: 'numeric'; values: Float64Array } | { kind: 'text'; values: (string | null)[] };
+type DerivedValues = { kind: 'numeric'; values: Float64Array } | { kind: 'text'; values: (string | null)[] };
 
 /** A feature derived from role columns: its one computation, run by training (tables and panels) and by every scoring batch. */
-export interface DerivedEntry extends CatalogueEntry {
+interface DerivedEntry extends CatalogueEntry {
   derived: true;
   compute(columns: RoleColumns): DerivedValues;
 }

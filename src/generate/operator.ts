@@ -46,7 +46,7 @@ export const TRUE_DRIVERS = {
   fraud: { monthly_probability: 0.0003, meaning: 'usage spikes, then the line is cut' },
 } as const;
 
-export type TrueDrivers = typeof TRUE_DRIVERS;
+type TrueDrivers = typeof TRUE_DRIVERS;
 
 const PLANS = [
   { plan: 'prepaid', share: 0.3, fee: 12, perMinute: 0.05, price: 0.4 },
@@ -222,7 +222,7 @@ function close(stream: WriteStream): Promise<void> {
   });
 }
 
-export interface GenerateResult {
+interface GenerateResult {
   files: Record<string, string>;
   drivers: TrueDrivers;
   counts: { customers: number; months: number; first_month: string; last_month: string };

@@ -73,7 +73,7 @@ async function textValues(con: DuckDBConnection, column: string, missing: readon
   return values.map((v) => (v === null || v === undefined ? null : String(v)));
 }
 
-export interface ReadSpec {
+interface ReadSpec {
   file: string;
   id: string | null;
   target?: { column: string; churned: string };

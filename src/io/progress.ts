@@ -6,7 +6,7 @@
  */
 import cliProgress from 'cli-progress';
 
-export interface Progress {
+interface Progress {
   tick(by?: number): void;
   stop(): void;
 }

@@ -8,7 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdent } from './duckdb.js';
 
 /** SQL: the text cell with an apostrophe before a leading formula character. */
-export function safeCell(column: string): string {
+function safeCell(column: string): string {
   const c = `CAST(${sqlIdent(column)} AS VARCHAR)`;
   return `CASE WHEN regexp_matches(${c}, '^[=+\\-@\\t\\r]') THEN '''' || ${c} ELSE ${c} END`;
 }

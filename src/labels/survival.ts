@@ -35,10 +35,10 @@ export interface SurvivalLabels {
   time: SurvivalTime;
 }
 
-export type EntryMode = 'window_start' | 'origin';
+type EntryMode = 'window_start' | 'origin';
 
 /** Longest plausible time on network: 50 years. */
-export const MAX_PLAUSIBLE_MONTHS = 600;
+const MAX_PLAUSIBLE_MONTHS = 600;
 /** A tenure in months past 20 years is rare in telecom; in days it is under 8 months. */
 const DAYS_LIKE_MONTHS = 240;
 

@@ -8,16 +8,10 @@
 import type { FeatureMatrix } from '../data/matrix.js';
 
 /** R² above 1 − this against the columns kept before it: aliased. */
-export const ALIAS_TOLERANCE = 1e-7;
+const ALIAS_TOLERANCE = 1e-7;
 
 export interface Reference { column: string; level: string }
 export interface Aliased { feature: string; with: string[] } // `with` empty: a constant column
-
-export interface LinearDesign {
-  features: string[]; // the columns that get a coefficient, in matrix order
-  references: Reference[]; // per text column, the level its coefficients are relative to
-  aliased: Aliased[];
-}
 
 /** The text column of a one-hot feature (`column=level`), or null for a number. */
 function textColumn(feature: string): string | null {

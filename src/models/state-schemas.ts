@@ -76,7 +76,7 @@ const sequenceParams = z.looseObject({
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
   });
 
-export const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
+const logisticStateSchema: z.ZodType<LogisticState> = z.looseObject({
   kind: z.literal('logistic'),
   params: logisticParams,
   features: z.array(z.string()).min(1),
@@ -129,7 +129,7 @@ function treeFeatures(trees: readonly { feature: number[] }[], features: number,
   });
 }
 
-export const forestStateSchema: z.ZodType<ForestState> = z.looseObject({
+const forestStateSchema: z.ZodType<ForestState> = z.looseObject({
   kind: z.literal('random_forest'),
   params: forestParams,
   features: z.array(z.string()).min(1),
@@ -156,7 +156,7 @@ const boostTreeSchema = z.looseObject({
   if (apart >= 0) issue(ctx, `node ${apart}'s right child does not follow its left one`, ['right', apart]);
 });
 
-export const boostingStateSchema: z.ZodType<BoostingState> = z.looseObject({
+const boostingStateSchema: z.ZodType<BoostingState> = z.looseObject({
   kind: z.literal('gradient_boosting'),
   params: boostingParamsSchema,
   features: z.array(z.string()).min(1),
@@ -181,7 +181,7 @@ const baselineSchema = z.looseObject({
   cumhaz: z.array(z.number().min(0)),
 }).superRefine((b, ctx) => sameLength(ctx, b, b.times.length, ['cumhaz'], 'event times'));
 
-export const coxStateSchema: z.ZodType<CoxState> = z.looseObject({
+const coxStateSchema: z.ZodType<CoxState> = z.looseObject({
   kind: z.literal('cox'),
   params: coxParams,
   features: z.array(z.string()).min(1),

@@ -16,7 +16,7 @@ import { formatOf } from '../io/table-format.js';
 import { writeTableFile, type OutColumn } from '../io/table-writer.js';
 import { configInputs } from './train-config.js';
 
-export interface FeaturesManifest {
+interface FeaturesManifest {
   format: 'churnscope-features-manifest';
   version: 1;
   config: string;

@@ -27,7 +27,7 @@ const SHAP_ROWS = 300; // customers in the report's SHAP charts: the spread read
 /** A fitted model, its feature list and the matrix of test rows it was evaluated with. */
 export interface FittedModel { model: ChurnModel; features: string[]; seconds: number; testX: FeatureMatrix }
 
-export interface RunArtifactsInput {
+interface RunArtifactsInput {
   config: TableConfig;
   prepared: PreparedData;
   fitted: Map<ModelKind, FittedModel>;
@@ -38,7 +38,7 @@ export interface RunArtifactsInput {
 }
 
 /** Each row's watched span in months, as the survival models are fitted on it (delayed entry); from joining without labels. */
-export interface WatchedSpans { exit: Float64Array; entry: Float64Array; event: Uint8Array }
+interface WatchedSpans { exit: Float64Array; entry: Float64Array; event: Uint8Array }
 
 function km(spans: WatchedSpans, rows: number[]): SurvivalCurve {
   const fit = kaplanMeier(Float64Array.from(rows, (i) => spans.exit[i]), Uint8Array.from(rows, (i) => spans.event[i]), Float64Array.from(rows, (i) => spans.entry[i]));
@@ -46,7 +46,7 @@ function km(spans: WatchedSpans, rows: number[]): SurvivalCurve {
 }
 
 /** Every row's span from the split's survival labels (train and test scattered back), in months. */
-export function watchedSpans(prepared: PreparedData): WatchedSpans | null {
+function watchedSpans(prepared: PreparedData): WatchedSpans | null {
   const { table, split, train, test } = prepared;
   if (table.target === undefined || train.survival === undefined) return null;
   const exit = new Float64Array(table.rows);

@@ -9,7 +9,7 @@ import { fitDriftReference } from '../data/drift-reference.js';
 import { encode, fitEncoder } from '../data/encoder.js';
 import { selectFeatures, takeTraining, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import { checkSplit, stratifiedSplit, outOfTimeSplit, stratifiedFolds, type Split } from '../data/split.js';
-import { binaryMetrics, auc, type BinaryMetrics } from '../evaluate/metrics.js';
+import { binaryMetrics, auc } from '../evaluate/metrics.js';
 import { chooseChampion } from '../evaluate/champion.js';
 import { empc } from '../evaluate/empc.js';
 import { harrellC } from '../evaluate/concordance.js';
@@ -44,7 +44,7 @@ export interface TrainOptions {
   survival?: SurvivalBuilder;
 }
 
-export type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
+type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
 
 function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
   return (t) => (t.duration === undefined || config.duration === undefined
@@ -143,7 +143,7 @@ function coxView(x: FeatureMatrix, excluded: Set<string>, tenure: string): Featu
 }
 
 /** A model's view of labelled rows: what it is fitted on, and the matrix it is evaluated with. */
-export interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
+interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
 
 export function modelView(kind: ModelKind, all: { train: TrainingData; test: TrainingData }, excluded: Set<string>): ModelView {
   // The months themselves are the sequence model's alone; the others read the summaries.

@@ -8,9 +8,9 @@ import { sqlString } from '../io/duckdb.js';
 import { DEFAULT_ACTION } from '../score/batch/reasons.js';
 import { TIERS } from '../score/list/ranking.js';
 
-export interface ActionCount { action: string; customers: number; share: number }
+interface ActionCount { action: string; customers: number; share: number }
 
-export interface TopCustomer {
+interface TopCustomer {
   rank: number;
   id: string;
   churn_probability: number;
@@ -28,7 +28,7 @@ export interface ListActions {
 }
 
 const ACTIONS_SHOWN = 3;
-export const TOP_CUSTOMERS = 20;
+const TOP_CUSTOMERS = 20;
 
 export async function listActions(con: DuckDBConnection, cols: ReadonlySet<string>): Promise<ListActions> {
   const reasons = [1, 2, 3].filter((k) => cols.has(`reason_${k}_action`));

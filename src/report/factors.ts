@@ -33,7 +33,7 @@ export function consolidatedRanking(importance: Record<string, ModelImportance>)
  * by role (a column mapped to it), derived feature or feature-name prefix. A config's
  * `retention.improvability` entries override these.
  */
-export const DEFAULT_IMPROVABILITY: Record<string, number> = {
+const DEFAULT_IMPROVABILITY: Record<string, number> = {
   unresolved_complaints: 0.9,
   complaints: 0.8,
   dropped_call: 0.6,
@@ -55,12 +55,12 @@ export const DEFAULT_IMPROVABILITY: Record<string, number> = {
 };
 
 /** A driver with no entry, configured or default. */
-export const UNKNOWN_IMPROVABILITY = 0.3;
+const UNKNOWN_IMPROVABILITY = 0.3;
 
-export interface Improvability { value: number; source: string }
+interface Improvability { value: number; source: string }
 
 /** The driver's improvability and where it came from: the config's entry, the default for its role or prefix, or none. */
-export function improvabilityOf(driver: string, configured: Record<string, number> = {}, mapping: RoleMapping = { roles: {} }): Improvability {
+function improvabilityOf(driver: string, configured: Record<string, number> = {}, mapping: RoleMapping = { roles: {} }): Improvability {
   const own = keyFor(driver, configured, mapping);
   if (own !== undefined) return { value: configured[own], source: `config: retention.improvability.${own}` };
   const key = keyFor(driver, DEFAULT_IMPROVABILITY, mapping);

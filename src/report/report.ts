@@ -20,7 +20,7 @@ import { DEFAULT_EMPC } from '../evaluate/empc.js';
 const METRICS = ['auc', 'pr_auc', 'lift_at_10', 'capture_at_20', 'brier', 'log_loss', 'empc', 'c_index', 'fit_seconds'] as const;
 const TOP = 15;
 
-export interface ReportDocument {
+interface ReportDocument {
   title: string;
   run: string;
   dataset: ReportInput['evaluation']['dataset'];
@@ -42,13 +42,13 @@ export interface ReportDocument {
 }
 
 /** The value's definition as the report states it. */
-export function valueDefinition(v: ReportInput['value']): string {
+function valueDefinition(v: ReportInput['value']): string {
   if (v.column === null) return 'no value: the model has no revenue role or retention.value_column, so lists rank by churn probability';
   return `value = ${v.months} × monthly revenue (${v.column})${v.currency === null ? '; currency not set (retention.currency)' : `, ${v.currency}`}`;
 }
 
 /** The sentences under "How to read this report". */
-export function readingGuide(value: string, campaign: Campaign | null, trend = false): ReportDocument['reading'] {
+function readingGuide(value: string, campaign: Campaign | null, trend = false): ReportDocument['reading'] {
   return [
     ...(trend ? [
       { term: 'churn rate', sentence: 'Of the customers active on a month\'s first day, the share deactivated within that month, for any reason. Voluntary churn counts only those who chose to leave (voluntary and port-out): what the models predict.' },
@@ -137,7 +137,7 @@ function reportTitle(ev: ReportInput['evaluation']): string {
   return `churnscope report: ${ev.dataset.source.split('/').pop() ?? ev.dataset.source}`;
 }
 
-export async function buildReport(input: ReportInput, campaign?: Campaign): Promise<{ doc: ReportDocument; svgs: Map<string, string>; figs: Figure[] }> {
+async function buildReport(input: ReportInput, campaign?: Campaign): Promise<{ doc: ReportDocument; svgs: Map<string, string>; figs: Figure[] }> {
   const ev = input.evaluation;
   const ranking = consolidatedRanking(input.importance);
   const eco = input.list === null ? null : await economics(input.list, campaign);
@@ -327,7 +327,7 @@ nav ul{columns:2}.meta{color:#555}figure svg{max-width:100%;height:auto}
 h2{break-after:avoid;margin-top:1.2rem}figure,tr,.warn{break-inside:avoid}table{font-size:8pt;width:100%}
 th,td{padding:.15rem .3rem}a{color:inherit;text-decoration:none}}`;
 
-export function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, string>): string {
+function toHtml(doc: ReportDocument, figs: Figure[], svgs: Map<string, string>): string {
   const t = tables(doc);
   const sections = sectionsOf(doc).map((s) => {
     const tabs = s.tables.filter((k) => t[k] !== undefined).map((k) => htmlTable(t[k])).join('\n');
@@ -353,7 +353,7 @@ ${sections}
 `;
 }
 
-export function toMarkdown(doc: ReportDocument): string {
+function toMarkdown(doc: ReportDocument): string {
   const t = tables(doc);
   const parts = [`# ${md(doc.title)}`, '', `${fmt(doc.dataset.rows)} rows, churn rate ${(doc.dataset.churn_rate * 100).toFixed(1)}%; ${md(doc.split.kind.replaceAll('_', ' '))} split: ${fmt(doc.split.train_rows)} train, ${fmt(doc.split.test_rows)} test. Champion: **${md(doc.champion)}** (by ${md(doc.champion_metric)}). Value: ${md(doc.value.definition)}.`, ''];
   if (doc.warnings.length > 0) parts.push('**Warnings**', '', ...doc.warnings.map((w) => `- ${md(w)}`), '');

@@ -12,19 +12,19 @@ const rankBy = z.enum(['value_at_risk', 'probability']);
 const filters = z.object({ segment: z.string().nullable(), tier: z.enum(['high', 'medium', 'low']).nullable(), top: count.nullable() });
 const output = z.object({ file: z.string(), format: z.enum(['csv', 'parquet', 'arrow']) });
 
-export const shardSchema = z.object({ index: count, count: z.number().int().min(1) });
+const shardSchema = z.object({ index: count, count: z.number().int().min(1) });
 
 const featureDrift = z.object({ feature: z.string(), psi: z.number() });
 
 /** Why rows were rejected (never listed), with the first cells that are neither missing nor a number, by row. */
-export const rejectionsSchema = z.object({
+const rejectionsSchema = z.object({
   no_id: count,
   not_a_number: count,
   examples: z.array(z.object({ row: z.number().int(), column: z.string(), value: z.string() })),
 });
 
 /** The drift check's outcome, as the manifest records it. */
-export const driftSummarySchema = z.object({
+const driftSummarySchema = z.object({
   checked: z.boolean(), // false when the model file has no reference (format version 1) or the input no rows
   limit: z.number(),
   allowed: z.boolean(), // --allow-drift: scoring proceeds past the limit
@@ -37,7 +37,7 @@ export const SCORE_MANIFEST_FORMAT = 'churnscope-score-manifest';
 /** 2 dropped `seed` (always null); version 1 manifests read the same otherwise. */
 export const SCORE_MANIFEST_VERSION = 2;
 
-export const scoreManifestSchema = z.object({
+const scoreManifestSchema = z.object({
   format: z.literal(SCORE_MANIFEST_FORMAT),
   version: z.number().int(),
   model: z.object({ name: z.string(), kind: z.string(), ...hashed }),
@@ -64,7 +64,7 @@ export const scoreManifestSchema = z.object({
 export const MERGE_MANIFEST_FORMAT = 'churnscope-merge-manifest';
 export const MERGE_MANIFEST_VERSION = 1;
 
-export const mergeManifestSchema = z.object({
+const mergeManifestSchema = z.object({
   format: z.literal(MERGE_MANIFEST_FORMAT),
   version: z.literal(MERGE_MANIFEST_VERSION),
   model: z.object({ name: z.string(), kind: z.string(), sha256: z.string() }),
@@ -84,7 +84,7 @@ export type MergeManifest = z.output<typeof mergeManifestSchema>;
 
 const remedy = 'It was written by another churnscope or changed by hand: score the list again (churnscope score) to write it anew.';
 
-export const SCORE_MANIFEST: JsonFileKind<typeof scoreManifestSchema> = {
+const SCORE_MANIFEST: JsonFileKind<typeof scoreManifestSchema> = {
   format: SCORE_MANIFEST_FORMAT, versions: [1, SCORE_MANIFEST_VERSION], schema: scoreManifestSchema, what: "the list's manifest", remedy,
 };
 

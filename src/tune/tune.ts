@@ -16,13 +16,13 @@ import { prepareFromConfigFile } from '../pipeline/train-config.js';
 import { configParams, crossValidate, modelSeed, modelView, survivalExcluded } from '../pipeline/train.js';
 import { drawParams, SEARCH_SPACES } from './space.js';
 
-export interface TuneOptions {
+interface TuneOptions {
   trials: number;
   folds: number;
   seed?: number;
 }
 
-export interface Trial {
+interface Trial {
   trial: number;
   params: Record<string, unknown>; // the searched parameters' values (the rest: the config's model_params, then defaults)
   cv_auc_mean: number;
@@ -41,14 +41,14 @@ export interface TuneResult {
 }
 
 /** The best trial: highest CV AUC mean, the earlier on a tie. */
-export function bestTrial(trials: readonly Trial[]): Trial {
+function bestTrial(trials: readonly Trial[]): Trial {
   return trials.reduce((best, t) => (t.cv_auc_mean > best.cv_auc_mean ? t : best));
 }
 
 const cell = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 /** The trials as a Markdown table, best first marked. */
-export function trialsTable(result: TuneResult): string {
+function trialsTable(result: TuneResult): string {
   const keys = [...new Set(result.trials.flatMap((t) => Object.keys(t.params)))];
   const head = `| trial | ${keys.join(' | ')} | CV AUC (mean ± sd) | seconds |`;
   const rule = `|${'---|'.repeat(keys.length + 3)}`;

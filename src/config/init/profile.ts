@@ -9,7 +9,7 @@ import { duckMessage, withInputFiles } from '../../io/input-file.js';
 import { openTable } from '../../io/open-table.js';
 
 /** Cell texts that mean "no value" in exported tables (R, Excel, pandas, SQL dumps). */
-export const MISSING_TOKENS = ['NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', 'NULL', 'null', 'None', '#N/A', '?', '-'] as const;
+const MISSING_TOKENS = ['NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', 'NULL', 'null', 'None', '#N/A', '?', '-'] as const;
 
 export interface ColumnProfile {
   name: string;

@@ -8,7 +8,7 @@ import { runFile } from './run-file.js';
 
 const points = z.array(z.object({ x: z.number(), y: z.number() }));
 
-export const modelCurvesSchema = z.object({
+const modelCurvesSchema = z.object({
   roc: points,
   pr: points,
   gains: points,
@@ -31,7 +31,7 @@ const survivalCurve = z.object({
 export const CURVES_FORMAT = 'churnscope-curves';
 export const CURVES_VERSION = 1;
 
-export const curvesSchema = z.object({
+const curvesSchema = z.object({
   format: z.literal(CURVES_FORMAT),
   version: z.literal(CURVES_VERSION),
   models: z.record(z.string(), modelCurvesSchema),

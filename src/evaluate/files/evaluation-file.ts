@@ -12,7 +12,7 @@ const count = z.number().int().min(0);
 /** A test metric: NaN when there is no test split (`split.test_fraction: 0`), written as null. */
 const metric = z.number().nullable().transform((v) => v ?? Number.NaN);
 
-export const modelEvaluationSchema = z.object({
+const modelEvaluationSchema = z.object({
   auc: metric,
   pr_auc: metric,
   lift_at_10: metric,
@@ -38,7 +38,7 @@ export const modelEvaluationSchema = z.object({
 });
 
 /** A panel's reference month: who was active, labelled, churned, and who was left out and why. */
-export const monthCountsSchema = z.object({
+const monthCountsSchema = z.object({
   month: z.string(),
   active: count,
   labelled: count,
@@ -65,7 +65,7 @@ export const churnTrendSchema = z.object({
 export const EVALUATION_FORMAT = 'churnscope-evaluation';
 export const EVALUATION_VERSION = 1;
 
-export const evaluationSchema = z.object({
+const evaluationSchema = z.object({
   format: z.literal(EVALUATION_FORMAT),
   version: z.literal(EVALUATION_VERSION),
   dataset: z.object({ source: z.string(), rows: count, churn_rate: z.number(), features: count }),

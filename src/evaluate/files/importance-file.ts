@@ -12,7 +12,7 @@ import { runFile } from './run-file.js';
 const ratio = { feature: z.string(), coef: z.number(), se: z.number(), z: z.number(), p: z.number(), ci_low: z.number(), ci_high: z.number() };
 
 /** What a model says of its own features (ChurnModel.globalImportance). */
-export const globalImportanceSchema = z.object({
+const globalImportanceSchema = z.object({
   impurity: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
   oob_auc: z.number().nullable().optional(),
   /** Gradient boosting: total split gain per feature, and the round the folds chose. */
@@ -35,7 +35,7 @@ const shapSchema = z.object({
   drivers: z.array(z.object({ feature: z.string(), mean_abs: z.number(), shap: z.array(z.number()), value: z.array(z.number().nullable()) })),
 });
 
-export const modelImportanceSchema = globalImportanceSchema.extend({
+const modelImportanceSchema = globalImportanceSchema.extend({
   permutation: z.array(z.object({ feature: z.string(), mean: z.number(), sd: z.number() })),
   shap: shapSchema.optional(),
 });
@@ -43,7 +43,7 @@ export const modelImportanceSchema = globalImportanceSchema.extend({
 export const IMPORTANCE_FORMAT = 'churnscope-importance';
 export const IMPORTANCE_VERSION = 1;
 
-export const importanceSchema = z.object({
+const importanceSchema = z.object({
   format: z.literal(IMPORTANCE_FORMAT),
   version: z.literal(IMPORTANCE_VERSION),
   models: z.record(z.string(), modelImportanceSchema),

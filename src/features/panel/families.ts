@@ -72,7 +72,7 @@ export function usageFamily(w: Window): string {
     FROM u GROUP BY customer_id`;
 }
 
-export const COMPLAINT_CATEGORIES = ['billing', 'coverage', 'service', 'price'] as const;
+const COMPLAINT_CATEGORIES = ['billing', 'coverage', 'service', 'price'] as const;
 /** How far back the complaint features look (complaints_6m is the longest). */
 export const COMPLAINT_MONTHS = 6;
 

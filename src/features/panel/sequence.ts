@@ -10,7 +10,7 @@
 import { monthStart } from '../../months.js';
 import type { CatalogueEntry } from '../catalogue.js';
 
-export interface SequenceChannel {
+interface SequenceChannel {
   name: string;
   meaning: string; // plural noun phrase: "outgoing calls"
   /** Counts and amounts are log-scaled before standardising (they are skewed). */
@@ -32,7 +32,7 @@ export const SEQUENCE_CHANNELS: readonly SequenceChannel[] = [
 
 const USAGE_CHANNELS = ['out_calls', 'in_calls', 'out_minutes', 'in_minutes', 'data_mb', 'revenue', 'distinct_called', 'dropped_calls'];
 
-export const SEQUENCE_PREFIX = 'seq_';
+const SEQUENCE_PREFIX = 'seq_';
 export const MASK_CHANNEL = 'active';
 
 export function sequenceColumn(channel: string, lag: number): string {

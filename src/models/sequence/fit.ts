@@ -22,7 +22,7 @@ import { selectFeatures } from '../../data/matrix.js';
  * `groups` (a panel's customers, one row per reference month) a customer's rows stay on one side:
  * a validation customer seen in training under another month would flatter the validation loss.
  */
-export function validationSplit(y: Uint8Array, fraction: number, rng: Rng, groups?: Int32Array): { train: Int32Array; validation: Int32Array } {
+function validationSplit(y: Uint8Array, fraction: number, rng: Rng, groups?: Int32Array): { train: Int32Array; validation: Int32Array } {
   const train: number[] = [];
   const validation: number[] = [];
   // A group is a churner when any of its rows churned: the classes stay balanced across the split.
@@ -76,7 +76,7 @@ function weightedLogLoss(z: Float32Array, y: Uint8Array, positive: number): numb
 }
 
 /** Platt scaling: a, b minimising the log loss of sigmoid(a z + b), by Newton's method. */
-export function plattScaling(z: Float32Array, y: Uint8Array): { scale: number; shift: number } {
+function plattScaling(z: Float32Array, y: Uint8Array): { scale: number; shift: number } {
   let a = 1;
   let b = 0;
   for (let it = 0; it < 50; it++) {

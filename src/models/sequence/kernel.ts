@@ -15,7 +15,7 @@ import { instantiate, Layout, type Kernel } from '../trees/wasm.js';
 /** Customers per call into the kernel: their inputs and parts stay in the core's cache. */
 const BLOCK_ROWS = 256;
 /** The most quadrature nodes one call takes. */
-export const MAX_NODES = 1024;
+const MAX_NODES = 1024;
 
 const up4 = (n: number): number => Math.ceil(n / 4) * 4;
 

@@ -8,7 +8,6 @@
  */
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import type { Rng } from '../../rng.js';
-import type { SequenceBatch } from './layout.js';
 import type { Tf } from './runtime.js';
 import type { SavedTensor } from './weights.js';
 import { decodeFloat32, encodeFloat32 } from './weights.js';
@@ -34,7 +33,7 @@ const inputs = (s: Shape): number => s.channels + s.relative.length;
 export const WEIGHT_NAMES = ['gru_input', 'gru_input_bias', 'gru_recurrent', 'gru_recurrent_bias', 'dense', 'dense_bias', 'output', 'output_bias', 'wide'] as const;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
-export function weightShapes(s: Shape): Record<WeightName, number[]> {
+function weightShapes(s: Shape): Record<WeightName, number[]> {
   return {
     gru_input: [inputs(s), 3 * s.hidden],
     gru_input_bias: [3 * s.hidden],
@@ -63,7 +62,7 @@ export function initialWeights(s: Shape, rng: Rng): Map<WeightName, Float32Array
   return out;
 }
 
-export type Weights = Record<WeightName, Tensor>;
+type Weights = Record<WeightName, Tensor>;
 
 export function toTensors(tf: Tf, s: Shape, values: ReadonlyMap<WeightName, Float32Array>): Weights {
   const shapes = weightShapes(s);

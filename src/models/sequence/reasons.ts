@@ -65,7 +65,7 @@ export function monthlyReasonParts(x: FeatureMatrix, e: BatchExplanation): Reaso
 }
 
 /** One channel of a matrix, by lag (0 = month T). */
-export interface ChannelView {
+interface ChannelView {
   months: number;
   value(row: number, lag: number): number;
   active(row: number, lag: number): boolean;
@@ -81,7 +81,7 @@ const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 
  * The channel of one row in words. The span is the fewest latest months holding most (60%) of the
  * channel's part; the change compares their mean with the mean of the earlier active months.
  */
-export function channelSentence(name: string, v: ChannelView, row: number): string {
+function channelSentence(name: string, v: ChannelView, row: number): string {
   const W = v.months;
   let total = 0;
   for (let lag = 0; lag < W; lag++) total += v.part(row, lag);
@@ -114,7 +114,7 @@ export function channelSentence(name: string, v: ChannelView, row: number): stri
 }
 
 /** The activity mask in words: how much of the window the customer was there for. */
-export function historySentence(months: number, active: (lag: number) => boolean): string {
+function historySentence(months: number, active: (lag: number) => boolean): string {
   let n = 0;
   for (let lag = 0; lag < months; lag++) if (active(lag)) n++;
   const w = (k: number): string => NUMBER_WORDS[k] ?? String(k);

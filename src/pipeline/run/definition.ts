@@ -25,7 +25,7 @@ const stageSchema = z.strictObject({
   outputs: z.array(z.string().min(1)).min(1),
 });
 
-export const pipelineSchema = z.strictObject({
+const pipelineSchema = z.strictObject({
   name,
   doc: z.string().default(''),
   params: z.record(name, paramSchema).default({}),

@@ -23,7 +23,7 @@ import { readEvaluation } from '../../evaluate/files/evaluation-file.js';
 import { loadPipeline, resolveParams, substitute, type PipelineDefinition, type StageDefinition } from './definition.js';
 import { STAGE_MANIFEST, STAGE_MANIFEST_FORMAT, STAGE_MANIFEST_VERSION, type StageManifest } from './stage-manifest.js';
 
-export interface PipelineOptions {
+interface PipelineOptions {
   /** The pipeline definition (YAML or JSON). */
   file: string;
   /** The run folder: every stage's outputs and `stages/`, its manifests. */
@@ -33,7 +33,7 @@ export interface PipelineOptions {
   execute: (argv: readonly string[]) => Promise<void>;
 }
 
-export interface StageOutcome {
+interface StageOutcome {
   stage: string;
   status: 'ran' | 'skipped';
   seconds: number;

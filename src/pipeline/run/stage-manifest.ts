@@ -11,7 +11,7 @@ const hashed = z.object({ path: z.string(), kind: z.enum(['file', 'folder']), sh
 export const STAGE_MANIFEST_FORMAT = 'churnscope-stage-manifest';
 export const STAGE_MANIFEST_VERSION = 1;
 
-export const stageManifestSchema = z.object({
+const stageManifestSchema = z.object({
   format: z.literal(STAGE_MANIFEST_FORMAT),
   version: z.literal(STAGE_MANIFEST_VERSION),
   pipeline: z.string(),

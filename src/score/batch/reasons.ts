@@ -4,15 +4,7 @@
  */
 import type { TimeUnit } from '../../config/schema.js';
 import { catalogueEntry, describeFeature } from '../../features/catalogue.js';
-import type { FeatureMatrix } from '../../data/matrix.js';
 import { keyFor, type RoleMapping } from '../../features/role-keyed.js';
-
-interface Reason {
-  feature: string;
-  contribution: number; // on the model's explanation scale
-  sentence: string;
-  action: string;
-}
 
 const pct = (v: number): string => `${Math.round(Math.abs(v) * 100)}%`;
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(2));

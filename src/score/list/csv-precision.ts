@@ -17,7 +17,7 @@ export function isListNumber(column: string): boolean {
 }
 
 /** SQL: a DOUBLE to 6 significant digits, still a DOUBLE (its shortest form is those digits). */
-export function significant6(column: string): string {
+function significant6(column: string): string {
   return `CAST(format('{:.6g}', ${sqlIdent(column)}) AS DOUBLE)`;
 }
 
