@@ -84,6 +84,31 @@ describe('a grown tree', () => {
     expect(growTree(b, y, { maxDepth: 0, minSamplesLeaf: 1, mtry: 2 }, 4).tree.feature).toEqual([-1]);
   });
 
+  it('splits the root where the Gini decrease over its bootstrap rows is largest, and counts that decrease as importance', () => {
+    const b = binned();
+    const gini = (n: number, pos: number): number => (n === 0 ? 0 : n - (pos * pos + (n - pos) * (n - pos)) / n); // n × Gini
+    for (const seed of [1, 2, 3]) {
+      const { tree, importance, inBag } = growTree(b, y, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, seed);
+      // Every candidate (feature, cut) by brute force over the rows, each weighted by its bootstrap count.
+      let n = 0;
+      let pos = 0;
+      inBag.forEach((k, i) => { n += k; pos += k * y[i]; });
+      let best = { feature: -1, threshold: Number.NaN, gain: 0 };
+      [x0, x1].forEach((x, f) => {
+        for (const cut of b.thresholds[f]) {
+          let nl = 0;
+          let pl = 0;
+          inBag.forEach((k, i) => { if (x[i] <= cut) { nl += k; pl += k * y[i]; } });
+          const gain = gini(n, pos) - gini(nl, pl) - gini(n - nl, pos - pl);
+          if (gain > best.gain) best = { feature: f, threshold: cut, gain };
+        }
+      });
+      expect([tree.feature[0], tree.threshold[0]]).toEqual([best.feature, best.threshold]);
+      expect(importance[best.feature]).toBeCloseTo(best.gain, 9);
+      expect(importance[1 - best.feature]).toBe(0);
+    }
+  });
+
   it('routes rows by value (equal to the threshold: left) and by bin alike', () => {
     const b = binned();
     const { tree } = growTree(b, y, { maxDepth: 12, minSamplesLeaf: 1, mtry: 2 }, 5);
