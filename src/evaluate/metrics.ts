@@ -117,7 +117,7 @@ export function captureAt(y: Uint8Array, score: Float64Array, fraction: number):
   return churnersInTop(y, score, k) / pos;
 }
 
-export interface BinaryMetrics {
+interface BinaryMetrics {
   auc: number;
   pr_auc: number;
   lift_at_10: number;
