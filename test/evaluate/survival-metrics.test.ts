@@ -3,7 +3,7 @@ import { concordance } from '../../src/evaluate/concordance.js';
 import {
   brierScore, calibrationAtHorizon, censoringSurvival, cumulativeDynamicAuc, integratedBrierScore, stepAt, unoC,
 } from '../../src/evaluate/survival-metrics.js';
-import { kaplanMeier, medianInterval, survivalAt } from '../../src/models/kaplan-meier.js';
+import { kaplanMeier, medianInterval, medianSurvival, survivalAt } from '../../src/models/kaplan-meier.js';
 import { readReference } from '../helpers/telco.js';
 
 // A small censored example, worked by hand below.
@@ -90,10 +90,13 @@ describe('survival metrics against the brute-force definitions (scikit-survival\
 });
 
 describe('Kaplan–Meier bands, median interval and delayed entry', () => {
-  // times 1,2,2,3,4,5,5,6,7,8; events 1,1,0,1,0,1,1,0,1,0
-  const km = kaplanMeier(Float64Array.from([1, 2, 2, 3, 4, 5, 5, 6, 7, 8]), Uint8Array.from([1, 1, 0, 1, 0, 1, 1, 0, 1, 0]));
+  // times 1,2,2,3,4,5,5,6,7,8; events 1,1,0,1,0,1,1,0,1,0. Built inside each test, so Stryker sees which tests reach it.
+  const fitted = () => kaplanMeier(Float64Array.from([1, 2, 2, 3, 4, 5, 5, 6, 7, 8]), Uint8Array.from([1, 1, 0, 1, 0, 1, 1, 0, 1, 0]));
 
   it("gives Greenwood's log(−log) band (statsmodels' SurvfuncRight standard errors, transformed)", () => {
+    const km = fitted();
+    expect(Array.from(km.events)).toEqual([1, 1, 1, 2, 1]);
+    expect(Array.from(km.atRisk)).toEqual([10, 9, 7, 5, 2]);
     // S: 0.9, 0.8, 0.8·6/7, ·3/5, ·1/2; Greenwood Σ d/(n(n−d)): 1/90, +1/72, +1/42, +2/15, +1/2.
     expect(Array.from(km.survival)).toEqual([0.9, 0.7999999999999999, 0.6857142857142857, 0.4114285714285714, 0.2057142857142857]);
     const lower = [0.47300927136205034, 0.4086907816334043, 0.3045850742018473, 0.10251107031405539, 0.012258962986649836];
@@ -110,5 +113,11 @@ describe('Kaplan–Meier bands, median interval and delayed entry', () => {
     const k = kaplanMeier(Float64Array.from([1, 3, 3, 4]), Uint8Array.from([1, 1, 0, 1]), Float64Array.from([0, 0, 2, 2]));
     expect(Array.from(k.atRisk)).toEqual([2, 3, 1]);
     [0.5, 1 / 3, 0].forEach((v, j) => expect(k.survival[j]).toBeCloseTo(v, 15));
+    // S reaches exactly one half at t = 1: that is the median. The last step to 0 has no band.
+    expect(medianSurvival(k)).toBe(1);
+    expect([k.lower[2], k.upper[2]]).toEqual([0, 0]);
+    // Rows in any order, entries too.
+    const shuffled = kaplanMeier(Float64Array.from([4, 3, 1, 3]), Uint8Array.from([1, 0, 1, 1]), Float64Array.from([2, 2, 0, 0]));
+    expect(Array.from(shuffled.atRisk)).toEqual([2, 3, 1]);
   });
 });
