@@ -1,15 +1,14 @@
 /**
  * The tree walks alone, on one core: microseconds per customer for probabilities and for
- * probabilities with reasons, on the bench's Telco models: the 300-tree forest (Saabas parts in
- * its walk, exact TreeSHAP by the recursion) and gradient boosting (exact TreeSHAP from per-leaf
- * tables in WebAssembly).
+ * probabilities with reasons (exact TreeSHAP), on the bench's Telco models: the 300-tree forest
+ * (by quadrature in WebAssembly: its per-leaf tables would not fit) and gradient boosting (from
+ * per-leaf tables in WebAssembly), each beside the recursion (Algorithm 2) it replaces.
  *   npm run bench:score first (it trains the models), then: npm run bench:walk
  */
 import { resolve } from 'node:path';
 import { takeRows, type FeatureMatrix } from '../src/data/matrix.js';
 import type { BoostingModel } from '../src/models/boosting/boosting.js';
 import type { ForestModel } from '../src/models/forest/forest.js';
-import { compileForest, walkForest } from '../src/models/forest/walk.js';
 import { loadSavedModel } from '../src/models/load-model.js';
 import { treeShapBatch } from '../src/models/trees/tree-shap.js';
 import { compileTrees, walkTrees } from '../src/models/trees/tree-walk.js';
@@ -35,20 +34,23 @@ function perRow(rows: number, work: () => void): number {
 }
 
 const forestTrees = (forestModel.model as ForestModel).state.trees;
-const forest = compileForest(forestTrees, base.features.length);
+const forest = compileTrees(forestTrees, base.features.length);
 const x = many(base, 8);
 const p = x.features.length;
-const fewer = takeRows(base, Array.from({ length: 200 }, (_, i) => i));
+const some = takeRows(base, Array.from({ length: 2048 }, (_, i) => i));
+walkTrees(forest, some.columns, 1, new Float64Array(p)); // its quadrature, built once
+const fewer = takeRows(base, Array.from({ length: 20 }, (_, i) => i));
 const boostTrees = (boostModel.model as BoostingModel).state.trees;
+const boostFewer = takeRows(boostBase, Array.from({ length: 200 }, (_, i) => i));
 const boost = compileTrees(boostTrees, boostBase.features.length);
 const xb = many(boostBase, 8);
 const pb = xb.features.length;
 const nodes = (trees: readonly { feature: readonly number[] }[]): number => trees.reduce((s, t) => s + t.feature.length, 0);
 printTable('Tree walks on Telco rows, one core', ['model', 'walk', 'rows', 'µs/customer'], [
-  [`forest, ${forestTrees.length} trees, ${nodes(forestTrees)} nodes`, 'probabilities', x.rows, perRow(x.rows, () => walkForest(forest, x.columns, x.rows, null))],
-  ['', '+ Saabas parts', x.rows, perRow(x.rows, () => walkForest(forest, x.columns, x.rows, new Float64Array(x.rows * p)))],
+  [`forest, ${forestTrees.length} trees, ${nodes(forestTrees)} nodes`, 'probabilities', x.rows, perRow(x.rows, () => walkTrees(forest, x.columns, x.rows, null))],
+  ['', '+ exact TreeSHAP (quadrature)', some.rows, perRow(some.rows, () => walkTrees(forest, some.columns, some.rows, new Float64Array(some.rows * p)))],
   ['', '+ exact TreeSHAP (recursion)', fewer.rows, perRow(fewer.rows, () => treeShapBatch(forestTrees, fewer, 0))],
   [`gradient boosting, ${boostTrees.length} trees, ${nodes(boostTrees)} nodes`, 'probabilities', xb.rows, perRow(xb.rows, () => walkTrees(boost, xb.columns, xb.rows, null))],
   ['', '+ exact TreeSHAP (tables)', xb.rows, perRow(xb.rows, () => walkTrees(boost, xb.columns, xb.rows, new Float64Array(xb.rows * pb)))],
-  ['', '+ exact TreeSHAP (recursion)', fewer.rows, perRow(fewer.rows, () => treeShapBatch(boostTrees, takeRows(boostBase, Array.from({ length: 200 }, (_, i) => i)), 0))],
+  ['', '+ exact TreeSHAP (recursion)', boostFewer.rows, perRow(boostFewer.rows, () => treeShapBatch(boostTrees, boostFewer, 0))],
 ]);

@@ -11,7 +11,6 @@ import wabtInit from 'wabt';
 
 /** The kernels and the modules generated from them. */
 export const KERNELS = [
-  { wat: 'src/models/forest/walk.wat', module: 'src/models/forest/walk-wasm.ts' },
   { wat: 'src/models/sequence/kernel.wat', module: 'src/models/sequence/kernel-wasm.ts' },
   { wat: 'src/models/trees/tree-walk.wat', module: 'src/models/trees/tree-walk-wasm.ts' },
 ];

@@ -1,14 +1,13 @@
 /**
  * SHAP values of a model's top drivers over a sample of test rows, for the report's summary
  * (per driver, the spread of SHAP values coloured by the feature's value) and dependence plots
- * (SHAP value against the feature's value). Only for models whose parts are SHAP values: boosting's
- * exact TreeSHAP, and the logistic model's centred terms (a linear model's SHAP values). The
- * forest's parts are Saabas contributions, which are not.
+ * (SHAP value against the feature's value). Only for models whose parts are SHAP values: the tree
+ * models' exact TreeSHAP, and the logistic model's centred terms (a linear model's SHAP values).
  */
 import type { FeatureMatrix } from '../data/matrix.js';
 import type { ChurnModel, ModelKind } from '../models/model.js';
 
-const SHAP_KINDS: ReadonlySet<ModelKind> = new Set(['gradient_boosting', 'logistic']);
+const SHAP_KINDS: ReadonlySet<ModelKind> = new Set(['gradient_boosting', 'random_forest', 'logistic']);
 /** Drivers kept, by mean |SHAP|. */
 const SHAP_TOP = 10;
 

@@ -309,7 +309,7 @@ const SECTIONS: { id: string; title: string; intro: string; tables: string[] }[]
   { id: 'economics', title: 'Churn economics', intro: 'Customers and revenue at risk from the scored list, and what a campaign on the top of the list is expected to save.', tables: ['tiers', 'segments', 'campaign', 'empc'] },
   { id: 'segments-detail', title: 'Segments', intro: 'The most frequent reasons among high-risk customers in each segment.', tables: [] },
   { id: 'consolidated', title: 'Consolidated driver ranking', intro: 'Permutation importance of each driver, averaged over models.', tables: ['consolidated'] },
-  { id: 'importance', title: 'Importance per model', intro: 'Permutation importance on the test split, SHAP summaries and dependence plots (boosting\'s exact TreeSHAP, the logistic model\'s terms), forest impurity importance, logistic odds ratios and Cox hazard ratios.', tables: [] },
+  { id: 'importance', title: 'Importance per model', intro: 'Permutation importance on the test split, SHAP summaries and dependence plots (the tree models\' exact TreeSHAP, the logistic model\'s terms), forest impurity importance, logistic odds ratios and Cox hazard ratios.', tables: [] },
   { id: 'curves', title: 'Discrimination and calibration', intro: 'All models overlaid on the test split.', tables: [] },
   { id: 'survival', title: 'Survival', intro: 'Kaplan–Meier curves by customer group.', tables: [] },
 ];

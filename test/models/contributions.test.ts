@@ -1,6 +1,6 @@
 /**
  * For any data (fast-check), each model's explanation adds up to its own score: logistic parts to
- * the log-odds, Cox parts to the log relative hazard behind its probability, the forest's Saabas
+ * the log-odds, Cox parts to the log relative hazard behind its probability, the forest's TreeSHAP
  * parts to the probability. The list's reasons are these parts, so they must be exact.
  */
 import fc from 'fast-check';
@@ -64,7 +64,7 @@ describe('explanations add up to the score', () => {
     }), { numRuns: 30 });
   });
 
-  it('forest: base rate + Saabas parts = P(churn)', async () => {
+  it('forest: expected value + TreeSHAP parts = P(churn)', async () => {
     await fc.assert(fc.asyncProperty(datasets, fc.integer({ min: 0, max: 1000 }), async ({ x, y }, seed) => {
       const m = await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 5, minSamplesLeaf: 1, workers: 1 }, new Rng(seed));
       const e = m.explainBatch(x);

@@ -9,7 +9,8 @@ import { binColumns, cutPoints } from '../../src/models/forest/binning.js';
 import { DEFAULT_FOREST_PARAMS, fitForest, predictForestBatch } from '../../src/models/forest/forest.js';
 import { leafOfBinned, treeSeed } from '../../src/models/forest/grow.js';
 import { growTree, leafOf, type Tree } from '../../src/models/forest/tree.js';
-import { compileForest } from '../../src/models/forest/walk.js';
+import { compileTrees } from '../../src/models/trees/tree-walk.js';
+import { treeShapBatch } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
 
 const F = (a: number[]): Float64Array => Float64Array.from(a);
@@ -175,29 +176,28 @@ describe('the forest', () => {
   });
 });
 
-describe('compiling a forest for the walk', () => {
+describe('compiling trees for the walk', () => {
   const stump: Tree = { feature: [0, -1, -1], threshold: [1.5, 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0.5, 0.2, 0.9], n: [10, 5, 5] };
 
   it('walks a hand-made stump: at the threshold left, above it right, NaN left', () => {
     const p = predictForestBatch([stump], [F([1, 1.5, 2, Number.NaN, Number.POSITIVE_INFINITY])], 5);
     expect(Array.from(p)).toEqual([0.2, 0.2, 0.9, 0.2, 0.9]);
-    const c = compileForest([stump, stump], 1);
-    expect([c.trees, c.features, Array.from(c.cuts[0]), Array.from(c.roots), Array.from(c.depths)]).toEqual([2, 1, [1.5], [0, 3], [1, 1]]);
-    expect(Array.from(c.delta.subarray(0, 3))).toEqual([0, 0.2 - 0.5, 0.9 - 0.5]);
+    const c = compileTrees([stump, stump], 1);
+    expect([c.features, Array.from(c.cuts[0]), Array.from(c.lefts), c.expected]).toEqual([1, [1.5], [1, 0, 0, 1, 0, 0], 2 * 0.55]);
   });
 
   it('refuses trees it cannot walk', () => {
     const swapped: Tree = { ...stump, left: [2, -1, -1], right: [1, -1, -1] };
-    expect(() => compileForest([swapped], 1)).toThrow('a forest tree whose right child does not follow its left child cannot be walked; retrain it');
-    expect(() => compileForest([stump], 32_768)).toThrow('a forest over 32768 features cannot be compiled (at most 32767)');
-    const many: Tree[] = Array.from({ length: 256 }, (_, k) => ({ ...stump, threshold: [k + 0.5, 0, 0] }));
-    expect(() => compileForest(many, 1)).toThrow('a forest feature split at 256 distinct thresholds cannot be compiled (at most 255)');
-    expect(() => compileForest(many.slice(0, 255), 1)).not.toThrow();
+    expect(() => compileTrees([swapped], 1)).toThrow('a tree whose right child does not follow its left child cannot be compiled; retrain it');
+    expect(() => compileTrees([stump], 65_536)).toThrow('trees over 65536 features cannot be compiled (at most 65535)');
+    const many: Tree[] = Array.from({ length: 255 }, (_, k) => ({ ...stump, threshold: [k + 0.5, 0, 0] }));
+    expect(() => compileTrees(many, 1)).toThrow('a feature split at 255 distinct thresholds cannot be compiled (at most 254)');
+    expect(() => compileTrees(many.slice(0, 254), 1)).not.toThrow();
   });
 });
 
 describe('the compiled walk against the definition', () => {
-  it('gives each tree\'s leaf value and Saabas parts, averaged, across blocks of 1,024 rows and a ragged tail', async () => {
+  it('gives each tree\'s leaf value and TreeSHAP parts, averaged, across blocks of 1,024 rows and a ragged tail', async () => {
     const rng = new Rng(21);
     const n = 300;
     const cols = [0, 1, 2].map((j) => F(Array.from({ length: n }, () => rng.int(8 + j))));
@@ -212,21 +212,18 @@ describe('the compiled walk against the definition', () => {
       return rng.int(10 + j) - 1 + (i % 3) * 0.5;
     })));
     const got = m.explainBatch(makeMatrix(['a', 'b', 'c'], batch));
+    const want = treeShapBatch(trees, makeMatrix(['a', 'b', 'c'], batch), 0, 1 / trees.length);
+    expect(got.base).toBeCloseTo(want.base, 14);
     for (let i = 0; i < rows; i += 1) {
       let p = 0;
-      const parts = [0, 0, 0];
       for (const t of trees) {
         let node = 0;
-        while (t.feature[node] >= 0) {
-          const next = batch[t.feature[node]][i] > t.threshold[node] ? t.right[node] : t.left[node];
-          parts[t.feature[node]] += t.value[next] - t.value[node];
-          node = next;
-        }
+        while (t.feature[node] >= 0) node = batch[t.feature[node]][i] > t.threshold[node] ? t.right[node] : t.left[node];
         p += t.value[node];
       }
       expect(got.probability?.[i]).toBeCloseTo(p / trees.length, 12);
-      for (let j = 0; j < 3; j++) expect(got.contributions[i * 3 + j]).toBeCloseTo(parts[j] / trees.length, 12);
+      for (let j = 0; j < 3; j++) expect(got.contributions[i * 3 + j]).toBeCloseTo(want.contributions[i * 3 + j], 12);
     }
-    expect(() => m.predictProba(makeMatrix(['a', 'b'], [batch[0], batch[1]]))).toThrow('the forest takes 3 features, the batch has 2');
+    expect(() => m.predictProba(makeMatrix(['a', 'b'], [batch[0], batch[1]]))).toThrow('the trees take 3 features, the batch has 2');
   });
 });

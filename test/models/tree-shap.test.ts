@@ -8,59 +8,14 @@ import { compileTrees, walkTrees } from '../../src/models/trees/tree-walk.js';
 import { goesLeft, treeShapBatch, type ShapTree } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
 import { probeColumns } from '../helpers/probe-rows.js';
-
-/** E[f(x) | x_S] as path-dependent TreeSHAP defines it: unknown features follow both branches by cover. */
-function conditional(tree: ShapTree, x: readonly number[], known: ReadonlySet<number>, node = 0): number {
-  const f = tree.feature[node];
-  if (f < 0) return tree.value[node];
-  if (known.has(f)) return conditional(tree, x, known, goesLeft(tree, node, x[f]) ? tree.left[node] : tree.right[node]);
-  const l = tree.left[node];
-  const r = tree.right[node];
-  return (tree.n[l] * conditional(tree, x, known, l) + tree.n[r] * conditional(tree, x, known, r)) / tree.n[node];
-}
-
-/** Shapley values by their definition: every coalition of the other features, weighted |S|!(M-|S|-1)!/M!. */
-function bruteForce(trees: readonly ShapTree[], x: readonly number[]): number[] {
-  const m = x.length;
-  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
-  const v = (s: Set<number>): number => trees.reduce((sum, t) => sum + conditional(t, x, s), 0);
-  const phi = new Array<number>(m).fill(0);
-  for (let i = 0; i < m; i++) {
-    for (let mask = 0; mask < 1 << m; mask++) {
-      if (mask & (1 << i)) continue;
-      const s = new Set<number>();
-      for (let j = 0; j < m; j++) if (mask & (1 << j)) s.add(j);
-      const weight = (fact(s.size) * fact(m - s.size - 1)) / fact(m);
-      const without = v(s);
-      s.add(i);
-      phi[i] += weight * (v(s) - without);
-    }
-  }
-  return phi;
-}
-
-const row = (x: FeatureMatrix, i: number): number[] => x.columns.map((c) => c[i]);
-
-function synthetic(rows: number, features: number, seed: number): { x: FeatureMatrix; y: Uint8Array } {
-  const rng = new Rng(seed);
-  const columns = Array.from({ length: features }, (_, j) => Float64Array.from({ length: rows }, () => (j === 3 ? rng.int(3) : rng.normal())));
-  const y = Uint8Array.from({ length: rows }, (_, i) => {
-    const z = 1.5 * columns[0][i] - columns[1][i] + (columns[2][i] > 0.5 ? 1 : -0.5) * columns[3][i] + 0.5 * rng.normal();
-    return z > 0.3 ? 1 : 0;
-  });
-  return { x: makeMatrix(columns.map((_, j) => `x${j}`), columns), y };
-}
+import { bruteForceShapley, HAND_TREE, row, synthetic } from '../helpers/shapley.js';
 
 describe('TreeSHAP', () => {
   it('gives the hand-worked values of a two-split tree', () => {
     // Root: x0 <= 0.5 (10 rows) -> [x1 <= 0.5 (6 rows) -> leaf 1 (2 rows) | leaf 3 (4 rows)] | leaf 6 (4 rows).
     // E f = (2·1 + 4·3 + 4·6)/10 = 3.8. For x = (0, 1): v{} = 3.8, v{x0} = (2·1 + 4·3)/6 = 7/3,
     // v{x1} = 0.6·3 + 0.4·6 = 4.2, v{x0,x1} = 3; φ0 = ½(7/3 − 3.8 + 3 − 4.2) = −4/3, φ1 = ½(4.2 − 3.8 + 3 − 7/3) = 8/15.
-    const tree: ShapTree = {
-      feature: [0, 1, -1, -1, -1], threshold: [0.5, 0.5, 0, 0, 0], left: [1, 3, -1, -1, -1], right: [2, 4, -1, -1, -1],
-      value: [0, 0, 6, 1, 3], n: [10, 6, 4, 2, 4],
-    };
-    const { base, contributions } = treeShapBatch([tree], makeMatrix(['x0', 'x1'], [Float64Array.of(0), Float64Array.of(1)]), 0);
+    const { base, contributions } = treeShapBatch([HAND_TREE], makeMatrix(['x0', 'x1'], [Float64Array.of(0), Float64Array.of(1)]), 0);
     expect(base).toBeCloseTo(3.8, 14);
     expect(contributions[0]).toBeCloseTo(-4 / 3, 14);
     expect(contributions[1]).toBeCloseTo(8 / 15, 14);
@@ -74,7 +29,7 @@ describe('TreeSHAP', () => {
     const probe = makeMatrix(x.features, x.columns.map((c, j) => Float64Array.from({ length: 12 }, (_, i) => (i === 11 && j === 0 ? Number.NaN : c[i]))));
     const { contributions } = treeShapBatch(trees, probe, 0);
     for (let i = 0; i < probe.rows; i++) {
-      const want = bruteForce(trees, row(probe, i));
+      const want = bruteForceShapley(trees, row(probe, i));
       for (let j = 0; j < 5; j++) expect(contributions[i * 5 + j]).toBeCloseTo(want[j], 12);
     }
   });
@@ -136,6 +91,7 @@ describe('the compiled tree walk (WebAssembly)', () => {
     const rows = 2_051;
     const columns = probeColumns(x.columns, trees, rows, 13);
     const compiled = compileTrees(trees, 5);
+    const tables = buildShapTables(trees) as ShapTables;
     const parts = new Float64Array(rows * 5);
     const sums = walkTrees(compiled, columns, rows, parts);
     expect(Array.from(walkTrees(compiled, columns, rows, null))).toEqual(Array.from(sums));
@@ -149,7 +105,7 @@ describe('the compiled tree walk (WebAssembly)', () => {
       }
       expect(sums[i]).toBe(naive);
       const phi = new Float64Array(5);
-      expect(tableShapRow(compiled.tables as ShapTables, (j) => columns[j][i], phi, 1, masks)).toBe(naive);
+      expect(tableShapRow(tables, (j) => columns[j][i], phi, 1, masks)).toBe(naive);
       expect(Array.from(parts.subarray(i * 5, i * 5 + 5))).toEqual(Array.from(phi));
     }
   });

@@ -24,7 +24,7 @@ describe('the report\'s SHAP charts', () => {
     expect(valueRanks([7, null])).toEqual([0.5, null]);
   });
 
-  it('summarises boosting\'s TreeSHAP values: drivers by mean |SHAP|, each customer\'s value and part; none for the forest\'s Saabas parts', async () => {
+  it('summarises the tree models\' TreeSHAP values: drivers by mean |SHAP|, each customer\'s value and part', async () => {
     const { x, y } = data(600);
     const model = await fitBoosting({ x, y }, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', rounds: 30, early_stopping_rounds: 0, workers: 1 }, new Rng(1));
     const summary = shapSummary(model, x);
@@ -41,7 +41,10 @@ describe('the report\'s SHAP charts', () => {
     expect(summary).toMatchObject({ scale: 'log_odds', rows: 600 });
     expect(summary.base).toBeCloseTo(e.base, 6);
     const forest = await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 5, workers: 1 }, new Rng(2));
-    expect(shapSummary(forest, x)).toBeNull();
+    const forestSummary = shapSummary(forest, x);
+    expect(forestSummary).toMatchObject({ scale: 'probability', rows: 600 });
+    expect(forestSummary?.base).toBeCloseTo(forest.explainBatch(x).base, 6);
+    expect(forestSummary?.drivers[0].feature).toBe('x0');
   });
 
   it('draws a dot per customer per driver in the summary, and the dependence plot of one driver', async () => {

@@ -40,7 +40,7 @@ describe('reasons on Telco', () => {
     expect(column('reason_1').every((s) => String(s).length > 5)).toBe(true);
   });
 
-  it('of the forest are Saabas parts that sum to prediction minus base rate', () => {
+  it('of the forest are TreeSHAP parts that sum to prediction minus the expected value', () => {
     const { loaded: { model }, x } = models.random_forest;
     const p = model.predictProba(x);
     for (const i of [0, 5, 999, 7000]) {

@@ -13,7 +13,6 @@ import { ConfigError, ModelError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import { cutPoints } from '../forest/binning.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
-import { expectedValue } from '../trees/tree-shap.js';
 import { compileTrees, walkTrees, type CompiledTrees } from '../trees/tree-walk.js';
 import { binRows } from './bin-rows.js';
 import { addLinear, fitLinearPart, linearContributions, type LinearPart } from './linear-init.js';
@@ -96,8 +95,7 @@ export class BoostingModel implements ChurnModel {
     const contributions = new Float64Array(x.rows * this.features.length);
     const leaves = walkTrees(compiled, x.columns, x.rows, contributions);
     if (this.state.linear !== null) linearContributions(this.state.linear, x, contributions);
-    const expected = compiled.tables?.expected ?? this.state.trees.reduce((s, t) => s + expectedValue(t), 0);
-    return { scale: 'log_odds', base: this.state.base_score + expected, contributions, probability: this.marginFrom(x, leaves).map(sigmoid) };
+    return { scale: 'log_odds', base: this.state.base_score + compiled.expected, contributions, probability: this.marginFrom(x, leaves).map(sigmoid) };
   }
 
   globalImportance(): GlobalImportance {

@@ -14,7 +14,7 @@ import { binColumns, type Binned } from './binning.js';
 import { progress } from '../../io/progress.js';
 import { growTrees, leafOf, leafOfBinned, TREE_DONE, type GrowJob, type GrownEntry } from './grow.js';
 import type { Tree } from './tree.js';
-import { compileForest, walkForest, type CompiledForest } from './walk.js';
+import { compileTrees, walkTrees, type CompiledTrees } from '../trees/tree-walk.js';
 import type { GlobalImportance } from '../../evaluate/files/importance-file.js';
 
 export interface ForestParams {
@@ -50,26 +50,33 @@ export class ForestModel implements ChurnModel {
     return new ForestModel(state as ForestState);
   }
 
-  private compiled: CompiledForest | null = null;
+  private compiled: CompiledTrees | null = null;
 
-  private walkable(): CompiledForest {
-    this.compiled ??= compileForest(this.state.trees, this.features.length);
+  private walkable(): CompiledTrees {
+    this.compiled ??= compileTrees(this.state.trees, this.features.length);
     return this.compiled;
   }
 
   predictProba(x: FeatureMatrix): Float64Array {
-    return walkForest(this.walkable(), x.columns, x.rows, null);
+    return meanOf(walkTrees(this.walkable(), x.columns, x.rows, null), this.state.trees.length);
   }
 
   explain(x: FeatureMatrix, row: number): Explanation {
     return explainRow(this, x, row);
   }
 
-  /** Saabas attribution: each split's change in node value goes to the split's feature. */
+  /**
+   * Exact path-dependent TreeSHAP of the mean of the trees, on the probability scale: base (the
+   * trees' mean expected value) + Σ parts = P(churn). The probabilities come from the same walk,
+   * bit for bit those of predictProba.
+   */
   explainBatch(x: FeatureMatrix): BatchExplanation {
+    const compiled = this.walkable();
+    const t = this.state.trees.length;
     const contributions = new Float64Array(x.rows * this.features.length);
-    const probability = walkForest(this.walkable(), x.columns, x.rows, contributions);
-    return { scale: 'probability', base: this.state.base_rate, contributions, probability };
+    const probability = meanOf(walkTrees(compiled, x.columns, x.rows, contributions), t);
+    for (let k = 0; k < contributions.length; k++) contributions[k] /= t;
+    return { scale: 'probability', base: compiled.expected / t, contributions, probability };
   }
 
   globalImportance(): GlobalImportance {
@@ -86,9 +93,15 @@ export class ForestModel implements ChurnModel {
   }
 }
 
+/** Sums over trees into means, in place. */
+function meanOf(sums: Float64Array, trees: number): Float64Array {
+  for (let i = 0; i < sums.length; i++) sums[i] /= trees;
+  return sums;
+}
+
 /** Mean leaf value over trees for a batch of raw feature columns. */
 export function predictForestBatch(trees: readonly Tree[], columns: readonly Float64Array[], rows: number): Float64Array {
-  return walkForest(compileForest(trees, columns.length), columns, rows, null);
+  return meanOf(walkTrees(compileTrees(trees, columns.length), columns, rows, null), trees.length);
 }
 
 /** A worker growing its share of the trees: its result, and how to stop it early. */

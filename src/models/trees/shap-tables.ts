@@ -35,8 +35,11 @@ export interface ShapTables {
   expected: number;
 }
 
-/** Tables past this many doubles are not built (a deep forest would need gigabytes): rows fall back to the recursion. */
-export const MAX_TABLE = 1 << 25;
+/**
+ * Tables past this many doubles (8 MB) are not built: their reads leave the cache, and the
+ * quadrature (shap-quadrature.ts) is faster; the default forest's would take 1.4 GB.
+ */
+export const MAX_TABLE = 1 << 20;
 
 /** Shapley weights c(s) = s!(k−s−1)!/k! for s = 0..k−1. */
 function shapleyWeights(k: number): Float64Array {

@@ -2,13 +2,15 @@
  * A sum of trees compiled for scoring blocks of rows in WebAssembly (tree-walk.wat): each row is
  * binned once against the distinct thresholds the trees split each feature at (a byte a feature,
  * 255 for a missing value), then every tree is walked on bytes: leaf sums alone, or with each
- * feature's exact TreeSHAP value from the per-leaf tables (shap-tables.ts). The sums are those of
- * walking the raw values (left when value <= threshold, missing to the learnt side), bit for bit.
+ * feature's exact TreeSHAP value, from per-leaf tables (shap-tables.ts) when they fit, otherwise by
+ * quadrature (shap-quadrature.ts). The sums are those of walking the raw values (left when
+ * value <= threshold, missing to the learnt side), bit for bit. Both tree models score through it.
  */
 import { binOf } from '../../data/bins.js';
 import { ModelError } from '../../errors.js';
+import { buildShapQuadrature, type ShapQuadrature } from './shap-quadrature.js';
 import { buildShapTables, type ShapTables } from './shap-tables.js';
-import { treeShapBatch, type ShapTree } from './tree-shap.js';
+import { expectedValue, treeShapBatch, type ShapTree } from './tree-shap.js';
 import { WASM_BASE64 } from './tree-walk-wasm.js';
 import { instantiate, Layout, perThread, type Kernel } from './wasm.js';
 
@@ -26,7 +28,7 @@ export interface CompiledTrees {
   cuts: Float64Array[]; // per feature, ascending distinct thresholds
   words: Int32Array; // per node: feature << 16 | defaultRight << 8 | cut index (LEAF at leaves)
   lefts: Int32Array; // per node: its left child within its tree
-  tables: ShapTables | null; // null: too large to table, explanations take the recursion
+  expected: number; // Σ over trees of the expected value (TreeSHAP's base)
 }
 
 export function compileTrees(trees: readonly ShapTree[], features: number): CompiledTrees {
@@ -54,43 +56,66 @@ export function compileTrees(trees: readonly ShapTree[], features: number): Comp
       lefts[g] = t.left[k];
     }
   }
-  return { trees, features, cuts, words, lefts, tables: buildShapTables(trees) };
+  return { trees, features, cuts, words, lefts, expected: trees.reduce((e, t) => e + expectedValue(t), 0) };
 }
 
-/** One thread's copy of compiled trees in WebAssembly memory, with room for a block of rows. */
-class Walker {
-  private readonly walkKernel: Kernel;
-  private readonly shapKernel: Kernel;
-  private readonly bins: Uint8Array;
-  private readonly phi: Float64Array;
-  private readonly sum: Float64Array;
-  private readonly walkArgs: number[];
-  private readonly shapArgs: number[] | null;
+/** How a walker explains: from tables, by quadrature, or (paths over 31 features) by the recursion. */
+type Explainer = { tables: ShapTables } | { quadrature: ShapQuadrature } | null;
 
-  constructor(private readonly compiled: CompiledTrees) {
-    const { trees, features: p, words, lefts, tables } = compiled;
+function explainer(trees: readonly ShapTree[]): Explainer {
+  const tables = buildShapTables(trees);
+  if (tables !== null) return { tables };
+  const quadrature = buildShapQuadrature(trees);
+  return quadrature === null ? null : { quadrature };
+}
+
+/**
+ * One thread's copy of compiled trees in WebAssembly memory, with room for a block of rows: for
+ * leaf sums alone, or (`explain`) with TreeSHAP too, its tables or quadrature vectors beside.
+ */
+class Walker {
+  private readonly kernel: Kernel;
+  private readonly bins: Uint8Array;
+  private readonly phi: Float64Array | null;
+  private readonly sum: Float64Array;
+  private readonly args: number[];
+
+  constructor(private readonly compiled: CompiledTrees, explain: Explainer | false) {
+    const { trees, features: p, words, lefts } = compiled;
     const nodes = words.length;
+    const largest = Math.max(1, ...trees.map((t) => t.feature.length));
     const layout = new Layout();
     const at = {
       starts: layout.place(4 * (trees.length + 1)),
       words: layout.place(4 * nodes),
       lefts: layout.place(4 * nodes),
       values: layout.place(8 * nodes),
+      bins: layout.place(BLOCK_ROWS * p),
+      sum: layout.place(8 * BLOCK_ROWS),
+      phi: explain === false ? 0 : layout.place(8 * BLOCK_ROWS * p),
+      masks: explain === false ? 0 : layout.place(4 * largest),
+    };
+    const tables = explain !== false && explain !== null && 'tables' in explain ? explain.tables : null;
+    const quad = explain !== false && explain !== null && 'quadrature' in explain ? explain.quadrature : null;
+    const tab = tables === null ? null : {
       aux: layout.place(4 * nodes),
       paths: layout.place(4 * nodes),
       tables: layout.place(4 * nodes),
-      pfeat: layout.place(4 * (tables?.pathFeature.length ?? 0)),
-      pratio: layout.place(8 * (tables?.pathRatio.length ?? 0)),
-      table: layout.place(8 * (tables?.table.length ?? 0)),
-      bins: layout.place(BLOCK_ROWS * p),
-      phi: layout.place(8 * BLOCK_ROWS * p),
-      sum: layout.place(8 * BLOCK_ROWS),
-      masks: layout.place(4 * Math.max(1, ...trees.map((t) => t.feature.length))),
+      pfeat: layout.place(4 * tables.pathFeature.length),
+      pratio: layout.place(8 * tables.pathRatio.length),
+      table: layout.place(8 * tables.table.length),
+    };
+    const qu = quad === null ? null : {
+      bits: layout.place(4 * nodes),
+      points: layout.place(4 * trees.length),
+      vecAt: layout.place(4 * nodes),
+      shares: layout.place(8 * nodes),
+      vectors: layout.place(8 * quad.vectors.length),
+      buf: layout.place(8 * quad.maxNodes * quad.maxPoints),
+      state: layout.place(4 * largest),
     };
     if (layout.size >= 2 ** 31) throw new ModelError(`trees of ${nodes} nodes do not fit the walk's 2 GB of 32-bit addresses; train fewer or shallower trees`);
     const { buffer, exports } = instantiate(WASM_BASE64, layout.size);
-    this.walkKernel = exports.walk;
-    this.shapKernel = exports.shap;
     const starts = new Int32Array(buffer, at.starts, trees.length + 1);
     let g = 0;
     trees.forEach((t, i) => {
@@ -103,71 +128,92 @@ class Walker {
     const values = new Float64Array(buffer, at.values, nodes);
     g = 0;
     for (const t of trees) for (let k = 0; k < t.feature.length; k++, g++) if (t.feature[k] < 0) values[g] = t.value[k];
-    if (tables !== null) {
-      const aux = new Int32Array(buffer, at.aux, nodes);
-      const paths = new Int32Array(buffer, at.paths, nodes);
-      const tableAt = new Int32Array(buffer, at.tables, nodes);
+    this.bins = new Uint8Array(buffer, at.bins, BLOCK_ROWS * p);
+    this.sum = new Float64Array(buffer, at.sum, BLOCK_ROWS);
+    this.phi = explain === false ? null : new Float64Array(buffer, at.phi, BLOCK_ROWS * p);
+    if (tables !== null && tab !== null) {
+      const aux = new Int32Array(buffer, tab.aux, nodes);
+      const paths = new Int32Array(buffer, tab.paths, nodes);
+      const tableAt = new Int32Array(buffer, tab.tables, nodes);
       for (let n = 0; n < nodes; n++) {
         aux[n] = tables.feature[n] >= 0 ? tables.bit[n] : tables.pathLength[n];
         paths[n] = tables.pathAt[n];
-        tableAt[n] = at.table + 8 * tables.tableAt[n];
+        tableAt[n] = tab.table + 8 * tables.tableAt[n];
       }
-      new Int32Array(buffer, at.pfeat, tables.pathFeature.length).set(tables.pathFeature.map((f) => 8 * f));
-      new Float64Array(buffer, at.pratio, tables.pathRatio.length).set(tables.pathRatio);
-      new Float64Array(buffer, at.table, tables.table.length).set(tables.table);
+      new Int32Array(buffer, tab.pfeat, tables.pathFeature.length).set(tables.pathFeature.map((f) => 8 * f));
+      new Float64Array(buffer, tab.pratio, tables.pathRatio.length).set(tables.pathRatio);
+      new Float64Array(buffer, tab.table, tables.table.length).set(tables.table);
+      this.kernel = exports.shap;
+      this.args = [p, trees.length, at.starts, at.words, at.lefts, tab.aux, tab.paths, tab.tables, at.values, tab.pfeat, tab.pratio, at.bins, at.phi, at.sum, at.masks];
+    } else if (quad !== null && qu !== null) {
+      new Int32Array(buffer, qu.bits, nodes).set(quad.bit);
+      new Int32Array(buffer, qu.points, trees.length).set(quad.points);
+      new Int32Array(buffer, qu.vecAt, nodes).set(quad.vectorAt.map((v) => qu.vectors + 8 * v));
+      new Float64Array(buffer, qu.shares, nodes).set(quad.share);
+      new Float64Array(buffer, qu.vectors, quad.vectors.length).set(quad.vectors);
+      this.kernel = exports.quad;
+      this.args = [p, trees.length, at.starts, at.words, at.lefts, qu.bits, qu.points, qu.vecAt, qu.shares, at.values, at.bins, at.phi, at.sum, qu.buf, at.masks, qu.state];
+    } else {
+      this.kernel = exports.walk;
+      this.args = [p, trees.length, at.starts, at.words, at.lefts, at.values, at.bins, at.sum];
     }
-    this.bins = new Uint8Array(buffer, at.bins, BLOCK_ROWS * p);
-    this.phi = new Float64Array(buffer, at.phi, BLOCK_ROWS * p);
-    this.sum = new Float64Array(buffer, at.sum, BLOCK_ROWS);
-    this.walkArgs = [p, trees.length, at.starts, at.words, at.lefts, at.values, at.bins, at.sum];
-    this.shapArgs = tables === null ? null : [p, trees.length, at.starts, at.words, at.lefts, at.aux, at.paths, at.tables, at.values, at.pfeat, at.pratio, at.bins, at.phi, at.sum, at.masks];
   }
 
   /** Leaf sums per row (trees in order, from 0); with `parts` (rows × features), each feature's SHAP value too. */
   run(columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
     const { cuts, features: p } = this.compiled;
     if (columns.length !== p) throw new ModelError(`the trees take ${p} features, the batch has ${columns.length}`);
-    if (parts !== null && this.shapArgs === null) return this.recursion(columns, rows, parts);
     const { bins, phi, sum } = this;
     const out = new Float64Array(rows);
     for (let from = 0; from < rows; from += BLOCK_ROWS) {
       const n = Math.min(rows, from + BLOCK_ROWS) - from;
-      for (let f = 0; f < p; f++) {
-        const c = columns[f];
-        const cf = cuts[f];
-        if (cf.length === 0) continue; // never split on: its bin is never read
-        for (let i = 0; i < n; i++) {
-          const v = c[from + i];
-          bins[i * p + f] = Number.isNaN(v) ? MISSING : binOf(cf, v);
-        }
-      }
+      binBlock(columns, cuts, from, n, bins, p, MISSING);
       sum.fill(0);
-      if (parts === null) {
-        this.walkKernel(n, ...this.walkArgs);
-      } else {
-        phi.fill(0, 0, n * p);
-        this.shapKernel(n, ...(this.shapArgs as number[]));
-        parts.set(phi.subarray(0, n * p), from * p);
-      }
+      if (phi !== null) phi.fill(0, 0, n * p);
+      this.kernel(n, ...this.args);
+      if (phi !== null && parts !== null) parts.set(phi.subarray(0, n * p), from * p);
       out.set(sum.subarray(0, n), from);
     }
     return out;
   }
+}
 
-  /** Trees too large to table: the recursion, and the leaf sums of the walk. */
-  private recursion(columns: readonly Float64Array[], rows: number, parts: Float64Array): Float64Array {
-    const x = { rows, features: this.compiled.cuts.map((_, j) => String(j)), columns };
-    parts.set(treeShapBatch(this.compiled.trees, x, 0).contributions);
-    return this.run(columns, rows, null);
+/**
+ * Bins a block of rows, row-major with `stride` bytes a row, against each feature's cut points
+ * (a feature never split on is left as is: its bin is never read); NaN takes bin `missing`.
+ */
+function binBlock(columns: readonly Float64Array[], cuts: readonly Float64Array[], from: number, n: number, bins: Uint8Array, stride: number, missing: number): void {
+  for (let f = 0; f < cuts.length; f++) {
+    const c = columns[f];
+    const cf = cuts[f];
+    if (cf.length === 0) continue;
+    for (let i = 0; i < n; i++) {
+      const v = c[from + i];
+      bins[i * stride + f] = Number.isNaN(v) ? missing : binOf(cf, v);
+    }
   }
 }
 
 const walkers = new WeakMap<CompiledTrees, Walker>();
+const explainers = new WeakMap<CompiledTrees, Walker>();
+const recursions = new WeakSet<CompiledTrees>();
 
 /**
  * Σ of the leaves each row reaches, in tree order from 0; with `parts` (row-major rows ×
  * features, zeroed), each feature's TreeSHAP value (the trees' expected value aside) added in.
  */
 export function walkTrees(compiled: CompiledTrees, columns: readonly Float64Array[], rows: number, parts: Float64Array | null): Float64Array {
-  return perThread(walkers, compiled, (c) => new Walker(c)).run(columns, rows, parts);
+  if (parts === null || recursions.has(compiled)) {
+    const sums = perThread(walkers, compiled, (c) => new Walker(c, false)).run(columns, rows, null);
+    if (parts !== null) parts.set(treeShapBatch(compiled.trees, { rows, features: compiled.cuts.map((_, j) => String(j)), columns }, 0).contributions);
+    return sums;
+  }
+  const explain = explainers.get(compiled);
+  if (explain !== undefined) return explain.run(columns, rows, parts);
+  const how = explainer(compiled.trees);
+  if (how === null) {
+    recursions.add(compiled);
+    return walkTrees(compiled, columns, rows, parts);
+  }
+  return perThread(explainers, compiled, (c) => new Walker(c, how)).run(columns, rows, parts);
 }

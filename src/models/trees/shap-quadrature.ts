@@ -1,0 +1,257 @@
+/**
+ * Exact path-dependent TreeSHAP for trees too deep to table (the forest's: 300 trees of ~470
+ * leaves with ~10 path features, whose 2^k tables would take 1.4 GB), after Linear TreeShap (Yu,
+ * Bhattacharya et al., NeurIPS 2022). A leaf v whose path holds features P with cover shares z_j
+ * (a feature repeated on the path: the product of its shares), and o_j = 1 when the row follows
+ * every split on j towards the leaf, gives feature i ∈ P
+ *   φ_i = v (o_i − z_i) ∫₀¹ Π_{j∈P∖i} g_j(t) dt,   g_j(t) = o_j t + z_j (1 − t),
+ * (the Shapley weight s!(k−s−1)!/k! is the Beta integral ∫ t^s (1−t)^{k−1−s}). The integrand has
+ * degree < k, so Gauss–Legendre with ⌈k/2⌉ points is exact. A row is then two passes over each
+ * tree's nodes, carrying Q numbers a node: down, G_c = G_u · g_new / g_prev (the product of the
+ * path's g at the points); up, S_u = S_left + S_right (Σ of v·G over the leaves below), and at
+ * each edge on feature f, φ_f += Σ_q S_c(t_q) W_c(t_q), W = w_q [(o − z)/g_new − (o_prev − z_prev)/g_prev]:
+ * the second term takes back what the feature's earlier edge gave these leaves (telescoping).
+ * g_new/g_prev and W depend on the row only through whether it follows the edge, and whether
+ * it still follows the feature's earlier edges (once not, the edge only scales by its share),
+ * so both are tabled per edge: no per-row division, no memory beyond Q numbers a node.
+ */
+import { ModelError } from '../../errors.js';
+import { expectedValue, type ShapTree } from './tree-shap.js';
+
+export interface ShapQuadrature {
+  trees: number;
+  /** First node of each tree (and the total node count at the end). */
+  treeStart: Int32Array;
+  /** Gauss–Legendre points of each tree (⌈longest path's unique features / 2⌉, at least 1). */
+  points: Int32Array;
+  feature: Int32Array; // -1 at leaves
+  threshold: Float64Array;
+  defaultLeft: Uint8Array;
+  left: Int32Array; // global index of the left child; the right one follows it
+  /** At a split: its feature's bit among the unique features of the path to it. */
+  bit: Int32Array;
+  value: Float64Array; // leaf values
+  /** Per node as a child: its cover share, and where its four vectors start (R hot, R cold, W hot, W cold). */
+  share: Float64Array;
+  vectorAt: Int32Array;
+  vectors: Float64Array;
+  /** Σ over trees of the expected value. */
+  expected: number;
+  maxNodes: number;
+  maxPoints: number;
+}
+
+/** Gauss–Legendre points and weights on [0, 1] (Newton on the Legendre polynomial, to rounding). */
+export function gaussLegendre(n: number): { t: Float64Array; w: Float64Array } {
+  const t = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let dp = 0;
+    for (let iter = 0; iter < 100; iter++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= n; k++) {
+        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      if (n === 1) p0 = 1;
+      dp = (n * (x * p1 - p0)) / (x * x - 1);
+      const dx = p1 / dp;
+      x -= dx;
+      if (Math.abs(dx) < 1e-16) break;
+    }
+    t[i] = (1 - x) / 2;
+    w[i] = 1 / ((1 - x * x) * dp * dp);
+  }
+  return { t, w };
+}
+
+/** The quadrature of a sum of trees, or null when a path splits on over 31 distinct features (masks are 32-bit): rows take the recursion. */
+export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature | null {
+  const nodes = trees.reduce((s, t) => s + t.feature.length, 0);
+  const q = {
+    trees: trees.length,
+    treeStart: new Int32Array(trees.length + 1),
+    points: new Int32Array(trees.length),
+    feature: new Int32Array(nodes),
+    threshold: new Float64Array(nodes),
+    defaultLeft: new Uint8Array(nodes),
+    left: new Int32Array(nodes),
+    bit: new Int32Array(nodes),
+    value: new Float64Array(nodes),
+    share: new Float64Array(nodes),
+    vectorAt: new Int32Array(nodes),
+    vectors: new Float64Array(0),
+    expected: 0,
+    maxNodes: 0,
+    maxPoints: 1,
+  };
+  // Per tree: each node's path (unique features, their cumulative shares), to size and fill the vectors.
+  const paths: { feature: number[]; z: number[] }[][] = [];
+  let vectorSize = 0;
+  let tooLong = false;
+  let at = 0;
+  trees.forEach((t, ti) => {
+    const m = t.feature.length;
+    const perNode: { feature: number[]; z: number[] }[] = new Array(m);
+    perNode[0] = { feature: [], z: [] };
+    let longest = 0;
+    for (let k = 0; k < m; k++) {
+      const f = t.feature[k];
+      if (f < 0) {
+        longest = Math.max(longest, perNode[k].feature.length);
+        continue;
+      }
+      if (t.right[k] !== t.left[k] + 1 || t.left[k] <= k) throw new ModelError('a tree whose children do not follow it side by side cannot be explained; retrain it');
+      for (const child of [t.left[k], t.right[k]]) {
+        const path = { feature: [...perNode[k].feature], z: [...perNode[k].z] };
+        const i = path.feature.indexOf(f);
+        const share = t.n[child] / t.n[k];
+        if (i >= 0) path.z[i] *= share;
+        else {
+          path.feature.push(f);
+          path.z.push(share);
+        }
+        perNode[child] = path;
+      }
+    }
+    tooLong ||= longest > 31;
+    const points = Math.max(1, Math.ceil(longest / 2));
+    q.points[ti] = points;
+    q.maxPoints = Math.max(q.maxPoints, points);
+    q.maxNodes = Math.max(q.maxNodes, m);
+    q.treeStart[ti] = at;
+    vectorSize += 4 * points * m;
+    paths.push(perNode);
+    at += m;
+  });
+  q.treeStart[trees.length] = at;
+  if (tooLong) return null;
+  q.vectors = new Float64Array(vectorSize);
+  let v = 0;
+  at = 0;
+  trees.forEach((t, ti) => {
+    q.expected += expectedValue(t);
+    const perNode = paths[ti];
+    const parent = new Int32Array(t.feature.length);
+    t.feature.forEach((f, k) => { if (f >= 0) parent[t.left[k]] = parent[t.right[k]] = k; });
+    const points = q.points[ti];
+    const { t: tq, w } = gaussLegendre(points);
+    for (let k = 0; k < t.feature.length; k++) {
+      const g = at + k;
+      const f = t.feature[k];
+      q.feature[g] = f;
+      q.vectorAt[g] = v;
+      if (k > 0) {
+        // This node as the child of its parent's split: z_prev is the parent's share of the feature so far (1: none).
+        const u = parent[k];
+        const pf = t.feature[u];
+        const before = perNode[u].feature.indexOf(pf);
+        const zp = before >= 0 ? perNode[u].z[before] : 1;
+        const zn = perNode[k].z[perNode[k].feature.indexOf(pf)];
+        q.share[g] = t.n[k] / t.n[u];
+        for (let j = 0; j < points; j++) {
+          const x = tq[j];
+          const gp = x + zp * (1 - x);
+          const hot = x + zn * (1 - x);
+          const cold = zn * (1 - x);
+          const back = (1 - zp) / gp;
+          q.vectors[v + j] = hot / gp;
+          q.vectors[v + points + j] = cold / gp;
+          q.vectors[v + 2 * points + j] = w[j] * ((1 - zn) / hot - back);
+          q.vectors[v + 3 * points + j] = w[j] * (-1 / (1 - x) - back);
+        }
+      }
+      v += 4 * points;
+      if (f < 0) {
+        q.value[g] = t.value[k];
+        continue;
+      }
+      q.threshold[g] = t.threshold[k];
+      q.defaultLeft[g] = t.default_left === undefined || t.default_left[k] === 1 ? 1 : 0;
+      q.left[g] = at + t.left[k];
+      q.bit[g] = 1 << perNode[t.left[k]].feature.indexOf(f);
+    }
+    at += t.feature.length;
+  });
+  return q;
+}
+
+
+/** Scratch for one row's passes: Q numbers, a mask and a state a node of the largest tree. */
+export interface QuadratureScratch {
+  buf: Float64Array;
+  masks: Int32Array;
+  state: Uint8Array; // per node as a child: 0 followed no more (scaled by its share), 1 followed, 2 not
+}
+
+export function quadratureScratch(qd: ShapQuadrature): QuadratureScratch {
+  return { buf: new Float64Array(qd.maxNodes * qd.maxPoints), masks: new Int32Array(qd.maxNodes), state: new Uint8Array(qd.maxNodes) };
+}
+
+/**
+ * One row through every tree: adds each feature's SHAP value to phi and returns the sum of the
+ * leaves it reaches (tree order). The reference for the WebAssembly kernel (tree-walk.wat, quad).
+ */
+export function quadratureShapRow(qd: ShapQuadrature, value: (j: number) => number, phi: Float64Array, s: QuadratureScratch): number {
+  const { buf, masks, state } = s;
+  const { vectors, vectorAt } = qd;
+  let sum = 0;
+  for (let t = 0; t < qd.trees; t++) {
+    const start = qd.treeStart[t];
+    const end = qd.treeStart[t + 1];
+    const Q = qd.points[t];
+    masks[0] = -1;
+    for (let j = 0; j < Q; j++) buf[j] = 1;
+    // Down: each child's product of g at the points, from its parent's.
+    for (let g = start; g < end; g++) {
+      const k = g - start;
+      const f = qd.feature[g];
+      if (f < 0) {
+        const lv = qd.value[g];
+        if (masks[k] === -1) sum += lv;
+        for (let j = 0; j < Q; j++) buf[k * Q + j] *= lv;
+        continue;
+      }
+      const x = value(f);
+      const goLeft = Number.isNaN(x) ? qd.defaultLeft[g] === 1 : x <= qd.threshold[g];
+      const m = masks[k];
+      const b = qd.bit[g];
+      const l = qd.left[g] - start;
+      const alive = (m & b) !== 0;
+      const cleared = m & ~b;
+      masks[l] = goLeft ? m : cleared;
+      masks[l + 1] = goLeft ? cleared : m;
+      for (let c = l; c <= l + 1; c++) {
+        const st = alive ? ((c === l) === goLeft ? 1 : 2) : 0;
+        state[c] = st;
+        if (st === 0) {
+          const share = qd.share[start + c];
+          for (let j = 0; j < Q; j++) buf[c * Q + j] = buf[k * Q + j] * share;
+        } else {
+          const r = vectorAt[start + c] + (st - 1) * Q;
+          for (let j = 0; j < Q; j++) buf[c * Q + j] = buf[k * Q + j] * vectors[r + j];
+        }
+      }
+    }
+    // Up: each split's subtree sums, and its feature's part from its two edges.
+    for (let g = end - 1; g >= start; g--) {
+      const f = qd.feature[g];
+      if (f < 0) continue;
+      const k = g - start;
+      const l = qd.left[g] - start;
+      let part = 0;
+      for (let c = l; c <= l + 1; c++) {
+        const st = state[c];
+        if (st === 0) continue;
+        const wv = vectorAt[start + c] + (st + 1) * Q;
+        for (let j = 0; j < Q; j++) part += buf[c * Q + j] * vectors[wv + j];
+      }
+      for (let j = 0; j < Q; j++) buf[k * Q + j] = buf[l * Q + j] + buf[(l + 1) * Q + j];
+      phi[f] += part;
+    }
+  }
+  return sum;
+}
