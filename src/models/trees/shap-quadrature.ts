@@ -22,7 +22,7 @@ export interface ShapQuadrature {
   trees: number;
   /** First node of each tree (and the total node count at the end). */
   treeStart: Int32Array;
-  /** Gauss–Legendre points of each tree (⌈longest path's unique features / 2⌉, at least 1). */
+  /** Gauss–Legendre points of each tree: ⌈longest path's unique features / 2⌉ rounded up to even. */
   points: Int32Array;
   feature: Int32Array; // -1 at leaves
   threshold: Float64Array;
@@ -86,7 +86,7 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
     vectors: new Float64Array(0),
     expected: 0,
     maxNodes: 0,
-    maxPoints: 1,
+    maxPoints: 2,
   };
   // Per tree: each node's path (unique features, their cumulative shares), to size and fill the vectors.
   const paths: { feature: number[]; z: number[] }[][] = [];
@@ -118,7 +118,8 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
       }
     }
     tooLong ||= longest > 31;
-    const points = Math.max(1, Math.ceil(longest / 2));
+    // ⌈longest / 2⌉ points are exact; rounded up to even for the kernel's two lanes (more stay exact).
+    const points = 2 * Math.max(1, Math.ceil(longest / 4));
     q.points[ti] = points;
     q.maxPoints = Math.max(q.maxPoints, points);
     q.maxNodes = Math.max(q.maxNodes, m);
@@ -242,15 +243,20 @@ export function quadratureShapRow(qd: ShapQuadrature, value: (j: number) => numb
       if (f < 0) continue;
       const k = g - start;
       const l = qd.left[g] - start;
-      let part = 0;
+      // Even and odd points summed apart, as the kernel's two lanes.
+      let even = 0;
+      let odd = 0;
       for (let c = l; c <= l + 1; c++) {
         const st = state[c];
         if (st === 0) continue;
         const wv = vectorAt[start + c] + (st + 1) * Q;
-        for (let j = 0; j < Q; j++) part += buf[c * Q + j] * vectors[wv + j];
+        for (let j = 0; j < Q; j += 2) {
+          even += buf[c * Q + j] * vectors[wv + j];
+          odd += buf[c * Q + j + 1] * vectors[wv + j + 1];
+        }
       }
       for (let j = 0; j < Q; j++) buf[k * Q + j] = buf[l * Q + j] + buf[(l + 1) * Q + j];
-      phi[f] += part;
+      phi[f] += even + odd;
     }
   }
   return sum;

@@ -136,7 +136,8 @@
   ;; carrying each node's Q products of g at the Gauss points (a child's from its parent's, times
   ;; its edge's vector, or its share once the row no longer follows the feature), then a pass up
   ;; summing them over the subtree and adding each split's two edges' Σ S·W to its feature.
-  ;; Same additions in the same order as quadratureShapRow.
+  ;; Two points at a time in f64x2 lanes (Q is even); the same additions in the same order as
+  ;; quadratureShapRow, whose dot products keep the two lanes' sums apart too.
   ;;   bits:   i32 per node, at a split the bit of its feature on the path;
   ;;   points: i32 per tree, Q;  vecAt: i32 per node, the byte address of its 4Q vectors as a child
   ;;           (R followed, R not followed, W followed, W not followed);  shares: f64 per node;
@@ -150,7 +151,7 @@
     (local $w i32) (local $b i32) (local $right i32) (local $m i32) (local $bit i32) (local $cleared i32)
     (local $l i32) (local $row i32) (local $rowPhi i32) (local $out i32) (local $q8 i32) (local $Q8 i32)
     (local $j i32) (local $kb i32) (local $cb i32) (local $c i32) (local $st i32) (local $r i32)
-    (local $lb i32) (local $at i32) (local $mul f64) (local $part f64)
+    (local $lb i32) (local $at i32) (local $mul f64) (local $acc v128)
     (local.set $q8 (i32.shl (local.get $q) (i32.const 3)))
     (block $treesDone
       (loop $trees
@@ -170,8 +171,8 @@
             (block $onesDone
               (loop $ones
                 (br_if $onesDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                (f64.store (i32.add (local.get $buf) (local.get $j)) (f64.const 1))
-                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                (v128.store (i32.add (local.get $buf) (local.get $j)) (v128.const f64x2 1 1))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
                 (br $ones)))
             ;; Down.
             (local.set $g (local.get $start))
@@ -192,8 +193,8 @@
                       (loop $leaf
                         (br_if $leafDone (i32.ge_u (local.get $j) (local.get $Q8)))
                         (local.set $at (i32.add (local.get $kb) (local.get $j)))
-                        (f64.store (local.get $at) (f64.mul (f64.load (local.get $at)) (local.get $mul)))
-                        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                        (v128.store (local.get $at) (f64x2.mul (v128.load (local.get $at)) (f64x2.splat (local.get $mul))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 16)))
                         (br $leaf))))
                   (else
                     (local.set $b (i32.load8_u (i32.add (local.get $row) (i32.shr_u (local.get $w) (i32.const 16)))))
@@ -228,8 +229,8 @@
                             (block $scaleDone
                               (loop $scale
                                 (br_if $scaleDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                                (f64.store (i32.add (local.get $cb) (local.get $j)) (f64.mul (f64.load (i32.add (local.get $kb) (local.get $j))) (local.get $mul)))
-                                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                                (v128.store (i32.add (local.get $cb) (local.get $j)) (f64x2.mul (v128.load (i32.add (local.get $kb) (local.get $j))) (f64x2.splat (local.get $mul))))
+                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
                                 (br $scale))))
                           (else
                             (local.set $r (i32.add
@@ -238,9 +239,9 @@
                             (block $timesDone
                               (loop $times
                                 (br_if $timesDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                                (f64.store (i32.add (local.get $cb) (local.get $j))
-                                  (f64.mul (f64.load (i32.add (local.get $kb) (local.get $j))) (f64.load (i32.add (local.get $r) (local.get $j)))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                                (v128.store (i32.add (local.get $cb) (local.get $j))
+                                  (f64x2.mul (v128.load (i32.add (local.get $kb) (local.get $j))) (v128.load (i32.add (local.get $r) (local.get $j)))))
+                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
                                 (br $times)))))
                         (local.set $c (i32.add (local.get $c) (i32.const 1)))
                         (br $children)))))
@@ -258,7 +259,7 @@
                     (local.set $kb (i32.add (local.get $buf) (i32.mul (i32.sub (local.get $g) (local.get $start)) (local.get $Q8))))
                     (local.set $l (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
                     (local.set $lb (i32.add (local.get $buf) (i32.mul (local.get $l) (local.get $Q8))))
-                    (local.set $part (f64.const 0))
+                    (local.set $acc (v128.const f64x2 0 0))
                     (local.set $c (local.get $l))
                     (block $edgesDone
                       (loop $edges
@@ -274,9 +275,9 @@
                             (block $dotDone
                               (loop $dot
                                 (br_if $dotDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                                (local.set $part (f64.add (local.get $part)
-                                  (f64.mul (f64.load (i32.add (local.get $cb) (local.get $j))) (f64.load (i32.add (local.get $r) (local.get $j))))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                                (local.set $acc (f64x2.add (local.get $acc)
+                                  (f64x2.mul (v128.load (i32.add (local.get $cb) (local.get $j))) (v128.load (i32.add (local.get $r) (local.get $j))))))
+                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
                                 (br $dot)))))
                         (local.set $c (i32.add (local.get $c) (i32.const 1)))
                         (br $edges)))
@@ -284,12 +285,13 @@
                     (block $addDone
                       (loop $add
                         (br_if $addDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                        (f64.store (i32.add (local.get $kb) (local.get $j))
-                          (f64.add (f64.load (i32.add (local.get $lb) (local.get $j))) (f64.load (i32.add (i32.add (local.get $lb) (local.get $Q8)) (local.get $j)))))
-                        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                        (v128.store (i32.add (local.get $kb) (local.get $j))
+                          (f64x2.add (v128.load (i32.add (local.get $lb) (local.get $j))) (v128.load (i32.add (i32.add (local.get $lb) (local.get $Q8)) (local.get $j)))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 16)))
                         (br $add)))
                     (local.set $at (i32.add (local.get $rowPhi) (i32.shl (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 3))))
-                    (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $part)))))
+                    (f64.store (local.get $at) (f64.add (f64.load (local.get $at))
+                      (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
                 (br $up)))
             (local.set $out (i32.add (local.get $out) (i32.const 8)))
             (local.set $row (i32.add (local.get $row) (local.get $q)))
