@@ -13,7 +13,9 @@
  * the second term takes back what the feature's earlier edge gave these leaves (telescoping).
  * g_new/g_prev and W depend on the row only through whether it follows the edge, and whether
  * it still follows the feature's earlier edges (once not, the edge only scales by its share),
- * so both are tabled per edge: no per-row division, no memory beyond Q numbers a node.
+ * so both are tabled per edge (a leaf's R times its value): no per-row division, no memory beyond
+ * Q numbers a node, and no branch on the row: the passes run over the splits alone, each child
+ * reading its vectors at its state (0 no longer followed, 1 followed, 2 not).
  */
 import { ModelError } from '../../errors.js';
 import { expectedValue, type ShapTree } from './tree-shap.js';
@@ -30,9 +32,14 @@ export interface ShapQuadrature {
   left: Int32Array; // global index of the left child; the right one follows it
   /** At a split: its feature's bit among the unique features of the path to it. */
   bit: Int32Array;
-  value: Float64Array; // leaf values
-  /** Per node as a child: its cover share, and where its four vectors start (R hot, R cold, W hot, W cold). */
-  share: Float64Array;
+  value: Float64Array; // leaf values (0 at splits)
+  /** Each tree's splits (global node indices, ascending) start at splitStart[t] in `splits`. */
+  splitStart: Int32Array;
+  splits: Int32Array;
+  /**
+   * Per node as a child, where its six vectors start: R at states 0, 1, 2 (its share; g_new/g_prev
+   * followed; not followed), times the leaf's value at a leaf, then W at states 0 (zero), 1, 2.
+   */
   vectorAt: Int32Array;
   vectors: Float64Array;
   /** Σ over trees of the expected value. */
@@ -81,7 +88,8 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
     left: new Int32Array(nodes),
     bit: new Int32Array(nodes),
     value: new Float64Array(nodes),
-    share: new Float64Array(nodes),
+    splitStart: new Int32Array(trees.length + 1),
+    splits: new Int32Array(trees.reduce((s, t) => s + t.feature.filter((f) => f >= 0).length, 0)),
     vectorAt: new Int32Array(nodes),
     vectors: new Float64Array(0),
     expected: 0,
@@ -124,7 +132,7 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
     q.maxPoints = Math.max(q.maxPoints, points);
     q.maxNodes = Math.max(q.maxNodes, m);
     q.treeStart[ti] = at;
-    vectorSize += 4 * points * m;
+    vectorSize += 6 * points * m;
     paths.push(perNode);
     at += m;
   });
@@ -132,8 +140,10 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
   if (tooLong) return null;
   q.vectors = new Float64Array(vectorSize);
   let v = 0;
+  let split = 0;
   at = 0;
   trees.forEach((t, ti) => {
+    q.splitStart[ti] = split;
     q.expected += expectedValue(t);
     const perNode = paths[ti];
     const parent = new Int32Array(t.feature.length);
@@ -152,24 +162,27 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
         const before = perNode[u].feature.indexOf(pf);
         const zp = before >= 0 ? perNode[u].z[before] : 1;
         const zn = perNode[k].z[perNode[k].feature.indexOf(pf)];
-        q.share[g] = t.n[k] / t.n[u];
+        const share = t.n[k] / t.n[u];
+        const lv = f < 0 ? t.value[k] : 1;
         for (let j = 0; j < points; j++) {
           const x = tq[j];
           const gp = x + zp * (1 - x);
           const hot = x + zn * (1 - x);
           const cold = zn * (1 - x);
           const back = (1 - zp) / gp;
-          q.vectors[v + j] = hot / gp;
-          q.vectors[v + points + j] = cold / gp;
-          q.vectors[v + 2 * points + j] = w[j] * ((1 - zn) / hot - back);
-          q.vectors[v + 3 * points + j] = w[j] * (-1 / (1 - x) - back);
+          q.vectors[v + j] = lv * share;
+          q.vectors[v + points + j] = lv * (hot / gp);
+          q.vectors[v + 2 * points + j] = lv * (cold / gp);
+          q.vectors[v + 4 * points + j] = w[j] * ((1 - zn) / hot - back);
+          q.vectors[v + 5 * points + j] = w[j] * (-1 / (1 - x) - back);
         }
       }
-      v += 4 * points;
+      v += 6 * points;
       if (f < 0) {
         q.value[g] = t.value[k];
         continue;
       }
+      q.splits[split++] = g;
       q.threshold[g] = t.threshold[k];
       q.defaultLeft[g] = t.default_left === undefined || t.default_left[k] === 1 ? 1 : 0;
       q.left[g] = at + t.left[k];
@@ -177,6 +190,7 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
     }
     at += t.feature.length;
   });
+  q.splitStart[trees.length] = split;
   return q;
 }
 
@@ -185,7 +199,7 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
 export interface QuadratureScratch {
   buf: Float64Array;
   masks: Int32Array;
-  state: Uint8Array; // per node as a child: 0 followed no more (scaled by its share), 1 followed, 2 not
+  state: Uint8Array;
 }
 
 export function quadratureScratch(qd: ShapQuadrature): QuadratureScratch {
@@ -198,25 +212,21 @@ export function quadratureScratch(qd: ShapQuadrature): QuadratureScratch {
  */
 export function quadratureShapRow(qd: ShapQuadrature, value: (j: number) => number, phi: Float64Array, s: QuadratureScratch): number {
   const { buf, masks, state } = s;
-  const { vectors, vectorAt } = qd;
+  const { vectors, vectorAt, splits } = qd;
   let sum = 0;
   for (let t = 0; t < qd.trees; t++) {
     const start = qd.treeStart[t];
-    const end = qd.treeStart[t + 1];
     const Q = qd.points[t];
+    const first = qd.splitStart[t];
+    const last = qd.splitStart[t + 1];
+    if (first === last) sum += qd.value[start]; // a tree of one leaf
     masks[0] = -1;
     for (let j = 0; j < Q; j++) buf[j] = 1;
-    // Down: each child's product of g at the points, from its parent's.
-    for (let g = start; g < end; g++) {
+    // Down: each child's products at its state, from its parent's; the leaf the row reaches into the sum.
+    for (let i = first; i < last; i++) {
+      const g = splits[i];
       const k = g - start;
-      const f = qd.feature[g];
-      if (f < 0) {
-        const lv = qd.value[g];
-        if (masks[k] === -1) sum += lv;
-        for (let j = 0; j < Q; j++) buf[k * Q + j] *= lv;
-        continue;
-      }
-      const x = value(f);
+      const x = value(qd.feature[g]);
       const goLeft = Number.isNaN(x) ? qd.defaultLeft[g] === 1 : x <= qd.threshold[g];
       const m = masks[k];
       const b = qd.bit[g];
@@ -228,35 +238,28 @@ export function quadratureShapRow(qd: ShapQuadrature, value: (j: number) => numb
       for (let c = l; c <= l + 1; c++) {
         const st = alive ? ((c === l) === goLeft ? 1 : 2) : 0;
         state[c] = st;
-        if (st === 0) {
-          const share = qd.share[start + c];
-          for (let j = 0; j < Q; j++) buf[c * Q + j] = buf[k * Q + j] * share;
-        } else {
-          const r = vectorAt[start + c] + (st - 1) * Q;
-          for (let j = 0; j < Q; j++) buf[c * Q + j] = buf[k * Q + j] * vectors[r + j];
-        }
+        const r = vectorAt[start + c] + st * Q;
+        for (let j = 0; j < Q; j++) buf[c * Q + j] = buf[k * Q + j] * vectors[r + j];
+        if (masks[c] === -1) sum += qd.value[start + c];
       }
     }
-    // Up: each split's subtree sums, and its feature's part from its two edges.
-    for (let g = end - 1; g >= start; g--) {
-      const f = qd.feature[g];
-      if (f < 0) continue;
+    // Up: each split's subtree sums, and its feature's part from its two edges (even and odd
+    // points summed apart, as the kernel's two lanes).
+    for (let i = last - 1; i >= first; i--) {
+      const g = splits[i];
       const k = g - start;
       const l = qd.left[g] - start;
-      // Even and odd points summed apart, as the kernel's two lanes.
       let even = 0;
       let odd = 0;
       for (let c = l; c <= l + 1; c++) {
-        const st = state[c];
-        if (st === 0) continue;
-        const wv = vectorAt[start + c] + (st + 1) * Q;
+        const wv = vectorAt[start + c] + (3 + state[c]) * Q;
         for (let j = 0; j < Q; j += 2) {
           even += buf[c * Q + j] * vectors[wv + j];
           odd += buf[c * Q + j + 1] * vectors[wv + j + 1];
         }
       }
       for (let j = 0; j < Q; j++) buf[k * Q + j] = buf[l * Q + j] + buf[(l + 1) * Q + j];
-      phi[f] += even + odd;
+      phi[qd.feature[g]] += even + odd;
     }
   }
   return sum;

@@ -109,7 +109,8 @@ class Walker {
       bits: layout.place(4 * nodes),
       points: layout.place(4 * trees.length),
       vecAt: layout.place(4 * nodes),
-      shares: layout.place(8 * nodes),
+      splitStarts: layout.place(4 * (trees.length + 1)),
+      splits: layout.place(4 * quad.splits.length),
       vectors: layout.place(8 * quad.vectors.length),
       buf: layout.place(8 * quad.maxNodes * quad.maxPoints),
       state: layout.place(4 * largest),
@@ -149,10 +150,11 @@ class Walker {
       new Int32Array(buffer, qu.bits, nodes).set(quad.bit);
       new Int32Array(buffer, qu.points, trees.length).set(quad.points);
       new Int32Array(buffer, qu.vecAt, nodes).set(quad.vectorAt.map((v) => qu.vectors + 8 * v));
-      new Float64Array(buffer, qu.shares, nodes).set(quad.share);
+      new Int32Array(buffer, qu.splitStarts, trees.length + 1).set(quad.splitStart);
+      new Int32Array(buffer, qu.splits, quad.splits.length).set(quad.splits);
       new Float64Array(buffer, qu.vectors, quad.vectors.length).set(quad.vectors);
       this.kernel = exports.quad;
-      this.args = [p, trees.length, at.starts, at.words, at.lefts, qu.bits, qu.points, qu.vecAt, qu.shares, at.values, at.bins, at.phi, at.sum, qu.buf, at.masks, qu.state];
+      this.args = [p, trees.length, at.starts, at.words, at.lefts, qu.bits, qu.points, qu.vecAt, qu.splitStarts, qu.splits, at.values, at.bins, at.phi, at.sum, qu.buf, at.masks, qu.state];
     } else {
       this.kernel = exports.walk;
       this.args = [p, trees.length, at.starts, at.words, at.lefts, at.values, at.bins, at.sum];

@@ -132,32 +132,35 @@
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $trees))))
 
-  ;; Exact TreeSHAP by quadrature (shap-quadrature.ts): per row and tree, a pass down the nodes
-  ;; carrying each node's Q products of g at the Gauss points (a child's from its parent's, times
-  ;; its edge's vector, or its share once the row no longer follows the feature), then a pass up
-  ;; summing them over the subtree and adding each split's two edges' Σ S·W to its feature.
-  ;; Two points at a time in f64x2 lanes (Q is even); the same additions in the same order as
-  ;; quadratureShapRow, whose dot products keep the two lanes' sums apart too.
+  ;; Exact TreeSHAP by quadrature (shap-quadrature.ts): per row and tree, a pass down the splits
+  ;; giving each child its Q products of g at the Gauss points (its parent's times its vector at
+  ;; its state), then a pass up summing them over the subtree and adding each split's two edges'
+  ;; Σ S·W to its feature. No branch on the row: a child's state picks its vectors. Two points at
+  ;; a time in f64x2 lanes (Q is even); the same additions in the same order as quadratureShapRow,
+  ;; whose dot products keep the two lanes' sums apart too.
   ;;   bits:   i32 per node, at a split the bit of its feature on the path;
-  ;;   points: i32 per tree, Q;  vecAt: i32 per node, the byte address of its 4Q vectors as a child
-  ;;           (R followed, R not followed, W followed, W not followed);  shares: f64 per node;
+  ;;   points: i32 per tree, Q;  vecAt: i32 per node, the byte address of its 6Q vectors as a child
+  ;;           (R at states 0, 1, 2, then W at states 0, 1, 2);
+  ;;   splitStarts: i32 per tree + 1, where its splits start in `splits` (i32 global node indices);
   ;;   buf: f64 scratch, Q per node of the largest tree; masks, state: i32 scratch per node.
   (func (export "quad")
     (param $n i32) (param $q i32) (param $trees i32) (param $starts i32) (param $words i32)
-    (param $lefts i32) (param $bits i32) (param $points i32) (param $vecAt i32) (param $shares i32)
-    (param $values i32) (param $bins i32) (param $phi i32) (param $sum i32) (param $buf i32)
-    (param $masks i32) (param $state i32)
-    (local $t i32) (local $i i32) (local $start i32) (local $end i32) (local $g i32) (local $k i32)
-    (local $w i32) (local $b i32) (local $right i32) (local $m i32) (local $bit i32) (local $cleared i32)
-    (local $l i32) (local $row i32) (local $rowPhi i32) (local $out i32) (local $q8 i32) (local $Q8 i32)
-    (local $j i32) (local $kb i32) (local $cb i32) (local $c i32) (local $st i32) (local $r i32)
-    (local $lb i32) (local $at i32) (local $mul f64) (local $acc v128)
+    (param $lefts i32) (param $bits i32) (param $points i32) (param $vecAt i32) (param $splitStarts i32)
+    (param $splits i32) (param $values i32) (param $bins i32) (param $phi i32) (param $sum i32)
+    (param $buf i32) (param $masks i32) (param $state i32)
+    (local $t i32) (local $i i32) (local $start i32) (local $first i32) (local $last i32) (local $s i32)
+    (local $g i32) (local $k i32) (local $w i32) (local $b i32) (local $right i32) (local $m i32)
+    (local $bit i32) (local $cleared i32) (local $alive i32) (local $l i32) (local $row i32)
+    (local $rowPhi i32) (local $out i32) (local $q8 i32) (local $Q8 i32) (local $j i32) (local $kb i32)
+    (local $cb i32) (local $c i32) (local $st i32) (local $r i32) (local $lb i32) (local $at i32)
+    (local $acc v128)
     (local.set $q8 (i32.shl (local.get $q) (i32.const 3)))
     (block $treesDone
       (loop $trees
         (br_if $treesDone (i32.ge_u (local.get $t) (local.get $trees)))
         (local.set $start (i32.load (i32.add (local.get $starts) (i32.shl (local.get $t) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $first (i32.load (i32.add (local.get $splitStarts) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $last (i32.load offset=4 (i32.add (local.get $splitStarts) (i32.shl (local.get $t) (i32.const 2)))))
         (local.set $Q8 (i32.shl (i32.load (i32.add (local.get $points) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3)))
         (local.set $i (i32.const 0))
         (local.set $row (local.get $bins))
@@ -166,6 +169,10 @@
         (block $rowsDone
           (loop $rows
             (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+            ;; A tree of one leaf: its value.
+            (if (i32.eq (local.get $first) (local.get $last))
+              (then (f64.store (local.get $out) (f64.add (f64.load (local.get $out))
+                (f64.load (i32.add (local.get $values) (i32.shl (local.get $start) (i32.const 3))))))))
             (i32.store (local.get $masks) (i32.const -1))
             (local.set $j (i32.const 0))
             (block $onesDone
@@ -175,123 +182,97 @@
                 (local.set $j (i32.add (local.get $j) (i32.const 16)))
                 (br $ones)))
             ;; Down.
-            (local.set $g (local.get $start))
+            (local.set $s (local.get $first))
             (block $downDone
               (loop $down
-                (br_if $downDone (i32.ge_u (local.get $g) (local.get $end)))
+                (br_if $downDone (i32.ge_u (local.get $s) (local.get $last)))
+                (local.set $g (i32.load (i32.add (local.get $splits) (i32.shl (local.get $s) (i32.const 2)))))
                 (local.set $k (i32.sub (local.get $g) (local.get $start)))
                 (local.set $kb (i32.add (local.get $buf) (i32.mul (local.get $k) (local.get $Q8))))
                 (local.set $w (i32.load (i32.add (local.get $words) (i32.shl (local.get $g) (i32.const 2)))))
-                (if (i32.eq (i32.and (local.get $w) (i32.const 0xff)) (i32.const 0xff))
-                  (then
-                    ;; A leaf: its products times its value (S), and its value into the sum when the row reaches it.
-                    (local.set $mul (f64.load (i32.add (local.get $values) (i32.shl (local.get $g) (i32.const 3)))))
-                    (if (i32.eq (i32.load (i32.add (local.get $masks) (i32.shl (local.get $k) (i32.const 2)))) (i32.const -1))
-                      (then (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (local.get $mul)))))
+                (local.set $b (i32.load8_u (i32.add (local.get $row) (i32.shr_u (local.get $w) (i32.const 16)))))
+                (local.set $right (i32.and
+                  (i32.shr_u (i32.sub (i32.and (local.get $w) (i32.const 0xff)) (local.get $b)) (i32.const 31))
+                  (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w) (i32.const 8)) (i32.const 1))) (i32.const 31))))
+                (local.set $m (i32.load (i32.add (local.get $masks) (i32.shl (local.get $k) (i32.const 2)))))
+                (local.set $bit (i32.load (i32.add (local.get $bits) (i32.shl (local.get $g) (i32.const 2)))))
+                (local.set $alive (i32.ne (i32.and (local.get $m) (local.get $bit)) (i32.const 0)))
+                (local.set $cleared (i32.and (local.get $m) (i32.xor (local.get $bit) (i32.const -1))))
+                (local.set $l (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
+                (local.set $at (i32.add (local.get $masks) (i32.shl (local.get $l) (i32.const 2))))
+                (i32.store (local.get $at) (select (local.get $cleared) (local.get $m) (local.get $right)))
+                (i32.store offset=4 (local.get $at) (select (local.get $m) (local.get $cleared) (local.get $right)))
+                (local.set $c (local.get $l))
+                (block $childrenDone
+                  (loop $children
+                    (br_if $childrenDone (i32.gt_u (local.get $c) (i32.add (local.get $l) (i32.const 1))))
+                    ;; State: 0 no longer followed, 1 followed (left and not right, or right and right), 2 not.
+                    (local.set $st (i32.mul (local.get $alive)
+                      (i32.sub (i32.const 2) (i32.xor (local.get $right) (i32.eq (local.get $c) (local.get $l))))))
+                    (i32.store (i32.add (local.get $state) (i32.shl (local.get $c) (i32.const 2))) (local.get $st))
+                    (local.set $r (i32.add
+                      (i32.load (i32.add (local.get $vecAt) (i32.shl (i32.add (local.get $start) (local.get $c)) (i32.const 2))))
+                      (i32.mul (local.get $st) (local.get $Q8))))
+                    (local.set $cb (i32.add (local.get $buf) (i32.mul (local.get $c) (local.get $Q8))))
                     (local.set $j (i32.const 0))
-                    (block $leafDone
-                      (loop $leaf
-                        (br_if $leafDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                        (local.set $at (i32.add (local.get $kb) (local.get $j)))
-                        (v128.store (local.get $at) (f64x2.mul (v128.load (local.get $at)) (f64x2.splat (local.get $mul))))
+                    (block $timesDone
+                      (loop $times
+                        (br_if $timesDone (i32.ge_u (local.get $j) (local.get $Q8)))
+                        (v128.store (i32.add (local.get $cb) (local.get $j))
+                          (f64x2.mul (v128.load (i32.add (local.get $kb) (local.get $j))) (v128.load (i32.add (local.get $r) (local.get $j)))))
                         (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                        (br $leaf))))
-                  (else
-                    (local.set $b (i32.load8_u (i32.add (local.get $row) (i32.shr_u (local.get $w) (i32.const 16)))))
-                    (local.set $right (i32.and
-                      (i32.shr_u (i32.sub (i32.and (local.get $w) (i32.const 0xff)) (local.get $b)) (i32.const 31))
-                      (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w) (i32.const 8)) (i32.const 1))) (i32.const 31))))
-                    (local.set $m (i32.load (i32.add (local.get $masks) (i32.shl (local.get $k) (i32.const 2)))))
-                    (local.set $bit (i32.load (i32.add (local.get $bits) (i32.shl (local.get $g) (i32.const 2)))))
-                    (local.set $cleared (i32.and (local.get $m) (i32.xor (local.get $bit) (i32.const -1))))
-                    (local.set $l (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
-                    (local.set $at (i32.add (local.get $masks) (i32.shl (local.get $l) (i32.const 2))))
-                    (i32.store (local.get $at) (select (local.get $cleared) (local.get $m) (local.get $right)))
-                    (i32.store offset=4 (local.get $at) (select (local.get $m) (local.get $cleared) (local.get $right)))
-                    ;; Each child: state 0 (the row no longer follows the feature), 1 (follows this edge), 2 (not).
-                    (local.set $c (local.get $l))
-                    (block $childrenDone
-                      (loop $children
-                        (br_if $childrenDone (i32.gt_u (local.get $c) (i32.add (local.get $l) (i32.const 1))))
-                        (local.set $st (select
-                          (select
-                            (i32.add (i32.const 1) (local.get $right))
-                            (i32.sub (i32.const 2) (local.get $right))
-                            (i32.eq (local.get $c) (local.get $l)))
-                          (i32.const 0)
-                          (i32.and (local.get $m) (local.get $bit))))
-                        (i32.store (i32.add (local.get $state) (i32.shl (local.get $c) (i32.const 2))) (local.get $st))
-                        (local.set $cb (i32.add (local.get $buf) (i32.mul (local.get $c) (local.get $Q8))))
-                        (local.set $j (i32.const 0))
-                        (if (i32.eqz (local.get $st))
-                          (then
-                            (local.set $mul (f64.load (i32.add (local.get $shares) (i32.shl (i32.add (local.get $start) (local.get $c)) (i32.const 3)))))
-                            (block $scaleDone
-                              (loop $scale
-                                (br_if $scaleDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                                (v128.store (i32.add (local.get $cb) (local.get $j)) (f64x2.mul (v128.load (i32.add (local.get $kb) (local.get $j))) (f64x2.splat (local.get $mul))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                                (br $scale))))
-                          (else
-                            (local.set $r (i32.add
-                              (i32.load (i32.add (local.get $vecAt) (i32.shl (i32.add (local.get $start) (local.get $c)) (i32.const 2))))
-                              (i32.mul (i32.sub (local.get $st) (i32.const 1)) (local.get $Q8))))
-                            (block $timesDone
-                              (loop $times
-                                (br_if $timesDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                                (v128.store (i32.add (local.get $cb) (local.get $j))
-                                  (f64x2.mul (v128.load (i32.add (local.get $kb) (local.get $j))) (v128.load (i32.add (local.get $r) (local.get $j)))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                                (br $times)))))
-                        (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                        (br $children)))))
-                (local.set $g (i32.add (local.get $g) (i32.const 1)))
+                        (br $times)))
+                    ;; The leaf the row reaches (mask untouched) adds its value; splits hold 0.
+                    (f64.store (local.get $out) (f64.add (f64.load (local.get $out))
+                      (select
+                        (f64.load (i32.add (local.get $values) (i32.shl (i32.add (local.get $start) (local.get $c)) (i32.const 3))))
+                        (f64.const 0)
+                        (i32.eq (i32.load (i32.add (local.get $masks) (i32.shl (local.get $c) (i32.const 2)))) (i32.const -1)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $children)))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
                 (br $down)))
             ;; Up.
-            (local.set $g (local.get $end))
+            (local.set $s (local.get $last))
             (block $upDone
               (loop $up
-                (br_if $upDone (i32.le_u (local.get $g) (local.get $start)))
-                (local.set $g (i32.sub (local.get $g) (i32.const 1)))
-                (local.set $w (i32.load (i32.add (local.get $words) (i32.shl (local.get $g) (i32.const 2)))))
-                (if (i32.ne (i32.and (local.get $w) (i32.const 0xff)) (i32.const 0xff))
-                  (then
-                    (local.set $kb (i32.add (local.get $buf) (i32.mul (i32.sub (local.get $g) (local.get $start)) (local.get $Q8))))
-                    (local.set $l (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
-                    (local.set $lb (i32.add (local.get $buf) (i32.mul (local.get $l) (local.get $Q8))))
-                    (local.set $acc (v128.const f64x2 0 0))
-                    (local.set $c (local.get $l))
-                    (block $edgesDone
-                      (loop $edges
-                        (br_if $edgesDone (i32.gt_u (local.get $c) (i32.add (local.get $l) (i32.const 1))))
-                        (local.set $st (i32.load (i32.add (local.get $state) (i32.shl (local.get $c) (i32.const 2)))))
-                        (if (local.get $st)
-                          (then
-                            (local.set $r (i32.add
-                              (i32.load (i32.add (local.get $vecAt) (i32.shl (i32.add (local.get $start) (local.get $c)) (i32.const 2))))
-                              (i32.mul (i32.add (local.get $st) (i32.const 1)) (local.get $Q8))))
-                            (local.set $cb (i32.add (local.get $buf) (i32.mul (local.get $c) (local.get $Q8))))
-                            (local.set $j (i32.const 0))
-                            (block $dotDone
-                              (loop $dot
-                                (br_if $dotDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                                (local.set $acc (f64x2.add (local.get $acc)
-                                  (f64x2.mul (v128.load (i32.add (local.get $cb) (local.get $j))) (v128.load (i32.add (local.get $r) (local.get $j))))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                                (br $dot)))))
-                        (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                        (br $edges)))
+                (br_if $upDone (i32.le_u (local.get $s) (local.get $first)))
+                (local.set $s (i32.sub (local.get $s) (i32.const 1)))
+                (local.set $g (i32.load (i32.add (local.get $splits) (i32.shl (local.get $s) (i32.const 2)))))
+                (local.set $kb (i32.add (local.get $buf) (i32.mul (i32.sub (local.get $g) (local.get $start)) (local.get $Q8))))
+                (local.set $l (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
+                (local.set $lb (i32.add (local.get $buf) (i32.mul (local.get $l) (local.get $Q8))))
+                (local.set $acc (v128.const f64x2 0 0))
+                (local.set $c (local.get $l))
+                (block $edgesDone
+                  (loop $edges
+                    (br_if $edgesDone (i32.gt_u (local.get $c) (i32.add (local.get $l) (i32.const 1))))
+                    (local.set $r (i32.add
+                      (i32.load (i32.add (local.get $vecAt) (i32.shl (i32.add (local.get $start) (local.get $c)) (i32.const 2))))
+                      (i32.mul (i32.add (i32.const 3) (i32.load (i32.add (local.get $state) (i32.shl (local.get $c) (i32.const 2))))) (local.get $Q8))))
+                    (local.set $cb (i32.add (local.get $buf) (i32.mul (local.get $c) (local.get $Q8))))
                     (local.set $j (i32.const 0))
-                    (block $addDone
-                      (loop $add
-                        (br_if $addDone (i32.ge_u (local.get $j) (local.get $Q8)))
-                        (v128.store (i32.add (local.get $kb) (local.get $j))
-                          (f64x2.add (v128.load (i32.add (local.get $lb) (local.get $j))) (v128.load (i32.add (i32.add (local.get $lb) (local.get $Q8)) (local.get $j)))))
+                    (block $dotDone
+                      (loop $dot
+                        (br_if $dotDone (i32.ge_u (local.get $j) (local.get $Q8)))
+                        (local.set $acc (f64x2.add (local.get $acc)
+                          (f64x2.mul (v128.load (i32.add (local.get $cb) (local.get $j))) (v128.load (i32.add (local.get $r) (local.get $j))))))
                         (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                        (br $add)))
-                    (local.set $at (i32.add (local.get $rowPhi) (i32.shl (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 3))))
-                    (f64.store (local.get $at) (f64.add (f64.load (local.get $at))
-                      (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
+                        (br $dot)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $edges)))
+                (local.set $j (i32.const 0))
+                (block $addDone
+                  (loop $add
+                    (br_if $addDone (i32.ge_u (local.get $j) (local.get $Q8)))
+                    (v128.store (i32.add (local.get $kb) (local.get $j))
+                      (f64x2.add (v128.load (i32.add (local.get $lb) (local.get $j))) (v128.load (i32.add (i32.add (local.get $lb) (local.get $Q8)) (local.get $j)))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                    (br $add)))
+                (local.set $w (i32.load (i32.add (local.get $words) (i32.shl (local.get $g) (i32.const 2)))))
+                (local.set $at (i32.add (local.get $rowPhi) (i32.shl (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 3))))
+                (f64.store (local.get $at) (f64.add (f64.load (local.get $at))
+                  (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
                 (br $up)))
             (local.set $out (i32.add (local.get $out) (i32.const 8)))
             (local.set $row (i32.add (local.get $row) (local.get $q)))
