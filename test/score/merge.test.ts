@@ -12,7 +12,8 @@ import { InputError, UsageError } from '../../src/errors.js';
 import { runScoringJob, type BatchJobOptions } from '../../src/score/batch-job.js';
 import { isListNumber } from '../../src/score/list/csv-precision.js';
 import { mergeLists } from '../../src/score/list/merge.js';
-import { handLogistic, writeModel } from '../helpers/hand-model.js';
+import { handLogistic, probabilityOf, writeModel } from '../helpers/hand-model.js';
+import { readListRows } from '../helpers/list-rows.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -71,6 +72,11 @@ describe('merging shard lists', () => {
     });
     for (const l of manifest.shards.lists) expect(l.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(readFileSync(at('merged.csv.manifest.json'), 'utf8'))).toEqual(manifest);
+    // A Parquet merge keeps full precision, ranked as the CSV.
+    await mergeLists([at('s0of3.csv'), at('s1of3.parquet'), at('s2of3.csv')], at('merged.parquet'));
+    const parquet = await readListRows(at('merged.parquet'));
+    expect(parquet.map((r) => r.id)).toEqual(['g', 'b', 'd', 'e', 'h', 'a', 'c', 'f', 'i']);
+    expect([parquet[0].rank, parquet[0].churn_probability, parquet[5].churn_probability]).toEqual(['1', String(probabilityOf(-2)), String(probabilityOf(1))]);
     // Ranked by probability on request: the unsharded list ranked so.
     await mergeLists([at('s0of3.csv'), at('s1of3.parquet'), at('s2of3.csv')], at('merged-p.csv'), 'probability');
     expect(readFileSync(at('merged-p.csv'), 'utf8')).toBe(readFileSync(at('whole-p.csv'), 'utf8'));
@@ -86,6 +92,11 @@ describe('merging shard lists', () => {
       message: `the list has no readable manifest beside it (${at('bare.csv')}.manifest.json): merge checks that the shards belong together from the manifests churnscope score writes`,
       context: { file: at('bare.csv') },
     });
+    expect(await refusal(['s0of2.csv', 's1of2.csv'], 's1of2.csv')).toMatchObject({
+      message: `the output ${at('s1of2.csv')} is a shard list this command reads (${at('s1of2.csv')}): writing it would destroy its input; choose another output path`,
+    });
+    writeFileSync(at('notes.csv'), 'mine\n');
+    expect((await refusal(['s0of2.csv', 's1of2.csv'], 'notes.csv') as Error).message).toMatch(new RegExp(`^the output ${at('notes.csv')} exists and is not a merged list churnscope wrote; `));
     expect(await refusal(['s0of2.csv', 'whole.csv'])).toMatchObject({ message: 'the list is not a shard (it was scored without --shard): merge joins the shard lists of one run', context: { file: at('whole.csv') } });
     expect(await refusal(['s0of2.csv', 's1of2-top.csv'])).toMatchObject({ message: 'the shard was cut to its top 1: the top of each shard is not the top of the whole base; score the shards without --top', context: { file: at('s1of2-top.csv') } });
   });
@@ -130,6 +141,9 @@ describe('merging shard lists', () => {
     expect(dup).toMatchObject({ context: { file: `${at('s0of2.csv')}, ${at('dup.csv')}`, column: 'id' } });
     const [, id] = /^customer "(\w)" is in more than one shard list: were the shards cut from the same base\?$/.exec((dup as Error).message) ?? [];
     expect(ids).toContain(id); // any of them: each is in both
+    writeFileSync(at('empty.csv'), '');
+    copyFileSync(at('s1of2.csv.manifest.json'), at('empty.csv.manifest.json'));
+    expect(await refusal(['s0of2.csv', 'empty.csv'])).toMatchObject({ message: 'the shard list is empty (0 bytes): expected a header line and data rows', context: { file: at('empty.csv') } });
     writeFileSync(at('junk.parquet'), 'not a parquet file');
     copyFileSync(at('s1of2.csv.manifest.json'), at('junk.parquet.manifest.json'));
     const junk = await refusal(['s0of2.csv', 'junk.parquet']);
