@@ -1,7 +1,7 @@
 /**
  * The bin of a value among ascending cut points: how many cuts lie below it. So v > cuts[c]
  * exactly when binOf(cuts, v) > c, and v ≤ cuts[0] (or NaN, as `NaN > t` is false) is bin 0.
- * The forest bins with it (training histograms and the scoring walk), the drift check too.
+ * The forest and boosting bin with it (training histograms and the scoring walk), the drift check too.
  */
 export function binOf(cuts: ArrayLike<number>, v: number): number {
   // At or below the first cut (a one-hot 0, most often): at once.
@@ -14,4 +14,20 @@ export function binOf(cuts: ArrayLike<number>, v: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Rows from..from+n of `columns`, binned row-major (`stride` bytes a row, a byte a feature) against
+ * each feature's cut points; NaN takes bin `missing`, a feature without cuts bin 0. Boosting bins
+ * its training rows with it, and the tree walk each block of rows it scores.
+ */
+export function binRowMajor(columns: readonly Float64Array[], cuts: readonly Float64Array[], from: number, n: number, bins: Uint8Array, stride: number, missing: number): void {
+  for (let j = 0; j < cuts.length; j++) {
+    const c = columns[j];
+    const t = cuts[j];
+    for (let i = 0; i < n; i++) {
+      const v = c[from + i];
+      bins[i * stride + j] = Number.isNaN(v) ? missing : t.length === 0 ? 0 : binOf(t, v);
+    }
+  }
 }

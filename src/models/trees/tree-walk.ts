@@ -6,7 +6,7 @@
  * quadrature (shap-quadrature.ts). The sums are those of walking the raw values (left when
  * value <= threshold, missing to the learnt side), bit for bit. Both tree models score through it.
  */
-import { binOf } from '../../data/bins.js';
+import { binRowMajor } from '../../data/bins.js';
 import { ModelError } from '../../errors.js';
 import { buildShapQuadrature, type ShapQuadrature } from './shap-quadrature.js';
 import { buildShapTables, type ShapTables } from './shap-tables.js';
@@ -169,7 +169,7 @@ class Walker {
     const out = new Float64Array(rows);
     for (let from = 0; from < rows; from += BLOCK_ROWS) {
       const n = Math.min(rows, from + BLOCK_ROWS) - from;
-      binBlock(columns, cuts, from, n, bins, p, MISSING);
+      binRowMajor(columns, cuts, from, n, bins, p, MISSING);
       sum.fill(0);
       if (phi !== null) phi.fill(0, 0, n * p);
       this.kernel(n, ...this.args);
@@ -177,22 +177,6 @@ class Walker {
       out.set(sum.subarray(0, n), from);
     }
     return out;
-  }
-}
-
-/**
- * Bins a block of rows, row-major with `stride` bytes a row, against each feature's cut points
- * (a feature never split on is left as is: its bin is never read); NaN takes bin `missing`.
- */
-function binBlock(columns: readonly Float64Array[], cuts: readonly Float64Array[], from: number, n: number, bins: Uint8Array, stride: number, missing: number): void {
-  for (let f = 0; f < cuts.length; f++) {
-    const c = columns[f];
-    const cf = cuts[f];
-    if (cf.length === 0) continue;
-    for (let i = 0; i < n; i++) {
-      const v = c[from + i];
-      bins[i * stride + f] = Number.isNaN(v) ? missing : binOf(cf, v);
-    }
   }
 }
 
