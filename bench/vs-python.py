@@ -3,7 +3,8 @@
 Reads the matrices the TypeScript side wrote into DIR (row-major float64, uint8 labels),
 fits each reference model, writes its test probabilities beside them and prints one JSON
 line per fit: {"data": k, "model": name, "seconds": s}. The speed task fits XGBoost `hist`
-at the given rounds and depth on the replicated rows and prints its seconds.
+at the given rounds and depth on the replicated rows, on each thread count, and prints its wall
+and CPU seconds.
 """
 import json
 import sys
@@ -49,12 +50,14 @@ def main():
     speed = job["speed"]
     x, y = load(d, "speed", speed["features"])
     for setting in speed["settings"]:
-        model = xgb.XGBClassifier(
-            tree_method="hist", n_jobs=2, random_state=0, n_estimators=setting["rounds"], max_depth=setting["depth"],
-            learning_rate=setting["learning_rate"], min_child_weight=1, reg_lambda=1, max_bin=256,
-        )
-        _, seconds = fitted(model, x, y)
-        print(json.dumps({"speed": setting, "seconds": seconds}), flush=True)
+        for threads in speed["threads"]:
+            model = xgb.XGBClassifier(
+                tree_method="hist", n_jobs=threads, random_state=0, n_estimators=setting["rounds"], max_depth=setting["depth"],
+                learning_rate=setting["learning_rate"], min_child_weight=1, reg_lambda=1, max_bin=256,
+            )
+            cpu = time.process_time()
+            _, seconds = fitted(model, x, y)
+            print(json.dumps({"speed": setting, "threads": threads, "wall": seconds, "cpu": time.process_time() - cpu}), flush=True)
 
 
 main()

@@ -4,11 +4,13 @@
  * panel (test AUC, top-decile lift, fit seconds), then boosting's fit time against XGBoost's at
  * the same rounds and depth on Telco's training rows replicated to 100k with 1% numeric jitter.
  * Optional: needs Debian's python3-sklearn and python3-xgboost (/usr/bin/python3).
- *   npm run bench:vs-python
+ * Each boosting fit time is given on 2 threads and on 1, wall and CPU seconds (all threads).
+ *   npm run bench:vs-python               everything
+ *   npm run bench:vs-python -- --speed    the fit times alone
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectFeatures, takeTraining, type FeatureMatrix, type TrainingData } from '../src/data/matrix.js';
 import { auc, liftAt } from '../src/evaluate/metrics.js';
@@ -46,8 +48,11 @@ function replicated(data: TrainingData, rows: number, rng: Rng): TrainingData {
   return big;
 }
 
-const datasets = await benchDatasets();
-const speedData = replicated(datasets[0].train, 100_000, new Rng(1));
+const speedOnly = process.argv.includes('--speed');
+const allDatasets = await benchDatasets();
+const datasets = speedOnly ? [] : allDatasets;
+const speedData = replicated(allDatasets[0].train, 100_000, new Rng(1));
+const speedThreads = [2, 1];
 const speedSettings = [{ rounds: 100, depth: 6, learning_rate: 0.3 }, { rounds: 300, depth: 3, learning_rate: 0.1 }];
 datasets.forEach((d, k) => {
   writeRows(`${k}-train`, d.train.x, d.train.y);
@@ -56,7 +61,7 @@ datasets.forEach((d, k) => {
 writeRows('speed', speedData.x, speedData.y);
 writeFileSync(join(dir, 'job.json'), JSON.stringify({
   datasets: datasets.map((d) => ({ name: d.name, features: d.train.x.features.length })),
-  speed: { features: speedData.x.features.length, settings: speedSettings },
+  speed: { features: speedData.x.features.length, settings: speedSettings, threads: speedThreads },
 }));
 
 // churnscope's fits, then the references' in the same run.
@@ -71,11 +76,17 @@ for (const d of datasets) {
     quality.push([d.name, `churnscope ${kind}`, auc(d.test.y, p), liftAt(d.test.y, p, 0.1), s]);
   }
 }
-const speedOurs: number[] = [];
+/** Wall and CPU seconds (every thread of the process) per setting and thread count. */
+const speedOurs: { wall: number; cpu: number }[][] = [];
 for (const s of speedSettings) {
-  const t = performance.now();
-  await fitBoosting(speedData, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', early_stopping_rounds: 0, rounds: s.rounds, max_depth: s.depth, learning_rate: s.learning_rate }, new Rng(1));
-  speedOurs.push(seconds(t));
+  speedOurs.push([]);
+  for (const workers of speedThreads) {
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    await fitBoosting(speedData, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', early_stopping_rounds: 0, rounds: s.rounds, max_depth: s.depth, learning_rate: s.learning_rate, workers }, new Rng(1));
+    const used = process.cpuUsage(cpu);
+    speedOurs[speedOurs.length - 1].push({ wall: seconds(t), cpu: (used.user + used.system) / 1e6 });
+  }
 }
 
 const python = spawnSync(PYTHON, [join(import.meta.dirname, 'vs-python.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -88,33 +99,39 @@ for (const l of lines) {
   const p = new Float64Array(readFileSync(join(dir, l.file as string)).buffer.slice(0));
   quality.push([d.name, l.model as string, auc(d.test.y, p), liftAt(d.test.y, p, 0.1), l.seconds as number]);
 }
-quality.sort((a, b) => datasets.findIndex((d) => d.name === a[0]) - datasets.findIndex((d) => d.name === b[0]));
-printTable(
-  `Test AUC, top-decile lift and fit seconds on the same splits (scikit-learn ${versions.sklearn}, XGBoost ${versions.xgboost}; churnscope at its defaults, seeded as \`train\` seeds it)`,
-  ['data', 'model', 'test AUC', 'lift@10%', 'fit s'],
-  quality,
-);
-// Each churnscope model against its reference on the same split: AUC difference and fit-time ratio.
-const pairs: [string, string][] = [
-  ['churnscope gradient_boosting', 'XGBoost hist (defaults)'],
-  ['churnscope gradient_boosting', 'sklearn HistGradientBoosting'],
-  ['churnscope logistic', 'sklearn logistic (lbfgs)'],
-  ['churnscope random_forest', 'sklearn random forest (300)'],
-];
-const row = (data: string, model: string): (string | number)[] => quality.find((r) => r[0] === data && r[1] === model) as (string | number)[];
-printTable(
-  'churnscope against each reference (same rows as above): AUC difference and fit-time ratio (churnscope ÷ reference; the boosting time includes its 5-fold early stopping: 6 fits)',
-  ['data', 'churnscope vs reference', 'Δ AUC', 'fit ratio'],
-  datasets.flatMap((d) => pairs.map(([a, b]) => {
-    const ours = row(d.name, a);
-    const theirs = row(d.name, b);
-    return [d.name, `${a.replace('churnscope ', '')} vs ${b}`, (ours[2] as number) - (theirs[2] as number), (ours[4] as number) / (theirs[4] as number)];
-  })),
-);
+if (!speedOnly) {
+  quality.sort((a, b) => datasets.findIndex((d) => d.name === a[0]) - datasets.findIndex((d) => d.name === b[0]));
+  printTable(
+    `Test AUC, top-decile lift and fit seconds on the same splits (scikit-learn ${versions.sklearn}, XGBoost ${versions.xgboost}; churnscope at its defaults, seeded as \`train\` seeds it)`,
+    ['data', 'model', 'test AUC', 'lift@10%', 'fit s'],
+    quality,
+  );
+  // Each churnscope model against its reference on the same split: AUC difference and fit-time ratio.
+  const pairs: [string, string][] = [
+    ['churnscope gradient_boosting', 'XGBoost hist (defaults)'],
+    ['churnscope gradient_boosting', 'sklearn HistGradientBoosting'],
+    ['churnscope logistic', 'sklearn logistic (lbfgs)'],
+    ['churnscope random_forest', 'sklearn random forest (300)'],
+  ];
+  const row = (data: string, model: string): (string | number)[] => quality.find((r) => r[0] === data && r[1] === model) as (string | number)[];
+  printTable(
+    'churnscope against each reference (same rows as above): AUC difference and fit-time ratio (churnscope ÷ reference; the boosting time includes its 5-fold early stopping: 6 fits)',
+    ['data', 'churnscope vs reference', 'Δ AUC', 'fit ratio'],
+    datasets.flatMap((d) => pairs.map(([a, b]) => {
+      const ours = row(d.name, a);
+      const theirs = row(d.name, b);
+      return [d.name, `${a.replace('churnscope ', '')} vs ${b}`, (ours[2] as number) - (theirs[2] as number), (ours[4] as number) / (theirs[4] as number)];
+    })),
+  );
+}
 const speed = lines.filter((l) => l.speed !== undefined);
 printTable(
-  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to 100,000 (1% numeric jitter), ${speedData.x.features.length} features, 2 threads each, no early stopping`,
-  ['rounds × depth (learning rate)', 'churnscope s', 'XGBoost s', 'ratio'],
-  speedSettings.map((s, i) => [`${s.rounds} × ${s.depth} (${s.learning_rate})`, speedOurs[i], speed[i].seconds as number, speedOurs[i] / (speed[i].seconds as number)]),
+  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to 100,000 (1% numeric jitter), ${speedData.x.features.length} features, no early stopping; wall and CPU seconds (all threads); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  ['rounds × depth (learning rate)', 'threads', 'churnscope wall', 'CPU', 'XGBoost wall', 'CPU', 'wall ratio', 'CPU ratio'],
+  speedSettings.flatMap((s, i) => speedThreads.map((threads, k) => {
+    const ours = speedOurs[i][k];
+    const theirs = speed[i * speedThreads.length + k] as { wall: number; cpu: number };
+    return [`${s.rounds} × ${s.depth} (${s.learning_rate})`, threads, ours.wall, ours.cpu, theirs.wall, theirs.cpu, ours.wall / theirs.wall, ours.cpu / theirs.cpu];
+  })),
 );
 rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * One boosting tree grown on the histograms: depth-wise (level by level, as XGBoost) or
  * leaf-wise (always the leaf whose split gains most, as LightGBM). A node's histogram is built
- * only for the smaller child; the larger one's is its parent's minus it, in the parent's slot.
+ * only for the smaller child; the larger one's is its parent's minus it, in the parent's slot;
+ * children that cannot split (deepest level, too little hessian or too few rows) get none.
  */
 import type { Rng } from '../../rng.js';
 import { FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from './histogram.js';
@@ -126,10 +127,14 @@ export class TreeGrower {
     this.pool.release(n.slot);
   }
 
+  /** Whether a node may split at all (depth, hessian, rows): one that may not needs no histogram. */
+  private splittable(n: Open): boolean {
+    if (this.s.maxDepth > 0 && n.depth >= this.s.maxDepth) return false;
+    return n.h >= 2 * this.s.minChildHessian && n.end - n.start >= 2;
+  }
+
   private splitOf(n: Open, allowed: Uint8Array): Split | null {
-    if (this.s.maxDepth > 0 && n.depth >= this.s.maxDepth) return null;
-    if (n.h < 2 * this.s.minChildHessian || n.end - n.start < 2) return null;
-    return bestSplit(this.pool.slot(n.slot), n, allowed, this.s);
+    return this.splittable(n) ? bestSplit(this.pool.slot(n.slot), n, allowed, this.s) : null;
   }
 
   /** Splits each node: partitions its rows, builds the smaller children's histograms at once, subtracts for the others. */
@@ -148,12 +153,14 @@ export class TreeGrower {
       const bounds = childBounds(sp, n, this.s);
       const left = this.open(tree, { g: sp.gl, h: sp.hl, lo: bounds.left[0], hi: bounds.left[1] }, n.start, mid, n.depth + 1);
       const right = this.open(tree, { g: sp.gr, h: sp.hr, lo: bounds.right[0], hi: bounds.right[1] }, mid, n.end, n.depth + 1);
-      // The parent's slot goes to the larger child (by subtraction); the smaller is built.
+      // The parent's slot goes to the larger child (by subtraction); the smaller is built. A
+      // child that cannot split needs no histogram: none is built or derived for it.
       const [small, large] = mid - n.start <= n.end - mid ? [left, right] : [right, left];
       this.pool.release(large.slot);
       large.slot = n.slot;
-      builds.push({ slot: small.slot, start: small.start, end: small.end });
-      derived.push({ parent: large.slot, child: small.slot });
+      const largeSplits = this.splittable(large);
+      if (largeSplits || this.splittable(small)) builds.push({ slot: small.slot, start: small.start, end: small.end });
+      if (largeSplits) derived.push({ parent: large.slot, child: small.slot });
       children.push(left, right);
     }
     if (builds.length > 0) await this.pool.build(builds);
