@@ -183,7 +183,7 @@ describe('compiling trees for the walk', () => {
     const p = predictForestBatch([stump], [F([1, 1.5, 2, Number.NaN, Number.POSITIVE_INFINITY])], 5);
     expect(Array.from(p)).toEqual([0.2, 0.2, 0.9, 0.2, 0.9]);
     const c = compileTrees([stump, stump], 1);
-    expect([c.features, Array.from(c.cuts[0]), Array.from(c.lefts), c.expected]).toEqual([1, [1.5], [1, 0, 0, 1, 0, 0], 2 * 0.55]);
+    expect([c.features, Array.from(c.cuts[0]), Array.from(c.lefts), c.expected]).toEqual([1, [1.5], [1, 1, 2, 1, 1, 2], 2 * 0.55]);
   });
 
   it('refuses trees it cannot walk', () => {

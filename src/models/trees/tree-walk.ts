@@ -10,7 +10,7 @@ import { binRowMajor } from '../../data/bins.js';
 import { ModelError } from '../../errors.js';
 import { buildShapQuadrature, type ShapQuadrature } from './shap-quadrature.js';
 import { buildShapTables, type ShapTables } from './shap-tables.js';
-import { expectedValue, treeShapBatch, type ShapTree } from './tree-shap.js';
+import { expectedValue, treeDepth, treeShapBatch, type ShapTree } from './tree-shap.js';
 import { WASM_BASE64 } from './tree-walk-wasm.js';
 import { instantiate, Layout, perThread, type Kernel } from './wasm.js';
 
@@ -27,7 +27,7 @@ export interface CompiledTrees {
   features: number;
   cuts: Float64Array[]; // per feature, ascending distinct thresholds
   words: Int32Array; // per node: feature << 16 | defaultRight << 8 | cut index (LEAF at leaves)
-  lefts: Int32Array; // per node: its left child within its tree
+  lefts: Int32Array; // per node: its left child within its tree (a leaf: itself)
   expected: number; // Σ over trees of the expected value (TreeSHAP's base)
 }
 
@@ -48,6 +48,7 @@ export function compileTrees(trees: readonly ShapTree[], features: number): Comp
       const f = t.feature[k];
       if (f < 0) {
         words[g] = LEAF;
+        lefts[g] = k; // a leaf is its own child: the four-row walk steps in place once there
         continue;
       }
       if (t.right[k] !== t.left[k] + 1) throw new ModelError('a tree whose right child does not follow its left child cannot be compiled; retrain it');
@@ -90,6 +91,7 @@ class Walker {
       words: layout.place(4 * nodes),
       lefts: layout.place(4 * nodes),
       values: layout.place(8 * nodes),
+      depths: layout.place(4 * trees.length),
       bins: layout.place(BLOCK_ROWS * p),
       sum: layout.place(8 * BLOCK_ROWS),
       phi: explain === false ? 0 : layout.place(8 * BLOCK_ROWS * p),
@@ -126,6 +128,7 @@ class Walker {
     starts[trees.length] = g;
     new Int32Array(buffer, at.words, nodes).set(words);
     new Int32Array(buffer, at.lefts, nodes).set(lefts);
+    new Int32Array(buffer, at.depths, trees.length).set(trees.map(treeDepth));
     const values = new Float64Array(buffer, at.values, nodes);
     g = 0;
     for (const t of trees) for (let k = 0; k < t.feature.length; k++, g++) if (t.feature[k] < 0) values[g] = t.value[k];
@@ -157,7 +160,7 @@ class Walker {
       this.args = [p, trees.length, at.starts, at.words, at.lefts, qu.bits, qu.points, qu.vecAt, qu.splitStarts, qu.splits, at.values, at.bins, at.phi, at.sum, qu.buf, at.masks, qu.state];
     } else {
       this.kernel = exports.walk;
-      this.args = [p, trees.length, at.starts, at.words, at.lefts, at.values, at.bins, at.sum];
+      this.args = [p, trees.length, at.starts, at.words, at.lefts, at.values, at.bins, at.sum, at.depths];
     }
   }
 

@@ -8,7 +8,8 @@
 ;; Memory, laid out by tree-walk.ts (byte addresses; node g's entries at 4g or 8g):
 ;;   starts: i32 per tree + 1, the tree's first node (global index);
 ;;   words:  i32 per node, feature << 16 | defaultRight << 8 | cut; a leaf has cut 0xff;
-;;   lefts:  i32 per node, the left child's index within its tree (the right child follows);
+;;   lefts:  i32 per node, the left child's index within its tree (the right child follows; a leaf: itself);
+;;   depths: i32 per tree, its depth (steps from the root to its deepest leaf);
 ;;   aux:    i32 per node, at a split the bit of its feature on the path, at a leaf k (path features);
 ;;   paths:  i32 per node (leaves), the index of its first path entry;
 ;;   tables: i32 per node (leaves), the byte address of its 2^k table;
@@ -21,38 +22,95 @@
 (module
   (import "env" "memory" (memory 1))
 
+  ;; Leaf sums. Four rows at a time through a tree, for as many steps as the tree is deep or until
+  ;; all four reach leaves: four independent chains of loads the processor overlaps. A leaf is its
+  ;; own left child with cut 0xff, which no bin exceeds, so a row that reached one stays there.
   (func (export "walk")
     (param $n i32) (param $q i32) (param $trees i32) (param $starts i32) (param $words i32)
-    (param $lefts i32) (param $values i32) (param $bins i32) (param $sum i32)
-    (local $t i32) (local $i i32) (local $start i32) (local $g i32) (local $w i32) (local $b i32)
-    (local $row i32) (local $out i32)
+    (param $lefts i32) (param $values i32) (param $bins i32) (param $sum i32) (param $depths i32)
+    (local $t i32) (local $i i32) (local $start i32) (local $depth i32) (local $d i32) (local $b i32)
+    (local $row i32) (local $out i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
     (block $treesDone
       (loop $trees
         (br_if $treesDone (i32.ge_u (local.get $t) (local.get $trees)))
         (local.set $start (i32.load (i32.add (local.get $starts) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $depth (i32.load (i32.add (local.get $depths) (i32.shl (local.get $t) (i32.const 2)))))
         (local.set $i (i32.const 0))
         (local.set $row (local.get $bins))
         (local.set $out (local.get $sum))
-        (block $rowsDone
-          (loop $rows
-            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
-            (local.set $g (local.get $start))
-            (block $leaf
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+            (local.set $r0 (local.get $row))
+            (local.set $r1 (i32.add (local.get $r0) (local.get $q)))
+            (local.set $r2 (i32.add (local.get $r1) (local.get $q)))
+            (local.set $r3 (i32.add (local.get $r2) (local.get $q)))
+            (local.set $g0 (local.get $start))
+            (local.set $g1 (local.get $start))
+            (local.set $g2 (local.get $start))
+            (local.set $g3 (local.get $start))
+            (local.set $d (local.get $depth))
+            (block $leaves
               (loop $step
-                (local.set $w (i32.load (i32.add (local.get $words) (i32.shl (local.get $g) (i32.const 2)))))
-                (br_if $leaf (i32.eq (i32.and (local.get $w) (i32.const 0xff)) (i32.const 0xff)))
-                (local.set $b (i32.load8_u (i32.add (local.get $row) (i32.shr_u (local.get $w) (i32.const 16)))))
-                (local.set $g (i32.add
-                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g) (i32.const 2)))))
+                (br_if $leaves (i32.eqz (local.get $d)))
+                (local.set $w0 (i32.load (i32.add (local.get $words) (i32.shl (local.get $g0) (i32.const 2)))))
+                (local.set $w1 (i32.load (i32.add (local.get $words) (i32.shl (local.get $g1) (i32.const 2)))))
+                (local.set $w2 (i32.load (i32.add (local.get $words) (i32.shl (local.get $g2) (i32.const 2)))))
+                (local.set $w3 (i32.load (i32.add (local.get $words) (i32.shl (local.get $g3) (i32.const 2)))))
+                (br_if $leaves (i32.eq (i32.and (i32.and (i32.and (local.get $w0) (local.get $w1)) (i32.and (local.get $w2) (local.get $w3))) (i32.const 0xff)) (i32.const 0xff)))
+                (local.set $g0 (i32.add
+                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g0) (i32.const 2)))))
                   (i32.and
-                    (i32.shr_u (i32.sub (i32.and (local.get $w) (i32.const 0xff)) (local.get $b)) (i32.const 31))
-                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                    (i32.shr_u (i32.sub (i32.and (local.get $w0) (i32.const 0xff)) (local.tee $b (i32.load8_u (i32.add (local.get $r0) (i32.shr_u (local.get $w0) (i32.const 16)))))) (i32.const 31))
+                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w0) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                (local.set $g1 (i32.add
+                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g1) (i32.const 2)))))
+                  (i32.and
+                    (i32.shr_u (i32.sub (i32.and (local.get $w1) (i32.const 0xff)) (local.tee $b (i32.load8_u (i32.add (local.get $r1) (i32.shr_u (local.get $w1) (i32.const 16)))))) (i32.const 31))
+                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w1) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                (local.set $g2 (i32.add
+                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g2) (i32.const 2)))))
+                  (i32.and
+                    (i32.shr_u (i32.sub (i32.and (local.get $w2) (i32.const 0xff)) (local.tee $b (i32.load8_u (i32.add (local.get $r2) (i32.shr_u (local.get $w2) (i32.const 16)))))) (i32.const 31))
+                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w2) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                (local.set $g3 (i32.add
+                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g3) (i32.const 2)))))
+                  (i32.and
+                    (i32.shr_u (i32.sub (i32.and (local.get $w3) (i32.const 0xff)) (local.tee $b (i32.load8_u (i32.add (local.get $r3) (i32.shr_u (local.get $w3) (i32.const 16)))))) (i32.const 31))
+                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w3) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                (local.set $d (i32.sub (local.get $d) (i32.const 1)))
                 (br $step)))
-            (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g) (i32.const 3))))))
+            (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g0) (i32.const 3))))))
+            (f64.store offset=8 (local.get $out) (f64.add (f64.load offset=8 (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g1) (i32.const 3))))))
+            (f64.store offset=16 (local.get $out) (f64.add (f64.load offset=16 (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g2) (i32.const 3))))))
+            (f64.store offset=24 (local.get $out) (f64.add (f64.load offset=24 (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g3) (i32.const 3))))))
+            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+            (local.set $row (i32.add (local.get $r3) (local.get $q)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $quads)))
+        ;; the last rows, one at a time
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $r0 (local.get $row))
+            (local.set $g0 (local.get $start))
+            (block $leaf
+              (loop $one
+                (local.set $w0 (i32.load (i32.add (local.get $words) (i32.shl (local.get $g0) (i32.const 2)))))
+                (br_if $leaf (i32.eq (i32.and (local.get $w0) (i32.const 0xff)) (i32.const 0xff)))
+                (local.set $g0 (i32.add
+                  (i32.add (local.get $start) (i32.load (i32.add (local.get $lefts) (i32.shl (local.get $g0) (i32.const 2)))))
+                  (i32.and
+                    (i32.shr_u (i32.sub (i32.and (local.get $w0) (i32.const 0xff)) (local.tee $b (i32.load8_u (i32.add (local.get $r0) (i32.shr_u (local.get $w0) (i32.const 16)))))) (i32.const 31))
+                    (i32.shr_u (i32.sub (i32.sub (local.get $b) (i32.const 255)) (i32.and (i32.shr_u (local.get $w0) (i32.const 8)) (i32.const 1))) (i32.const 31)))))
+                (br $one)))
+            (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (i32.add (local.get $values) (i32.shl (local.get $g0) (i32.const 3))))))
             (local.set $out (i32.add (local.get $out) (i32.const 8)))
             (local.set $row (i32.add (local.get $row) (local.get $q)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $rows)))
+            (br $tail)))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $trees))))
 
