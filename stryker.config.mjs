@@ -21,8 +21,8 @@ export default {
     // changes: npm run mutation -- --mutate 'src/models/sequence/**/*.ts' (add its tests).
     'src/models/{cox,cox-likelihood,cox-ph-test,kaplan-meier,logistic,linalg,linear-design,linear-terms,blend,duration-leak,sigmoid}.ts',
     'src/models/boosting/{boosting,grow,split,histogram,linear-init,bin-rows}.ts',
-    'src/models/forest/{forest,tree,grow,binning,walk}.ts',
-    'src/models/trees/{tree-shap,shap-tables,tree-walk}.ts',
+    'src/models/forest/{forest,tree,grow,binning}.ts',
+    'src/models/trees/{tree-shap,shap-tables,shap-quadrature,tree-walk}.ts',
     'src/data/**/*.ts',
     'src/ingest/cells.ts',
     'src/features/**/*.ts',
