@@ -36,6 +36,13 @@ describe('the penalised Cox fit on eight rows', () => {
     // Harrell's C of the fitted linear predictor on the training rows.
     expect(m.state.concordance).toBe(concordance(F(time), y, m.linearPredictor(x)).c);
     expect(m.state.concordance).not.toBe(0.5);
+    // Hazard ratios per unit with their Wald tests, and the design notes, as the report reads them.
+    const [hr] = m.globalImportance().hazard_ratios ?? [];
+    expect(hr).toMatchObject({ feature: 'x1', coef: m.state.coef[0], se: m.state.se[0] });
+    expect(hr.hazard_ratio).toBeCloseTo(Math.exp(-0.05795926081158987), 7);
+    expect(hr.ci_low).toBeCloseTo(Math.exp(-0.05795926081158987 - 1.959963984540054 * 0.8668400863051432), 6);
+    expect(m.linearDesign()).toEqual({ references: [], aliased: [] });
+    expect(m.globalImportance()).toMatchObject({ reference_levels: [], aliased: [] });
   });
 
   it('stops after its step limit, counting the Newton steps it took', () => {
