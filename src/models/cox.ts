@@ -212,7 +212,6 @@ export class CoxModel implements ChurnModel {
     const k = this.state.covariates.length;
     const p = this.features.length;
     const parts = centredContributions(this.state.coef, this.state.mean, { rows: x.rows, features: this.state.covariates, columns: x.columns.slice(0, k) });
-    if (p === k) return { scale: 'log_hazard', base: 0, contributions: parts };
     const out = new Float64Array(x.rows * p);
     for (let i = 0; i < x.rows; i++) out.set(parts.subarray(i * k, (i + 1) * k), i * p);
     return { scale: 'log_hazard', base: 0, contributions: out };
