@@ -115,6 +115,17 @@ describe('two strata columns', () => {
   });
 });
 
+describe('an unseen stratum when two are largest', () => {
+  it('takes the first of them in code order', () => {
+    // plan a: exits 1 (event), 2; plan b: 1 (event), 2 (event). Two rows each. H_a(2) − H_a(1) = 0; H_b: 1.
+    const planA = F([1, 1, 0, 0]);
+    const x = makeMatrix(['plan=a', 'plan=b', 'tenure'], [planA, planA.map((v) => 1 - v), F([1, 2, 1, 2])]);
+    const m = fitCox({ x, y: Uint8Array.from([1, 0, 1, 1]), survival: labels([1, 2, 1, 2]) }, { ...BRESLOW, strata: ['plan'] }, new Rng(1));
+    const unseen = makeMatrix(m.features, [F([1]), F([0]), F([0])]); // tenure 1, neither plan
+    expect(m.predictProba(unseen)[0]).toBe(0); // plan a's baseline, flat after 1
+  });
+});
+
 describe('time in days, with an offset', () => {
   // Exits 30, 60, 90 (censored), 120 days: H = 1/4 at 30, + 1/3 at 60, + 1 at 120. Window starts
   // at tenure + 1 day; a month is 30 days.
