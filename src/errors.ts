@@ -89,7 +89,7 @@ export class DriftError extends ChurnscopeError {
  * fails at once instead of waiting for work that will never come, and writes nothing.
  */
 export class WorkerError extends ChurnscopeError {
-  readonly worker: string; // which one, e.g. "histogram worker 1 of 1 (features 25 to 49)"
+  readonly worker: string; // which one, e.g. "boosting's histogram worker 1 of 1"
   readonly exitCode: number | null; // null when it threw
   constructor(code: ErrorCode, worker: string, what: string, exitCode: number | null, options?: { cause?: unknown }) {
     super(code, `${worker} ${what}`, {}, options);

@@ -1,24 +1,28 @@
 /**
- * Histograms built on every core: each thread (the caller's and W - 1 workers) owns a fixed
- * block of features and fills it for every node of a job, so a histogram is the same bytes for
- * any thread count. The bins, the row order, the gradients and the histogram slots live in
- * shared memory; a job is a few integers and a sequence number (Atomics), not a message. Each
- * worker acknowledges the sequence number it finished, and the caller waits for every
- * acknowledgement of its own number (a wake-up without one just waits again). A worker that
- * dies (exits, runs out of memory) never acknowledges: the caller's wait turns asynchronous after
- * a few milliseconds so the worker's exit event reaches it, and the fit fails with a WorkerError.
+ * Histograms built on every core. A job (one level's nodes) is cut into blocks of features; each
+ * thread (the caller's and W - 1 workers) claims the next unclaimed block with an atomic counter
+ * and fills it for every node of the job. Every feature of a node is summed by one thread in
+ * position order, so a histogram is the same bytes for any thread count, and a worker that is
+ * asleep or descheduled never holds the caller up: the caller takes the blocks it has not
+ * claimed, and waits only for blocks in progress. The bins, the row order, the gradients and the
+ * histogram slots live in shared memory; a job is a few integers and a sequence number
+ * (Atomics), not a message. A worker that dies (exits, runs out of memory) is reported on the
+ * event loop: the caller yields to it after every job, and its wait for a block in progress turns
+ * asynchronous after a few milliseconds, so the fit fails with a WorkerError.
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { WorkerError } from '../../errors.js';
 import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
 import { buildHistogram, FEATURE_STRIDE } from './histogram.js';
 
-/** Control words: the job's sequence number, its node count, stop flag, the thread of a worker's error, then each worker's acknowledged number. */
+/** Control words: the job's sequence number, its node count, stop flag, the thread of a worker's error, the next unclaimed block, the blocks done. */
 export const SEQ = 0;
 export const JOBS = 1;
 export const STOP = 2;
 export const FAILED = 3;
-export const ACK = 4;
+export const CLAIMED = 4;
+export const DONE = 5;
+const CONTROL_WORDS = 6;
 /** Nodes a job holds at most (a call with more runs as several jobs). */
 export const MAX_JOBS = 4096;
 /** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
@@ -31,18 +35,44 @@ export interface PoolShared {
   gh: Float64Array; // (gradient, hessian) per position
   control: Int32Array;
   jobs: Int32Array; // (slot, start, end) per node
+  blocks: number; // feature blocks a job is cut into
 }
 
 export interface WorkerInit extends PoolShared {
   thread: number; // 1.. (the caller is 0)
-  f0: number;
-  f1: number;
   slots: MessagePort; // new histogram slots arrive here: { index, buffer }
 }
 
-/** Features [f0, f1) of thread t among `threads`: contiguous blocks of nearly equal size. */
-export function featureBlock(p: number, threads: number, t: number): [number, number] {
-  return [Math.floor((t * p) / threads), Math.floor(((t + 1) * p) / threads)];
+/** Features [f0, f1) of block b among `blocks`: contiguous blocks of nearly equal size. */
+export function featureBlock(p: number, blocks: number, b: number): [number, number] {
+  return [Math.floor((b * p) / blocks), Math.floor(((b + 1) * p) / blocks)];
+}
+
+/** Blocks a job is cut into: several per thread, so a thread that falls behind leaves little to wait for. */
+function blockCount(p: number, threads: number): number {
+  return Math.min(p, 4 * threads);
+}
+
+/**
+ * Claims and builds blocks of the current job until none is left (the caller's thread, 0, and
+ * the workers alike); `slot` maps a slot index to its histogram. A block that throws is still
+ * counted done, with the worker's thread in FAILED, so the caller stops waiting and reports it.
+ */
+export function buildBlocks(shared: PoolShared, thread: number, slot: (index: number) => Float64Array): void {
+  const { bins, p, order, gh, control, jobs, blocks } = shared;
+  for (let b = Atomics.add(control, CLAIMED, 1); b < blocks; b = Atomics.add(control, CLAIMED, 1)) {
+    const [f0, f1] = featureBlock(p, blocks, b);
+    try {
+      const count = Atomics.load(control, JOBS);
+      for (let i = 0; i < count; i++) buildHistogram(bins, p, order, gh, jobs[3 * i + 1], jobs[3 * i + 2], f0, f1, slot(jobs[3 * i]), 0);
+    } catch (e) {
+      if (thread > 0) Atomics.store(control, FAILED, thread);
+      throw e;
+    } finally {
+      Atomics.add(control, DONE, 1);
+      Atomics.notify(control, DONE);
+    }
+  }
 }
 
 function memory(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
@@ -60,7 +90,7 @@ export class HistogramPool {
   private readonly ports: MessagePort[] = [];
   private readonly control: Int32Array;
   private readonly jobs: Int32Array;
-  private readonly f1: number;
+  private readonly blocks: number;
   private failure: WorkerError | null = null;
   private reportDeath: () => void = () => {};
   /** Settles when a worker dies. */
@@ -84,15 +114,14 @@ export class HistogramPool {
     const shared = threads > 1;
     this.order = new Int32Array(memory(4 * rows, shared));
     this.gh = new Float64Array(memory(16 * rows, shared));
-    this.control = new Int32Array(memory(4 * (ACK + threads), shared));
+    this.control = new Int32Array(memory(4 * CONTROL_WORDS, shared));
     this.jobs = new Int32Array(memory(4 * 3 * MAX_JOBS, shared));
-    this.f1 = featureBlock(p, threads, 0)[1];
+    this.blocks = blockCount(p, threads);
     for (let t = 1; t < threads; t++) {
-      const [f0, f1] = featureBlock(p, threads, t);
       const channel = new MessageChannel();
-      const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, thread: t, f0, f1, slots: channel.port2 };
+      const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, blocks: this.blocks, thread: t, slots: channel.port2 };
       const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init, [channel.port2]);
-      const name = `boosting's histogram worker ${t} of ${threads - 1} (features ${f0} to ${f1 - 1})`;
+      const name = `boosting's histogram worker ${t} of ${threads - 1}`;
       this.names.push(name);
       this.unwatch.push(watchWorker(worker, name, 'model', (e) => {
         this.failure ??= e;
@@ -136,37 +165,48 @@ export class HistogramPool {
         continue;
       }
       if (this.failure !== null) throw this.failure;
+      // Every block of the previous job is done, so no thread reads the job words now; a worker
+      // late for that job claims a block of this one, which it builds as this one's.
       Atomics.store(this.control, JOBS, part.length);
-      const seq = Atomics.add(this.control, SEQ, 1) + 1;
+      Atomics.store(this.control, DONE, 0);
+      Atomics.store(this.control, CLAIMED, 0);
+      Atomics.add(this.control, SEQ, 1);
       Atomics.notify(this.control, SEQ);
-      this.buildOwn(part.length);
-      for (let t = 1; t < this.threads; t++) await this.acknowledged(t, seq);
+      buildBlocks(this.shared(), 0, (index) => this.slots[index]);
+      await this.allDone();
       const failed = Atomics.load(this.control, FAILED);
       if (failed !== 0) throw new WorkerError('model', this.names[failed - 1], 'failed (its message is above)', null);
+      // A worker's death is an event on this loop: without a turn of it, a worker that died
+      // before claiming a block would go unnoticed while this thread does its work.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.failure !== null) throw this.failure;
     }
   }
 
-  /** Waits for worker t's acknowledgement of job `seq`: briefly on this thread (the usual case), then on the event loop. */
-  private async acknowledged(t: number, seq: number): Promise<void> {
-    for (let ack = Atomics.load(this.control, ACK + t); ack !== seq; ack = Atomics.load(this.control, ACK + t)) {
+  private shared(): PoolShared {
+    return { bins: this.bins, p: this.p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, blocks: this.blocks };
+  }
+
+  /** Waits until every block of the job is done: briefly on this thread (the usual case), then on the event loop. */
+  private async allDone(): Promise<void> {
+    for (let done = Atomics.load(this.control, DONE); done < this.blocks; done = Atomics.load(this.control, DONE)) {
       if (this.failure !== null) throw this.failure;
-      if (Atomics.wait(this.control, ACK + t, ack, BLOCKING_WAIT_MS) !== 'timed-out') continue;
-      const waiting = Atomics.waitAsync(this.control, ACK + t, ack);
+      if (Atomics.wait(this.control, DONE, done, BLOCKING_WAIT_MS) !== 'timed-out') continue;
+      const waiting = Atomics.waitAsync(this.control, DONE, done);
       if (!waiting.async) continue;
-      // A pending waitAsync does not keep Node's event loop alive; the (unref'd) worker must.
-      const worker = this.workers[t - 1];
-      worker.ref();
+      // A pending waitAsync does not keep Node's event loop alive; the (unref'd) workers must.
+      for (const worker of this.workers) worker.ref();
       try {
         await Promise.race([waiting.value, this.death]);
       } finally {
-        worker.unref();
+        for (const worker of this.workers) worker.unref();
       }
     }
   }
 
   private buildOwn(count: number): void {
     for (let i = 0; i < count; i++) {
-      buildHistogram(this.bins, this.p, this.order, this.gh, this.jobs[3 * i + 1], this.jobs[3 * i + 2], 0, this.f1, this.slots[this.jobs[3 * i]], 0);
+      buildHistogram(this.bins, this.p, this.order, this.gh, this.jobs[3 * i + 1], this.jobs[3 * i + 2], 0, this.p, this.slots[this.jobs[3 * i]], 0);
     }
   }
 
@@ -178,7 +218,7 @@ export class HistogramPool {
     Atomics.add(this.control, SEQ, 1);
     Atomics.notify(this.control, SEQ);
     // Wakes an asynchronous wait left behind by a dead worker.
-    for (let t = 1; t < this.threads; t++) Atomics.notify(this.control, ACK + t);
+    Atomics.notify(this.control, DONE);
     for (const port of this.ports) port.close();
   }
 }
