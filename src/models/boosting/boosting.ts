@@ -208,7 +208,16 @@ async function boost(
     }
     const tree = await grower.grow(count, allowed, rng);
     trees.push(tree);
-    for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i * p)];
+    if (count === n) {
+      // Every row grew the tree: each leaf's rows sit together in the pool's order, no walk needed.
+      const { leaves } = grower;
+      for (let l = 0; l < leaves.length; l += 3) {
+        const value = tree.value[leaves[l]];
+        for (let k = leaves[l + 1]; k < leaves[l + 2]; k++) margin[order[k]] += value;
+      }
+    } else {
+      for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i * p)];
+    }
     if (validRows === null) {
       bestRound = round;
       continue;

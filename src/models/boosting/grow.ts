@@ -41,6 +41,8 @@ export class TreeGrower {
   /** Scratch for stable partitions: row indices and gradient pairs. */
   private readonly scratchOrder: Int32Array;
   private readonly scratchGh: Float64Array;
+  /** The last tree's leaves: (node, start, end) each, its rows at positions [start, end) of the pool's order. */
+  readonly leaves: number[] = [];
 
   constructor(private readonly pool: HistogramPool, private readonly bins: Uint8Array, private readonly p: number, private readonly s: GrowSettings) {
     this.scratchOrder = new Int32Array(pool.order.length);
@@ -65,6 +67,7 @@ export class TreeGrower {
       return nodeFeatures;
     };
     const tree: GrownTree = { feature: [], bin: [], defaultLeft: [], left: [], value: [], cover: [], gain: [] };
+    this.leaves.length = 0;
     const { gh } = this.pool;
     let g = 0;
     let h = 0;
@@ -124,6 +127,7 @@ export class TreeGrower {
   /** A node that will not split: its leaf value, and its histogram slot back to the pool. */
   private close(tree: GrownTree, n: Open): void {
     tree.value[n.node] = this.s.learningRate * leafWeight(n.g, n.h, this.s.l2, n.lo, n.hi);
+    this.leaves.push(n.node, n.start, n.end);
     this.pool.release(n.slot);
   }
 
