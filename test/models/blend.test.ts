@@ -39,9 +39,12 @@ const probability: ChurnModel = {
 describe('a blend of two models', () => {
   // Row 0: a = 1, b = 0.25, c = 0.5: z = 1, p = σ(1); the other 0.375. Row 1: a = 1, b = 0.5, c = 0: z = 0.5 (its base), the other 0.25.
   const x = makeMatrix(['c', 'b', 'a'], [Float64Array.of(0.5, 0), Float64Array.of(0.25, 0.5), Float64Array.of(1, 1)]);
-  const blend = BlendModel.of([{ name: 'logistic', model: logOdds }, { name: 'random_forest', model: probability }]);
+  // Built inside each test, so Stryker sees which tests reach it.
+  const blended = () => BlendModel.of([{ name: 'logistic', model: logOdds }, { name: 'random_forest', model: probability }]);
 
   it('lists the members\' features merged in order, and averages their probabilities', () => {
+    const blend = blended();
+    expect(blend.toJSON().kind).toBe('blend');
     expect(blend.features).toEqual(['a', 'b', 'c']);
     expect(blend.state.members.map((m) => m.name)).toEqual(['logistic', 'random_forest']);
     const p = blend.predictProba(x);
@@ -51,6 +54,7 @@ describe('a blend of two models', () => {
   });
 
   it('explains on the probability scale: the log-odds member\'s parts rescaled to sum to p − σ(base), then averaged', () => {
+    const blend = blended();
     const e = blend.explainBatch(x);
     expect(e.scale).toBe('probability');
     expect(e.base).toBeCloseTo((0.6224593312018546 + 0.2) / 2, 15);
@@ -67,10 +71,11 @@ describe('a blend of two models', () => {
   });
 
   it('refuses a member that cannot explain or explains log-hazards, and a file with no members', () => {
+    const blend = blended();
     const mute: ChurnModel = { ...probability, explainBatch: undefined };
     expect(() => BlendModel.of([{ name: 'logistic', model: logOdds }, { name: 'random_forest', model: mute }]).explainBatch(x)).toThrow(/member random_forest cannot explain/);
     const hazard: ChurnModel = { ...logOdds, kind: 'cox', explainBatch: (m) => ({ ...logOdds.explainBatch!(m), scale: 'log_hazard' }) };
-    expect(() => BlendModel.of([{ name: 'cox', model: hazard }]).explainBatch(x)).toThrow(ModelError);
+    expect(() => BlendModel.of([{ name: 'cox', model: hazard }]).explainBatch(x)).toThrow(new ModelError('the blend\'s member cox explains log-hazards, which do not blend with probabilities'));
     expect(() => BlendModel.fromJSON({ kind: 'blend', params: {}, members: [] } as ModelState, () => logOdds)).toThrow(/lists no members/);
     const loaded = BlendModel.fromJSON(blend.toJSON(), (s) => (s.kind === 'logistic' ? logOdds : probability));
     expect(Array.from(loaded.predictProba(x))).toEqual(Array.from(blend.predictProba(x)));

@@ -102,6 +102,8 @@ describe('a boosting split on a hand-made histogram', () => {
     // Midpoint of −0.5 and 0.25: −0.125. Left [lo, mid], right [mid, hi].
     expect(b).toEqual({ left: [-0.5, -0.125], right: [-0.125, 0.25] });
     expect(childBounds(split!, upNode, settings())).toEqual({ left: [-0.5, 0.25], right: [-0.5, 0.25] });
+    // Falling (−1) forbids every candidate here: each puts the smaller value on the left.
+    expect(bestSplit(up, upNode, Uint8Array.of(1), settings({ monotone: Int8Array.of(-1) }))).toBeNull();
   });
 });
 
