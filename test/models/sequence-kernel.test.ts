@@ -1,6 +1,7 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { COMPLETENESS_TOLERANCE, gaussLegendre, integratedGradients } from '../../src/models/sequence/integrated-gradients.js';
+import { gaussLegendre } from '../../src/models/gauss-legendre.js';
+import { COMPLETENESS_TOLERANCE, integratedGradients } from '../../src/models/sequence/integrated-gradients.js';
 import { SequenceKernel } from '../../src/models/sequence/kernel.js';
 import type { SequenceBatch } from '../../src/models/sequence/layout.js';
 import { initialWeights, logits, toTensors, type Shape, type WeightName } from '../../src/models/sequence/network.js';

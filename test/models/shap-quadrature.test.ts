@@ -8,7 +8,8 @@ import { makeMatrix } from '../../src/data/matrix.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { DEFAULT_BOOSTING_PARAMS } from '../../src/models/boosting/params.js';
 import { DEFAULT_FOREST_PARAMS, fitForest } from '../../src/models/forest/forest.js';
-import { buildShapQuadrature, gaussLegendre, quadratureScratch, quadratureShapRow, type ShapQuadrature } from '../../src/models/trees/shap-quadrature.js';
+import { gaussLegendre } from '../../src/models/gauss-legendre.js';
+import { buildShapQuadrature, quadratureScratch, quadratureShapRow, type ShapQuadrature } from '../../src/models/trees/shap-quadrature.js';
 import { buildShapTables } from '../../src/models/trees/shap-tables.js';
 import { goesLeft, treeShapBatch, type ShapTree } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
@@ -24,11 +25,11 @@ function shap(trees: readonly ShapTree[], x: readonly number[]): { phi: number[]
 
 describe('Gauss–Legendre on [0, 1]', () => {
   it('integrates polynomials of degree < 2n exactly, and not degree 2n', () => {
-    const { t, w } = gaussLegendre(3);
+    const { nodes: t, weights: w } = gaussLegendre(3);
     const integral = (d: number): number => t.reduce((s, x, i) => s + w[i] * x ** d, 0);
     for (let d = 0; d < 6; d++) expect(integral(d)).toBeCloseTo(1 / (d + 1), 15);
     expect(Math.abs(integral(6) - 1 / 7)).toBeGreaterThan(1e-5);
-    expect(Array.from(gaussLegendre(1).t)).toEqual([0.5]);
+    expect(Array.from(gaussLegendre(1).nodes)).toEqual([0.5]);
   });
 });
 

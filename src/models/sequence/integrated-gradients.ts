@@ -7,6 +7,7 @@
  * is integrated again with twice the nodes. On the demo's operator 16 nodes leave 4% of customers
  * above 1e-3 (their months sharp enough that the integrand bends fast), 32 nodes none.
  */
+import { gaussLegendre } from '../gauss-legendre.js';
 import type { SequenceKernel } from './kernel.js';
 import type { SequenceBatch } from './layout.js';
 
@@ -14,40 +15,6 @@ import type { SequenceBatch } from './layout.js';
 export const COMPLETENESS_TOLERANCE = 1e-4;
 /** Nodes are doubled up to this many (none of the demo's 39k customers needed more than 64); the most ig_steps may ask. */
 export const MOST_NODES = 256;
-
-const rules = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
-
-/** Nodes and weights of the n-point Gauss–Legendre rule on [0, 1]. */
-export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
-  const known = rules.get(n);
-  if (known !== undefined) return known;
-  const nodes = new Float64Array(n);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    // Newton's method on P_n from the Chebyshev-like first guess.
-    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
-    for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      const pn = n === 1 ? x : p1;
-      const pPrev = n === 1 ? 1 : p0;
-      dp = (n * (x * pn - pPrev)) / (x * x - 1);
-      const dx = pn / dp;
-      x -= dx;
-      if (Math.abs(dx) < 1e-15) break;
-    }
-    nodes[i] = (1 - x) / 2;
-    weights[i] = 1 / ((1 - x * x) * dp * dp);
-  }
-  rules.set(n, { nodes, weights });
-  return { nodes, weights };
-}
 
 /** How far a row's parts miss logit − base. */
 function gap(parts: Float64Array, row: number, width: number, logit: number, base: number): number {

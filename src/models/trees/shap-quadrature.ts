@@ -18,6 +18,7 @@
  * reading its vectors at its state (0 no longer followed, 1 followed, 2 not).
  */
 import { ModelError } from '../../errors.js';
+import { gaussLegendre } from '../gauss-legendre.js';
 import { expectedValue, type ShapTree } from './tree-shap.js';
 
 export interface ShapQuadrature {
@@ -46,33 +47,6 @@ export interface ShapQuadrature {
   expected: number;
   maxNodes: number;
   maxPoints: number;
-}
-
-/** Gauss–Legendre points and weights on [0, 1] (Newton on the Legendre polynomial, to rounding). */
-export function gaussLegendre(n: number): { t: Float64Array; w: Float64Array } {
-  const t = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
-    for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      if (n === 1) p0 = 1;
-      dp = (n * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
-      x -= dx;
-      if (Math.abs(dx) < 1e-16) break;
-    }
-    t[i] = (1 - x) / 2;
-    w[i] = 1 / ((1 - x * x) * dp * dp);
-  }
-  return { t, w };
 }
 
 /** The quadrature of a sum of trees, or null when a path splits on over 31 distinct features (masks are 32-bit): rows take the recursion. */
@@ -149,7 +123,7 @@ export function buildShapQuadrature(trees: readonly ShapTree[]): ShapQuadrature 
     const parent = new Int32Array(t.feature.length);
     t.feature.forEach((f, k) => { if (f >= 0) parent[t.left[k]] = parent[t.right[k]] = k; });
     const points = q.points[ti];
-    const { t: tq, w } = gaussLegendre(points);
+    const { nodes: tq, weights: w } = gaussLegendre(points);
     for (let k = 0; k < t.feature.length; k++) {
       const g = at + k;
       const f = t.feature[k];
