@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { scoreToArrow } from '../../src/score/score-to-arrow.js';
-import { HAND_ROWS, writeHandModel } from '../helpers/hand-retention.js';
+import { HAND_INPUT, HAND_ROWS, writeHandModel } from '../helpers/hand-retention.js';
 import { readListRows } from '../helpers/list-rows.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -85,6 +85,21 @@ describe('the retention list, against values worked out by hand', () => {
     ]);
     // From the Arrow list: every customer was scored at her current probability, so none rose.
     expect(signals('warned-from-arrow.csv').map((r) => r[1])).toEqual(['true', 'false', 'false', 'false', 'false', 'true']);
+  });
+
+  it('matches the previous list by the id as written: 2E5 is a code, not 200000', async () => {
+    // a1 becomes "2E5" and b2 "200000". Only 2E5's probability rose; sniffed as numbers, the
+    // previous list's ids would read 200000.0 and match no one.
+    const ids = join(tmp.dir, 'code-ids.csv');
+    writeFileSync(ids, HAND_INPUT.replace('\na1,', '\n2E5,').replace('\nb2,', '\n200000,'));
+    const previous = join(tmp.dir, 'code-previous.csv');
+    writeFileSync(previous, `rank,id,churn_probability\n1,2E5,${HAND_ROWS.a1.p - 0.3}\n2,200000,${HAND_ROWS.b2.p}\n`);
+    const out = join(tmp.dir, 'code-warned.csv');
+    await runScoringJob({ model, input: ids, out, previous });
+    expect(readList(out).filter((r) => r.id === '2E5' || r.id === '200000').map((r) => [r.id, r.warning_signals])).toEqual([
+      ['2E5', 'churn probability rose 30 points since the last run; 2 new complaints'],
+      ['200000', ''],
+    ]);
   });
 
   it('hands the list back as an Arrow table in process, on the calling thread', async () => {
