@@ -3,7 +3,7 @@
  * columns (a table that splits minutes into day, evening, night and international) reads their
  * sum, a column `total_<role>` that ingest adds to the table and scoring to its input.
  */
-interface ResolvedRoles {
+export interface ResolvedRoles {
   roles: Record<string, string>;
   /** Added column -> the columns it sums, in config order. */
   role_sums: Record<string, string[]>;

@@ -11,7 +11,7 @@ import { binOf } from './bins.js';
 import type { EncoderState } from './encoder.js';
 
 /** Bins: value ≤ edges[0], (edges[0], edges[1]], …, > edges[last], then missing (blank, NaN, ±Infinity). */
-interface NumericReference {
+export interface NumericReference {
   kind: 'numeric';
   column: string;
   edges: number[]; // unique training deciles, ascending
@@ -19,7 +19,7 @@ interface NumericReference {
 }
 
 /** Bins: one per level, then everything else (unknown levels and missing). */
-interface CategoricalReference {
+export interface CategoricalReference {
   kind: 'categorical';
   column: string;
   levels: string[]; // the encoder's known levels

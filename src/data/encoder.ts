@@ -10,13 +10,13 @@ import type { FeatureMatrix } from './matrix.js';
  * training median); strings are one-hot encoded with a cap on levels. The learnt state is saved
  * inside the model file so scoring encodes exactly as training did.
  */
-interface NumericEncoding {
+export interface NumericEncoding {
   kind: 'numeric';
   column: string; // raw column name (or derived feature name)
   median: number; // training median used for blanks and NaN
 }
 
-interface CategoricalEncoding {
+export interface CategoricalEncoding {
   kind: 'categorical';
   column: string;
   levels: string[]; // one feature per level, named `${column}=${level}`; other levels encode as all zeros
@@ -42,7 +42,7 @@ function median(values: Float64Array): number {
 }
 
 /** Learns medians and levels from the training rows. */
-interface EncoderOptions {
+export interface EncoderOptions {
   maxLevels: number;
   roles: Record<string, string>;
   role_sums?: Record<string, string[]>;

@@ -1,5 +1,5 @@
 /** Calibration: predicted against observed churn in equal-width probability bins. */
-interface CalibrationBin {
+export interface CalibrationBin {
   bin: number;
   lower: number;
   upper: number;

@@ -3,7 +3,7 @@
  * which the earlier customer has the higher risk (risk ties count 1/2; equal times are not
  * compared). O(n log n) with a Fenwick tree over risk ranks.
  */
-interface Concordance { c: number; comparable: number }
+export interface Concordance { c: number; comparable: number }
 
 /**
  * The pair counts behind a concordance index, each event weighted: Σ w(a)·(rows with a later time

@@ -4,7 +4,7 @@
  */
 import { thresholdSteps as steps } from './thresholds.js';
 
-interface Point { x: number; y: number }
+export interface Point { x: number; y: number }
 
 function thin(points: Point[], maxPoints: number): Point[] {
   if (points.length <= maxPoints) return points;

@@ -7,7 +7,7 @@
  */
 import { rocCurve } from './curves.js';
 
-interface EmpcOptions {
+export interface EmpcOptions {
   clv: number; // customer lifetime value
   incentive: number; // d: cost of the retention offer
   contact: number; // f: cost of contacting a customer

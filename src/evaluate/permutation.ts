@@ -6,7 +6,7 @@ import type { FeatureMatrix } from '../data/matrix.js';
 import type { Rng } from '../rng.js';
 import { auc } from './metrics.js';
 
-interface PermutationImportance { feature: string; mean: number; sd: number }
+export interface PermutationImportance { feature: string; mean: number; sd: number }
 
 export function permutationImportance(
   predict: (x: FeatureMatrix) => Float64Array,

@@ -18,7 +18,7 @@ export interface ShapDriver {
   value: (number | null)[]; // the row's feature value (null: missing)
 }
 
-interface ShapSummary {
+export interface ShapSummary {
   scale: string; // what the values are on (log_odds)
   base: number;
   rows: number;

@@ -28,7 +28,7 @@ import {
 const TD_AUC_MONTHS = [3, 6, 12] as const;
 const CALIBRATION_MONTHS = 12;
 
-interface SurvivalEvaluation {
+export interface SurvivalEvaluation {
   uno_c: number;
   td_auc_3m: number;
   td_auc_6m: number;

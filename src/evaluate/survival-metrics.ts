@@ -15,7 +15,7 @@
 import { weightedConcordance } from './concordance.js';
 
 /** G(t) = P(censored after t): Kaplan–Meier of censoring, an event at a time counted before a censoring there. */
-interface StepFunction { times: Float64Array; values: Float64Array }
+export interface StepFunction { times: Float64Array; values: Float64Array }
 
 export function censoringSurvival(time: Float64Array, event: Uint8Array): StepFunction {
   const n = time.length;

@@ -2,7 +2,7 @@
  * Walking scores from the highest down, one step per distinct score (tied scores form one
  * threshold): the shared core of average precision and the ROC, PR, gains and lift curves.
  */
-interface ThresholdStep {
+export interface ThresholdStep {
   tp: number; // churners at or above this threshold
   fp: number; // stayers at or above it
   n: number; // rows at or above it

@@ -25,7 +25,7 @@ export interface RoleColumns {
 type DerivedValues = { kind: 'numeric'; values: Float64Array } | { kind: 'text'; values: (string | null)[] };
 
 /** A feature derived from role columns: its one computation, run by training (tables and panels) and by every scoring batch. */
-interface DerivedEntry extends CatalogueEntry {
+export interface DerivedEntry extends CatalogueEntry {
   derived: true;
   compute(columns: RoleColumns): DerivedValues;
 }

@@ -222,7 +222,7 @@ function close(stream: WriteStream): Promise<void> {
   });
 }
 
-interface GenerateResult {
+export interface GenerateResult {
   files: Record<string, string>;
   drivers: TrueDrivers;
   counts: { customers: number; months: number; first_month: string; last_month: string };

@@ -7,7 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
 /** Settings for a large job: DuckDB's memory limit (it spills past it) and where it spills. */
-interface DuckDBSettings {
+export interface DuckDBSettings {
   memory_limit?: string;
   temp_directory?: string;
 }

@@ -21,7 +21,7 @@ const markerSchema = z.object({
   files: z.array(z.string()), // relative paths, sorted, marker excluded
 });
 
-type FolderMarker = z.output<typeof markerSchema>;
+export type FolderMarker = z.output<typeof markerSchema>;
 export type FolderKind = FolderMarker['kind'];
 
 /** A path a command reads or writes, with what it is for messages ("the training data"). */
@@ -147,7 +147,7 @@ export function checkFolderOutput(target: string, kind: FolderKind): void {
 }
 
 /** Whether an existing file is a previous churnscope output of the kind about to be written. */
-type Ownership = (existing: string) => boolean;
+export type Ownership = (existing: string) => boolean;
 
 const manifestFormat = z.object({ format: z.string() });
 

@@ -6,7 +6,7 @@
  */
 import cliProgress from 'cli-progress';
 
-interface Progress {
+export interface Progress {
   tick(by?: number): void;
   stop(): void;
 }

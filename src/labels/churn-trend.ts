@@ -13,7 +13,7 @@ import { monthIndex, monthName } from '../months.js';
 import { DEACTIVATION_REASONS } from '../ingest/panel/open-panel.js';
 
 export type ChurnTrend = z.output<typeof churnTrendSchema>;
-type DeactivationReason = ChurnTrend['reasons'][number]['reason'];
+export type DeactivationReason = ChurnTrend['reasons'][number]['reason'];
 type TrendMonth = ChurnTrend['months'][number];
 type SegmentTrendMonth = ChurnTrend['by_segment'][number];
 

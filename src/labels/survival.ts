@@ -35,7 +35,7 @@ export interface SurvivalLabels {
   time: SurvivalTime;
 }
 
-type EntryMode = 'window_start' | 'origin';
+export type EntryMode = 'window_start' | 'origin';
 
 /** Longest plausible time on network: 50 years. */
 const MAX_PLAUSIBLE_MONTHS = 600;

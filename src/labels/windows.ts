@@ -11,7 +11,7 @@ export interface LabelSpec {
   topBand: number; // value_downgrade: the top share of ARPU at T, e.g. 0.2
 }
 
-interface OutcomeWindow {
+export interface OutcomeWindow {
   start: string; // first day of T+1+gap
   end: string; // first day after the window (exclusive)
 }

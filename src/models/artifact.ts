@@ -33,7 +33,7 @@ export interface SavedModel {
 }
 
 /** What the score command needs besides the model: ids, tiers, the drift limit. */
-interface ScoringSettings {
+export interface ScoringSettings {
   id: string | null; // id column; null = row number
   tiers: { high: number; medium: number }; // churn probability thresholds
   duration: string | null; // survival models: the tenure column scoring conditions on

@@ -10,7 +10,7 @@ import type { BatchExplanation, ChurnModel, ModelKind, ModelState, ReasonParts }
 import { monthlyReasonNames, monthlyReasonParts } from './sequence/reasons.js';
 import { sigmoid } from './sigmoid.js';
 
-interface BlendMember {
+export interface BlendMember {
   name: ModelKind;
   state: ModelState;
 }

@@ -37,7 +37,7 @@ export function orderRiskSets(rows: SurvivalRows): StratumOrder[] {
 }
 
 /** The risk set's sums at one event time, and the same sums over the rows that had the event there. */
-interface EventBlock {
+export interface EventBlock {
   stratum: number;
   time: number;
   events: number[]; // rows with the event at this time
@@ -111,7 +111,7 @@ function tieFractions(d: number, ties: Ties): number[] {
   return Array.from({ length: d }, (_, l) => (ties === 'efron' ? l / d : 0));
 }
 
-interface PartialLikelihood {
+export interface PartialLikelihood {
   loglik: number;
   grad: Float64Array;
   info: Float64Array | null; // negative Hessian (observed information), p×p
@@ -158,7 +158,7 @@ export function partialLikelihood(rows: SurvivalRows, order: StratumOrder[], z: 
   return { loglik, grad, info };
 }
 
-interface BaselineHazard { times: number[]; cumhaz: number[] }
+export interface BaselineHazard { times: number[]; cumhaz: number[] }
 
 /**
  * Cumulative baseline hazard per stratum at η = 0, stepping at each event time by d / S0 (Breslow)

@@ -34,7 +34,7 @@ export interface CoxParams {
 export const DEFAULT_COX_PARAMS: CoxParams = { l2: 0.1, maxIter: 50, tol: 1e-10, maxStep: 5, ties: 'efron', strata: [] };
 
 /** One stratum's baseline: cumulative hazard at the covariates' training means. */
-interface StratumBaseline {
+export interface StratumBaseline {
   levels: string[]; // the stratum's level of each strata column ('' for none of the known levels)
   rows: number;
   events: number;

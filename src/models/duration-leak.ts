@@ -24,7 +24,7 @@ function correlation(a: ArrayLike<number>, am: Moments, b: ArrayLike<number>, bm
   return sab / Math.sqrt(am.ss * bm.ss);
 }
 
-interface DurationLeak { feature: string; via: string; correlation: number }
+export interface DurationLeak { feature: string; via: string; correlation: number }
 
 /**
  * Per feature, the first leak found: the duration itself, else duration × another feature (in

@@ -27,7 +27,7 @@ const SHAP_ROWS = 300; // customers in the report's SHAP charts: the spread read
 /** A fitted model, its feature list and the matrix of test rows it was evaluated with. */
 export interface FittedModel { model: ChurnModel; features: string[]; seconds: number; testX: FeatureMatrix }
 
-interface RunArtifactsInput {
+export interface RunArtifactsInput {
   config: TableConfig;
   prepared: PreparedData;
   fitted: Map<ModelKind, FittedModel>;
@@ -38,7 +38,7 @@ interface RunArtifactsInput {
 }
 
 /** Each row's watched span in months, as the survival models are fitted on it (delayed entry); from joining without labels. */
-interface WatchedSpans { exit: Float64Array; entry: Float64Array; event: Uint8Array }
+export interface WatchedSpans { exit: Float64Array; entry: Float64Array; event: Uint8Array }
 
 function km(spans: WatchedSpans, rows: number[]): SurvivalCurve {
   const fit = kaplanMeier(Float64Array.from(rows, (i) => spans.exit[i]), Uint8Array.from(rows, (i) => spans.event[i]), Float64Array.from(rows, (i) => spans.entry[i]));

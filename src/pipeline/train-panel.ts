@@ -72,7 +72,7 @@ function panelMonths(config: PanelConfig, panel: Panel): { train: string[]; test
   return { train: cut, test: monthName(test), warnings: [`no reference month before the test month has its ${history} months of history in the data (${panel.firstMonth} to ${panel.lastMonth}): trained on ${cut.join(', ')}, whose usage and complaint features are cut short by the start of the data; expect the drift check to flag months scored with their whole history`] };
 }
 
-interface PanelTraining {
+export interface PanelTraining {
   table: CustomerTable;
   counts: SnapshotCounts[];
   months: { train: string[]; test: string };

@@ -44,7 +44,7 @@ export interface TrainOptions {
   survival?: SurvivalBuilder;
 }
 
-type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
+export type SurvivalBuilder = (t: CustomerTable) => SurvivalLabels | undefined;
 
 function tableSurvivalBuilder(config: TableConfig): SurvivalBuilder {
   return (t) => (t.duration === undefined || config.duration === undefined
@@ -143,7 +143,7 @@ function coxView(x: FeatureMatrix, excluded: Set<string>, tenure: string): Featu
 }
 
 /** A model's view of labelled rows: what it is fitted on, and the matrix it is evaluated with. */
-interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
+export interface ModelView { fit: TrainingData; test: TrainingData; score: (d: TrainingData) => FeatureMatrix }
 
 export function modelView(kind: ModelKind, all: { train: TrainingData; test: TrainingData }, excluded: Set<string>): ModelView {
   // The months themselves are the sequence model's alone; the others read the summaries.

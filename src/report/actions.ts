@@ -8,9 +8,9 @@ import { sqlString } from '../io/duckdb.js';
 import { DEFAULT_ACTION } from '../score/batch/reasons.js';
 import { TIERS } from '../score/list/ranking.js';
 
-interface ActionCount { action: string; customers: number; share: number }
+export interface ActionCount { action: string; customers: number; share: number }
 
-interface TopCustomer {
+export interface TopCustomer {
   rank: number;
   id: string;
   churn_probability: number;

@@ -15,7 +15,7 @@ export const chartBase = {
   config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' }, axis: { labelLimit: NO_LIMIT, titleLimit: NO_LIMIT }, legend: { labelLimit: NO_LIMIT, titleLimit: NO_LIMIT }, title: { limit: NO_LIMIT } },
 } as const;
 
-interface XY { x: number; y: number }
+export interface XY { x: number; y: number }
 
 function curveRows(curves: Record<string, XY[]>): { model: string; x: number; y: number }[] {
   return Object.entries(curves).flatMap(([model, pts]) => pts.map((p) => ({ model, x: p.x, y: p.y })));

@@ -14,7 +14,7 @@ import { driverOf } from './factors.js';
 export interface Campaign { top_n: number; offer_cost: number; success_rate: number }
 export const DEFAULT_CAMPAIGN: Campaign = { top_n: 1000, offer_cost: 10, success_rate: 0.3 };
 
-interface GroupRow { group: string; customers: number; mean_probability: number; revenue_at_risk: number }
+export interface GroupRow { group: string; customers: number; mean_probability: number; revenue_at_risk: number }
 
 /** A driver among a group's reasons, worded as the list words it (its most frequent sentence). */
 export interface SegmentReason { driver: string; wording: string; share: number }

@@ -34,7 +34,7 @@ export interface ReportInput {
 }
 
 /** What a list's value is: monthly revenue from a column × months, in a currency. */
-interface ValueDefinition { column: string | null; months: number; currency: string | null }
+export interface ValueDefinition { column: string | null; months: number; currency: string | null }
 
 export async function loadReportInput(runDir: string, list: string | null = null): Promise<ReportInput> {
   const evaluation = readEvaluation(runDir);

@@ -6,7 +6,7 @@
 import type { Rng } from '../rng.js';
 import type { TrainableKind } from '../models/param-schemas.js';
 
-type Distribution =
+export type Distribution =
   | { log: true; min: number; max: number } // log-uniform
   | { log: false; min: number; max: number } // uniform
   | { int: true; min: number; max: number } // whole numbers, each equally likely

@@ -16,13 +16,13 @@ import { prepareFromConfigFile } from '../pipeline/train-config.js';
 import { configParams, crossValidate, modelSeed, modelView, survivalExcluded } from '../pipeline/train.js';
 import { drawParams, SEARCH_SPACES } from './space.js';
 
-interface TuneOptions {
+export interface TuneOptions {
   trials: number;
   folds: number;
   seed?: number;
 }
 
-interface Trial {
+export interface Trial {
   trial: number;
   params: Record<string, unknown>; // the searched parameters' values (the rest: the config's model_params, then defaults)
   cv_auc_mean: number;

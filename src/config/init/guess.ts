@@ -6,7 +6,7 @@
 import type { RoleName, TimeUnit } from '../schema.js';
 import type { ColumnProfile, TableProfile } from './profile.js';
 
-interface RoleGuess { columns: string[]; note: string }
+export interface RoleGuess { columns: string[]; note: string }
 
 export interface Guesses {
   id: { column: string; note: string } | null;

@@ -7,7 +7,7 @@ import { ROLE_NAMES, tableConfigObject } from '../schema.js';
 import type { Guesses } from './guess.js';
 import type { TableProfile } from './profile.js';
 
-interface StarterOptions {
+export interface StarterOptions {
   /** The data file as the config should name it (relative to the config's folder). */
   source: string;
   /** The JSON Schema as the config should point at it, or null to leave the pointer out. */

@@ -5,7 +5,7 @@ import { readJsonFile, type JsonFileKind } from '../../io/json-file.js';
 
 const REMEDY = 'It was written by another churnscope or changed by hand: train again (churnscope train) to write it anew.';
 
-interface RunFile<S extends z.ZodType> {
+export interface RunFile<S extends z.ZodType> {
   kind: JsonFileKind<S>;
   /** The file of a run directory, validated. */
   read(runDir: string): z.output<S>;

@@ -10,7 +10,7 @@
 import { monthStart } from '../../months.js';
 import type { CatalogueEntry } from '../catalogue.js';
 
-interface SequenceChannel {
+export interface SequenceChannel {
   name: string;
   meaning: string; // plural noun phrase: "outgoing calls"
   /** Counts and amounts are log-scaled before standardising (they are skewed). */

@@ -62,7 +62,7 @@ export function initialWeights(s: Shape, rng: Rng): Map<WeightName, Float32Array
   return out;
 }
 
-type Weights = Record<WeightName, Tensor>;
+export type Weights = Record<WeightName, Tensor>;
 
 export function toTensors(tf: Tf, s: Shape, values: ReadonlyMap<WeightName, Float32Array>): Weights {
   const shapes = weightShapes(s);

@@ -23,7 +23,7 @@ import { readEvaluation } from '../../evaluate/files/evaluation-file.js';
 import { loadPipeline, resolveParams, substitute, type PipelineDefinition, type StageDefinition } from './definition.js';
 import { STAGE_MANIFEST, STAGE_MANIFEST_FORMAT, STAGE_MANIFEST_VERSION, type StageManifest } from './stage-manifest.js';
 
-interface PipelineOptions {
+export interface PipelineOptions {
   /** The pipeline definition (YAML or JSON). */
   file: string;
   /** The run folder: every stage's outputs and `stages/`, its manifests. */
@@ -33,7 +33,7 @@ interface PipelineOptions {
   execute: (argv: readonly string[]) => Promise<void>;
 }
 
-interface StageOutcome {
+export interface StageOutcome {
   stage: string;
   status: 'ran' | 'skipped';
   seconds: number;

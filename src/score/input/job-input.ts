@@ -21,7 +21,7 @@ import type { Rejections, Shard } from '../manifest.js';
 const FORMAT_NAMES = { csv: 'CSV', parquet: 'Parquet', arrow: 'Arrow IPC' } as const;
 
 /** The input's columns: name -> DuckDB type (VARCHAR for every CSV column; DOUBLE for a summed role). */
-type InputColumns = ReadonlyMap<string, string>;
+export type InputColumns = ReadonlyMap<string, string>;
 
 /**
  * Opens the input (a literal file, see io/input-file) as the view `src`, CSV as text (the sniffer
