@@ -75,6 +75,16 @@ export function selectFeatures(x: FeatureMatrix, features: readonly string[]): F
   return { rows: x.rows, features, columns };
 }
 
+/**
+ * x's columns in the order of `features`, x itself when it already is. Linear models read columns
+ * by position and keep fewer than they were fitted on (reference levels, aliased columns), so a
+ * caller handing them the training matrix would otherwise score the wrong columns without a word.
+ */
+export function inFeatureOrder(x: FeatureMatrix, features: readonly string[]): FeatureMatrix {
+  if (x.features.length === features.length && x.features.every((f, j) => f === features[j])) return x;
+  return selectFeatures(x, features);
+}
+
 /** One row as a plain array, for explanations and debugging (not for hot paths). */
 export function rowValues(x: FeatureMatrix, row: number): number[] {
   return x.columns.map((c) => c[row]);

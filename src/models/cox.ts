@@ -10,7 +10,7 @@
  * watched in training the baseline says nothing: a window reaching past it is moved back to end
  * there (the last observed months' hazard is carried forward), and `beyondFollowUp` counts them.
  */
-import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
+import { inFeatureOrder, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { concordance } from '../evaluate/concordance.js';
 import type { SurvivalTime } from '../labels/survival.js';
@@ -135,7 +135,8 @@ export class CoxModel implements ChurnModel {
   }
 
   /** Log relative hazard, centred at the training means. */
-  linearPredictor(x: FeatureMatrix): Float64Array {
+  linearPredictor(batch: FeatureMatrix): Float64Array {
+    const x = inFeatureOrder(batch, this.state.covariates); // the tenure and strata columns are not needed here
     const lp = new Float64Array(x.rows);
     this.state.coef.forEach((b, j) => {
       const c = x.columns[j];
@@ -177,17 +178,20 @@ export class CoxModel implements ChurnModel {
   }
 
   /** P(churn within the label's window after the window start): the list's churn_probability. */
-  predictProba(x: FeatureMatrix): Float64Array {
+  predictProba(batch: FeatureMatrix): Float64Array {
+    const x = inFeatureOrder(batch, this.features);
     return this.churnOver(x, [this.state.time.window])[0];
   }
 
   /** P(churn within h months after the window start), per horizon. */
-  churnWithin(x: FeatureMatrix, horizonMonths: readonly number[]): Float64Array[] {
+  churnWithin(batch: FeatureMatrix, horizonMonths: readonly number[]): Float64Array[] {
+    const x = inFeatureOrder(batch, this.features);
     return this.churnOver(x, horizonMonths.map((h) => h * this.state.time.month));
   }
 
   /** Rows whose window of `months` reaches past the longest tenure watched in training. */
-  beyondFollowUp(x: FeatureMatrix, months: number): number {
+  beyondFollowUp(batch: FeatureMatrix, months: number): number {
+    const x = inFeatureOrder(batch, this.features);
     const span = months * this.state.time.month;
     const start = this.windowStart(x);
     const base = this.baselines(x);
@@ -197,7 +201,8 @@ export class CoxModel implements ChurnModel {
   }
 
   /** S(t | x) from joining, per row, for each time (tenure units). */
-  survival(x: FeatureMatrix, times: readonly number[]): Float64Array[] {
+  survival(batch: FeatureMatrix, times: readonly number[]): Float64Array[] {
+    const x = inFeatureOrder(batch, this.features);
     const risk = this.linearPredictor(x).map(Math.exp);
     const base = this.baselines(x);
     return times.map((t) => risk.map((r, i) => Math.exp(-cumulativeHazardAt(base[i], Math.min(t, base[i].last_time)) * r)));
@@ -208,7 +213,8 @@ export class CoxModel implements ChurnModel {
   }
 
   /** Log-hazard parts of the covariates; the tenure and strata columns act through the baseline and get none. */
-  explainBatch(x: FeatureMatrix): BatchExplanation {
+  explainBatch(batch: FeatureMatrix): BatchExplanation {
+    const x = inFeatureOrder(batch, this.features);
     const k = this.state.covariates.length;
     const p = this.features.length;
     const parts = centredContributions(this.state.coef, this.state.mean, { rows: x.rows, features: this.state.covariates, columns: x.columns.slice(0, k) });

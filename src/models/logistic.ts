@@ -4,7 +4,7 @@
  * dropped: see linear-design.ts). Coefficients, standard errors and odds ratios are reported on
  * the raw scale, so they read like statsmodels' output.
  */
-import type { FeatureMatrix, TrainingData } from '../data/matrix.js';
+import { inFeatureOrder, type FeatureMatrix, type TrainingData } from '../data/matrix.js';
 import { ConvergenceError, ModelError } from '../errors.js';
 import { auc } from '../evaluate/metrics.js';
 import { cholesky, choleskyInverse, choleskySolve, standardization } from './linalg.js';
@@ -52,7 +52,8 @@ export class LogisticModel implements ChurnModel {
     return new LogisticModel(state as LogisticState);
   }
 
-  logOdds(x: FeatureMatrix): Float64Array {
+  logOdds(batch: FeatureMatrix): Float64Array {
+    const x = inFeatureOrder(batch, this.state.features);
     const z = new Float64Array(x.rows).fill(this.state.intercept);
     this.state.coef.forEach((b, j) => {
       const c = x.columns[j];
@@ -69,7 +70,8 @@ export class LogisticModel implements ChurnModel {
     return explainRow(this, x, row);
   }
 
-  explainBatch(x: FeatureMatrix): BatchExplanation {
+  explainBatch(batch: FeatureMatrix): BatchExplanation {
+    const x = inFeatureOrder(batch, this.state.features);
     const { coef, mean, intercept } = this.state;
     let base = intercept;
     coef.forEach((b, j) => { base += b * mean[j]; });
