@@ -19,20 +19,11 @@
  */
 import { ModelError } from '../../errors.js';
 import { gaussLegendre } from '../gauss-legendre.js';
-import { expectedValue, type ShapTree } from './tree-shap.js';
+import { expectedValue, type FlatTrees, type ShapTree } from './tree-shap.js';
 
-export interface ShapQuadrature {
-  trees: number;
-  /** First node of each tree (and the total node count at the end). */
-  treeStart: Int32Array;
+export interface ShapQuadrature extends FlatTrees {
   /** Gauss–Legendre points of each tree: ⌈longest path's unique features / 2⌉ rounded up to even. */
   points: Int32Array;
-  feature: Int32Array; // -1 at leaves
-  threshold: Float64Array;
-  defaultLeft: Uint8Array;
-  left: Int32Array; // global index of the left child; the right one follows it
-  /** At a split: its feature's bit among the unique features of the path to it. */
-  bit: Int32Array;
   value: Float64Array; // leaf values (0 at splits)
   /** Each tree's splits (global node indices, ascending) start at splitStart[t] in `splits`. */
   splitStart: Int32Array;

@@ -11,18 +11,9 @@
  * gives the tree's value, so the margin comes out of the same pass.
  */
 import { ModelError } from '../../errors.js';
-import { expectedValue, type ShapTree } from './tree-shap.js';
+import { expectedValue, type FlatTrees, type ShapTree } from './tree-shap.js';
 
-export interface ShapTables {
-  trees: number;
-  /** First node of each tree (and the total node count at the end). */
-  treeStart: Int32Array;
-  feature: Int32Array; // -1 at leaves
-  threshold: Float64Array;
-  defaultLeft: Uint8Array;
-  left: Int32Array; // global index of the left child; the right one follows it
-  /** At a split: the bit of its feature among the unique features of the path to it. */
-  bit: Int32Array;
+export interface ShapTables extends FlatTrees {
   /** At a leaf: k, and where its k path features and ratios and its 2^k table start. */
   pathLength: Int32Array;
   pathAt: Int32Array;

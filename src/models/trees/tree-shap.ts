@@ -34,6 +34,19 @@ export function expectedValue(tree: ShapTree): number {
 }
 
 /** The path's unique features: index, zero fraction (cover share), one fraction (row follows), weight. */
+/** A sum of trees flattened for a batch walk: every tree's nodes in one set of typed arrays. */
+export interface FlatTrees {
+  trees: number;
+  /** First node of each tree (and the total node count at the end). */
+  treeStart: Int32Array;
+  feature: Int32Array; // -1 at leaves
+  threshold: Float64Array;
+  defaultLeft: Uint8Array;
+  left: Int32Array; // global index of the left child; the right one follows it
+  /** At a split: its feature's bit among the unique features of the path to it. */
+  bit: Int32Array;
+}
+
 interface Path {
   feature: Int32Array;
   zero: Float64Array;
