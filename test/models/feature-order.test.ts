@@ -22,6 +22,12 @@ describe('linear models score the matrix they were fitted on by name', () => {
     expect(Array.from(model.predictProba(x))).toEqual(Array.from(own));
     expect(Array.from(model.explainBatch(x).contributions)).toEqual(Array.from(model.explainBatch(selectFeatures(x, model.features)).contributions));
     expect(() => model.predictProba(selectFeatures(x, ['usage']))).toThrow('feature "');
+    // Its own columns reordered: the last one left in its place, then none.
+    const own3 = selectFeatures(x, model.features);
+    for (const order of [[1, 0, 2], [2, 0, 1]]) {
+      const shuffled = selectFeatures(own3, order.map((j) => model.features[j]));
+      expect(Array.from(model.predictProba(shuffled))).toEqual(Array.from(own));
+    }
   });
 
   it('Cox: the same, for probabilities, survival and parts', () => {
