@@ -1,7 +1,7 @@
 /**
  * Derived features from the role columns of a customer table (see the catalogue): ratios,
  * traffic change, tenure bands, complaint rate, revenue per minute. Appended only when the roles
- * they need are mapped. Tenure counted in days, weeks or years is turned into months first.
+ * they need are mapped. Tenure counted in days or weeks is turned into months first.
  */
 import type { TimeUnit } from '../config/schema.js';
 import { findColumn, type CustomerTable, type RawColumn } from '../ingest/table.js';

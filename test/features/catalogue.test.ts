@@ -19,5 +19,9 @@ describe('the feature catalogue', () => {
     expect(describeFeature('MonthlyCharges')).toBe('MonthlyCharges');
     expect(describeFeature('PaymentMethod=Electronic check')).toBe('PaymentMethod: Electronic check');
     expect(describeFeature('plan=premium')).toBe('tariff plan: premium');
+    // Only the column mapped to a role takes the role's words, not any column of a table with roles.
+    expect(describeFeature('PaymentMethod=Electronic check', { revenue: 'MonthlyCharges', contract: 'Contract' })).toBe('PaymentMethod: Electronic check');
+    // A one-hot level of a column with no name (a Parquet file can have one) is still read as "column: level".
+    expect(describeFeature('=yes')).toBe(': yes');
   });
 });

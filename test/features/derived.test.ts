@@ -26,6 +26,18 @@ describe('derived features', () => {
     expect(rate[4]).toBeCloseTo(1 / (2000 * 12 / 365.25), 12);
   });
 
+  it('copy the traffic change, band tenure as text and divide by role, missing where the divisor is 0', () => {
+    const t = addDerivedFeatures(
+      table({ mins_chg: [0.5, -0.25, Number.NaN], ten: [6, 7, 49], out: [4, 3, 1], inc: [2, 0, 4] }),
+      { minutes_change: 'mins_chg', tenure: 'ten', out_calls: 'out', in_calls: 'inc' },
+    );
+    expect(t.columns.slice(4).map((c) => [c.name, c.kind, Array.from(c.values as ArrayLike<unknown>)])).toEqual([
+      ['call_ratio', 'numeric', [2, Number.NaN, 0.25]],
+      ['traffic_change', 'numeric', [0.5, -0.25, Number.NaN]],
+      ['tenure_band', 'text', ['0-6', '7-12', '49+']],
+    ]);
+  });
+
   it('are dropped with a warning when constant or moving with another column', () => {
     const minutes = [100, 250, 80, 310, 40];
     const base = table({ minutes, revenue: minutes.map((m) => m * 0.17), complaints: [0, 2, 1, 3, 0], tenure: [10, 10, 10, 10, 10] });
