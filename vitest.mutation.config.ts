@@ -16,7 +16,7 @@ export default defineConfig({
       'test/features/**/*.test.ts',
       'test/labels/**/*.test.ts',
       'test/panel/sequence-family.test.ts',
-      'test/score/{top-reasons,reason-sentences,actions,drift-unit,list-boundaries,list,value,merge}.test.ts',
+      'test/score/{top-reasons,reason-sentences,actions,drift-unit,list-boundaries,list,value,merge,score-typed,early-warning}.test.ts',
       'test/io/atomic-faults.test.ts',
     ],
     testTimeout: 60_000,

@@ -38,4 +38,9 @@ describe('suggested actions key on roles, not on one table\'s column names', () 
     expect(actionFor('total_minutes', DEFAULT_ACTIONS, c)).toBe(DEFAULT_ACTIONS.minutes);
     expect(actionFor('Customer service calls', { ...DEFAULT_ACTIONS, complaints: 'send a care technician' }, c)).toBe('send a care technician');
   });
+
+  it('without a role mapping, by the longest prefix of the feature name alone', () => {
+    const actions = { complaints: 'call back', complaints_billing: 'account review', revenue: 'offer a discount' };
+    expect([actionFor('complaints_billing_6m', actions), actionFor('complaints_3m', actions), actionFor('MonthlyCharges', actions)]).toEqual(['account review', 'call back', DEFAULT_ACTION]);
+  });
 });

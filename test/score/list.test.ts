@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { runScoringJob } from '../../src/score/batch-job.js';
 import { scoreToArrow } from '../../src/score/score-to-arrow.js';
 import { HAND_INPUT, HAND_ROWS, writeHandModel } from '../helpers/hand-retention.js';
@@ -100,6 +101,24 @@ describe('the retention list, against values worked out by hand', () => {
       ['2E5', 'churn probability rose 30 points since the last run; 2 new complaints'],
       ['200000', ''],
     ]);
+  });
+
+  it('refuses a previous list without a churn_probability column, or no list at all, naming the file, and writes no list', async () => {
+    const previous = join(tmp.dir, 'no-p-previous.csv');
+    writeFileSync(previous, 'rank,id,probability\n1,a1,0.5\n');
+    const out = join(tmp.dir, 'no-p.csv');
+    const e = await runScoringJob({ model, input, out, previous }).then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(InputError);
+    expect(e).toMatchObject({ message: expect.stringMatching(/^the previous list cannot be read \(it needs columns id and churn_probability\): .*churn_probability/) as unknown as string, context: { file: previous } });
+    expect((e as Error).message).not.toContain('/proc/self/fd');
+    expect((e as Error).cause).toBeInstanceOf(Error);
+    expect(existsSync(out)).toBe(false);
+    // A file that is no list: DuckDB's words, naming the file as given (DuckDB read it by /proc/self/fd/N).
+    const junk = join(tmp.dir, 'junk-previous.parquet');
+    writeFileSync(junk, 'not a parquet file');
+    const j = await runScoringJob({ model, input, out, previous: junk }).then(() => null, (err: unknown) => err);
+    expect(j).toMatchObject({ message: `the previous list cannot be read (it needs columns id and churn_probability): Invalid Input Error: No magic bytes found at end of file '${junk}'`, context: { file: junk } });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('hands the list back as an Arrow table in process, on the calling thread', async () => {

@@ -123,6 +123,7 @@ describe('merging shard lists', () => {
     expect(await refusal(['s0of2.csv', 'again.csv'])).toMatchObject({ message: `shard 0/2 is given twice (${at('s0of2.csv')} and ${at('again.csv')})`, context: { file: at('again.csv') } });
     expect(await refusal(['s0of2.csv'])).toMatchObject({ message: 'shard 1/2 is missing: merge needs all 2 shards of the run', context: { file: at('s0of2.csv') } });
     expect(await refusal(['s1of3.parquet'])).toMatchObject({ message: 'shards 0/3, 2/3 are missing: merge needs all 3 shards of the run', context: { file: at('s1of3.parquet') } });
+    expect(await refusal(['s0of3.csv', 's2of3.csv'])).toMatchObject({ message: 'shard 1/3 is missing: merge needs all 3 shards of the run', context: { file: `${at('s0of3.csv')}, ${at('s2of3.csv')}` } });
   });
 
   it('refuses a list changed after scoring, a customer in two shards, an unreadable shard, and value ranking without values', async () => {
@@ -149,7 +150,43 @@ describe('merging shard lists', () => {
     const junk = await refusal(['s0of2.csv', 'junk.parquet']);
     expect(junk).toBeInstanceOf(InputError);
     expect(junk).toMatchObject({ message: expect.stringMatching(/^the shard list cannot be read: /) as unknown as string, context: { file: at('junk.parquet') } });
+    // DuckDB read the open file by /proc/self/fd/N; the message names the file as the user named it.
+    expect((junk as Error).message).toContain(at('junk.parquet'));
+    expect((junk as Error).message).not.toContain('/proc/self/fd');
+    expect((junk as Error).cause).toBeInstanceOf(Error);
     expect(await refusal(['nv0.csv', 'nv1.csv'], 'nv.csv', 'value_at_risk')).toMatchObject({ message: 'the lists have no value_at_risk column to rank by; use --rank-by probability', context: { file: at('nv0.csv') } });
     expect(await refusal(['nv0.csv', 'nv1.csv'], 'nv.csv')).toBeNull(); // they were ranked by probability
+  });
+
+  it('refuses shards whose numbers are not numbers, or that lost their rank column, as lists that cannot be ranked or read together', async () => {
+    const edited = (name: string, from: string, edit: (csv: string) => string): string => {
+      writeFileSync(at(name), edit(readFileSync(at(from), 'utf8')));
+      copyFileSync(at(`${from}.manifest.json`), at(`${name}.manifest.json`));
+      return name;
+    };
+    // A probability overwritten by hand: the shard reads, but cannot be ranked as a number.
+    const word = edited('word.csv', 's1of2.csv', (csv) => csv.replace(/\n(\d+),(\w+),[^,]+,/, '\n$1,$2,high,'));
+    const unranked = await refusal(['s0of2.csv', word]);
+    expect(unranked).toBeInstanceOf(InputError);
+    expect(unranked).toMatchObject({ message: expect.stringMatching(/^the shard lists cannot be ranked together: Conversion Error: .*'high' to DOUBLE/) as unknown as string, context: { file: `${at('s0of2.csv')}, ${at(word)}` } });
+    expect((unranked as Error).cause).toBeInstanceOf(Error);
+    // Both shards without their rank column: nothing to set aside before ranking afresh.
+    const dropRank = (csv: string): string => csv.split('\n').map((l) => l.replace(/^[^,]*,/, '')).join('\n');
+    const [r0, r1] = [edited('norank0.csv', 's0of2.csv', dropRank), edited('norank1.csv', 's1of2.csv', dropRank)];
+    const unread = await refusal([r0, r1]);
+    expect(unread).toBeInstanceOf(InputError);
+    expect(unread).toMatchObject({ message: expect.stringMatching(/^the shard lists cannot be read together: .*rank/) as unknown as string, context: { file: `${at(r0)}, ${at(r1)}` } });
+    expect((unread as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('merges shards named relative to the working folder into an output there', async () => {
+    const cwd = process.cwd();
+    process.chdir(tmp.dir);
+    try {
+      await mergeLists(['s0of2.csv', 's1of2.csv'], 'relative.csv');
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readFileSync(at('relative.csv'), 'utf8')).toBe(readFileSync(at('whole.csv'), 'utf8'));
   });
 });

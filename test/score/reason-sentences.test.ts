@@ -64,4 +64,16 @@ describe('reason sentences', () => {
     expect(describeFeature('days_on_network', { tenure: 'days_on_network' }, 'days')).toBe('days on the network');
     expect(describeFeature('tenure', { tenure: 'tenure' })).toBe('months on the network');
   });
+
+  it('say no change as a rise of 0%, rising trends as rising, and read the complaint category only from a whole complaints_<category>_6m name', () => {
+    expect([
+      reasonSentence('traffic_change_3m', 0), reasonSentence('traffic_slope', 0.12), reasonSentence('traffic_slope', 0),
+      reasonSentence('revenue_trend', 0), reasonSentence('revenue_trend', -0.05), reasonSentence('distinct_called_trend', 0.2), reasonSentence('distinct_called_trend', 0),
+    ]).toEqual([
+      'total traffic rose 0% against the previous 3 months', 'total traffic is rising 12% a month', 'total traffic is rising 0% a month',
+      'revenue is rising 0% a month', 'revenue is falling 5% a month', 'the number of people called is rising 20% a month', 'the number of people called is rising 0% a month',
+    ]);
+    expect(reasonSentence('all_complaints_billing_6m', 2)).toBe('all_complaints_billing_6m: 2');
+    expect(reasonSentence('complaints_billing_6m_share', 0.5)).toBe('complaints_billing_6m_share: 0.50');
+  });
 });

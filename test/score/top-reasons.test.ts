@@ -17,6 +17,18 @@ describe('the typed top reasons', () => {
     expect(Number.isNaN(top.contribution[4]) && Number.isNaN(top.contribution[5])).toBe(true);
   });
 
+  it('breaks a tie by feature name whichever column comes first, and keeps only the first three of four equal parts', () => {
+    // Names not in column order: a, c, b, d. Row 0: all four tie; row 1: "d" larger, then c and b tie.
+    const features = ['a', 'c', 'b', 'd'];
+    const parts = Float64Array.from([
+      1, 1, 1, 1,
+      0, 2, 2, 3,
+    ]);
+    const top = topContributions(parts, 2, features, 3);
+    expect(Array.from(top.feature)).toEqual([0, 2, 1, 3, 2, 1]);
+    expect(Array.from(top.contribution)).toEqual([1, 1, 1, 3, 2, 2]);
+  });
+
   it('matches sorting every part of every row, on random parts with ties', () => {
     const features = Array.from({ length: 30 }, (_, j) => `f${String(29 - j).padStart(2, '0')}`);
     const rows = 500;
@@ -49,5 +61,18 @@ describe('string codes', () => {
     expect(Array.from(codes)).toEqual([1, 0, 1, -1]);
     expect(shared.values).toEqual(['a', 'b']);
     expect(worker.takeNew()).toEqual([]);
+  });
+
+  it('maps thousands of a producer\'s codes, past the remap\'s first 1,024 slots, learnt in one go or in parts', () => {
+    const shared = new StringCodes();
+    shared.code('x'); // shared codes are the producer's + 1
+    const worker = new StringCodes();
+    const codes = Int32Array.from({ length: 5000 }, (_, i) => worker.code(`s${i}`));
+    const remap = new CodeRemap(shared);
+    remap.learn(worker.values.slice(0, 3000)); // more than twice the first slots at once
+    remap.learn(worker.values.slice(3000)); // then beyond them again
+    remap.apply(codes);
+    expect([codes[0], codes[1023], codes[1024], codes[2999], codes[3000], codes[4999]]).toEqual([1, 1024, 1025, 3000, 3001, 5000]);
+    expect(shared.values[5000]).toBe('s4999');
   });
 });
