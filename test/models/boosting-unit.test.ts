@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { makeMatrix } from '../../src/data/matrix.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
+import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
 import { bestSplit, childBounds, leafWeight, type SplitSettings } from '../../src/models/boosting/split.js';
 import { Rng } from '../../src/rng.js';
@@ -131,6 +132,30 @@ describe('gradient histograms', () => {
     expect(all[FEATURE_STRIDE + 2]).toBe(-0.75); // feature 1, bin 1: rows 3, 0 and 2 minus row 3
     expect(all[FEATURE_STRIDE + 3]).toBe(5);
     expect(all[2]).toBe(0.5); // feature 0, bin 1, not subtracted: row 3
+  });
+
+  it('are the JavaScript reference\'s bytes when the pool\'s WebAssembly kernel builds them', async () => {
+    // Gradients of every magnitude, so any other order of additions would change the sums' bits.
+    const rng = new Rng(7);
+    for (const p of [3, 13]) {
+      const rows = 500;
+      const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
+      const pool = await HistogramPool.start(bins, p, rows, 1);
+      try {
+        pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows));
+        pool.gh.set(Float64Array.from({ length: 2 * rows }, () => (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));
+        const slots = [pool.acquire(), pool.acquire()];
+        pool.slot(slots[0]).fill(9); // stale sums from an earlier node: the kernel starts from zero
+        await pool.build([{ slot: slots[0], start: 0, end: rows }, { slot: slots[1], start: 17, end: 311 }]);
+        for (const [slot, start, end] of [[slots[0], 0, rows], [slots[1], 17, 311]]) {
+          const expected = new Float64Array(p * FEATURE_STRIDE);
+          buildHistogram(bins, p, pool.order, pool.gh, start, end, 0, p, expected, 0);
+          expect(Buffer.from(pool.slot(slot).buffer, pool.slot(slot).byteOffset, pool.slot(slot).byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+        }
+      } finally {
+        pool.close();
+      }
+    }
   });
 });
 

@@ -5,15 +5,18 @@
  * position order, so a histogram is the same bytes for any thread count, and a worker that is
  * asleep or descheduled never holds the caller up: the caller takes the blocks it has not
  * claimed, and waits only for blocks in progress. The bins, the row order, the gradients and the
- * histogram slots live in shared memory; a job is a few integers and a sequence number
- * (Atomics), not a message. A worker that dies (exits, runs out of memory) is reported on the
- * event loop: the caller yields to it after every job, and its wait for a block in progress turns
- * asynchronous after a few milliseconds, so the fit fails with a WorkerError.
+ * histogram slots live in one WebAssembly memory shared by the threads, summed by the kernel of
+ * histogram.wat; a job is a few integers and a sequence number (Atomics), not a message. A worker
+ * that dies (exits, runs out of memory) is reported on the event loop: the caller yields to it
+ * after every job, and its wait for a block in progress turns asynchronous after a few
+ * milliseconds, so the fit fails with a WorkerError.
  */
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { WorkerError } from '../../errors.js';
+import type { Worker } from 'node:worker_threads';
+import { ModelError, WorkerError } from '../../errors.js';
 import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
-import { buildHistogram, FEATURE_STRIDE } from './histogram.js';
+import { instantiateOver, Layout, PAGE, sharedMemory, type Kernel, type WasmMemory } from '../trees/wasm.js';
+import { FEATURE_STRIDE } from './histogram.js';
+import { WASM_BASE64 } from './histogram-wasm.js';
 
 /** Control words: the job's sequence number, its node count, stop flag, the thread of a worker's error, the next unclaimed block, the blocks done. */
 export const SEQ = 0;
@@ -28,11 +31,18 @@ export const MAX_JOBS = 4096;
 /** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
 const BLOCKING_WAIT_MS = 5;
 
+/** Byte addresses in the shared memory: bins (row-major rows × p), order (i32 row per position), gh ((gradient, hessian) per position), then the histogram slots. */
+export interface PoolLayout {
+  bins: number;
+  order: number;
+  gh: number;
+  slots: number;
+}
+
 export interface PoolShared {
-  bins: Uint8Array; // row-major rows × p
+  memory: WasmMemory;
+  at: PoolLayout;
   p: number;
-  order: Int32Array; // row index per position
-  gh: Float64Array; // (gradient, hessian) per position
   control: Int32Array;
   jobs: Int32Array; // (slot, start, end) per node
   blocks: number; // feature blocks a job is cut into
@@ -40,7 +50,19 @@ export interface PoolShared {
 
 export interface WorkerInit extends PoolShared {
   thread: number; // 1.. (the caller is 0)
-  slots: MessagePort; // new histogram slots arrive here: { index, buffer }
+}
+
+/** Bytes of a histogram slot. */
+function slotBytes(p: number): number {
+  return 8 * p * FEATURE_STRIDE;
+}
+
+/** The histogram kernel over the pool's memory, for this thread: fills one slot's features [f0, f1) from positions [start, end). */
+export function histogramKernel(shared: Pick<PoolShared, 'memory' | 'at' | 'p'>): (slot: number, start: number, end: number, f0: number, f1: number) => void {
+  const { at, p } = shared;
+  const build = instantiateOver(WASM_BASE64, shared.memory).histogram as Kernel;
+  const bytes = slotBytes(p);
+  return (slot, start, end, f0, f1) => build(at.bins, p, at.order, at.gh, start, end, f0, f1, at.slots + slot * bytes);
 }
 
 /** Features [f0, f1) of block b among `blocks`: contiguous blocks of nearly equal size. */
@@ -55,16 +77,16 @@ function blockCount(p: number, threads: number): number {
 
 /**
  * Claims and builds blocks of the current job until none is left (the caller's thread, 0, and
- * the workers alike); `slot` maps a slot index to its histogram. A block that throws is still
- * counted done, with the worker's thread in FAILED, so the caller stops waiting and reports it.
+ * the workers alike), with this thread's `kernel`. A block that throws is still counted done,
+ * with the worker's thread in FAILED, so the caller stops waiting and reports it.
  */
-export function buildBlocks(shared: PoolShared, thread: number, slot: (index: number) => Float64Array): void {
-  const { bins, p, order, gh, control, jobs, blocks } = shared;
+export function buildBlocks(shared: PoolShared, thread: number, kernel: ReturnType<typeof histogramKernel>): void {
+  const { p, control, jobs, blocks } = shared;
   for (let b = Atomics.add(control, CLAIMED, 1); b < blocks; b = Atomics.add(control, CLAIMED, 1)) {
     const [f0, f1] = featureBlock(p, blocks, b);
     try {
       const count = Atomics.load(control, JOBS);
-      for (let i = 0; i < count; i++) buildHistogram(bins, p, order, gh, jobs[3 * i + 1], jobs[3 * i + 2], f0, f1, slot(jobs[3 * i]), 0);
+      for (let i = 0; i < count; i++) kernel(jobs[3 * i], jobs[3 * i + 1], jobs[3 * i + 2], f0, f1);
     } catch (e) {
       if (thread > 0) Atomics.store(control, FAILED, thread);
       throw e;
@@ -75,19 +97,31 @@ export function buildBlocks(shared: PoolShared, thread: number, slot: (index: nu
   }
 }
 
-function memory(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
-  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+/** `memory` (a new one when null) grown to at least `bytes`; past the 4 GiB a WebAssembly memory holds, a model error. */
+function grown(memory: WasmMemory | null, bytes: number): WasmMemory {
+  try {
+    if (memory === null) return sharedMemory(bytes);
+    const more = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+    if (more > 0) memory.grow(more);
+    return memory;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ModelError(`boosting's histograms need ${Math.ceil(bytes / 2 ** 20)} MiB of one WebAssembly memory, more than its 4 GiB: use fewer rows, features or leaves`, {});
+  }
 }
 
 export class HistogramPool {
+  /** Views of the shared memory: the row per position, the (gradient, hessian) per position. */
   readonly order: Int32Array;
   readonly gh: Float64Array;
+  private readonly memory: WasmMemory;
+  private readonly at: PoolLayout;
+  private readonly kernel: ReturnType<typeof histogramKernel>;
   private readonly slots: Float64Array[] = [];
   private readonly free: number[] = [];
   private readonly workers: Worker[] = [];
   private readonly names: string[] = [];
   private readonly unwatch: (() => void)[] = [];
-  private readonly ports: MessagePort[] = [];
   private readonly control: Int32Array;
   private readonly jobs: Int32Array;
   private readonly blocks: number;
@@ -110,17 +144,21 @@ export class HistogramPool {
     return pool;
   }
 
-  private constructor(private readonly bins: Uint8Array, private readonly p: number, rows: number, readonly threads: number) {
-    const shared = threads > 1;
-    this.order = new Int32Array(memory(4 * rows, shared));
-    this.gh = new Float64Array(memory(16 * rows, shared));
-    this.control = new Int32Array(memory(4 * CONTROL_WORDS, shared));
-    this.jobs = new Int32Array(memory(4 * 3 * MAX_JOBS, shared));
+  private constructor(bins: Uint8Array, private readonly p: number, rows: number, readonly threads: number) {
+    const layout = new Layout();
+    this.at = { bins: layout.place(rows * p), order: layout.place(4 * rows), gh: layout.place(16 * rows), slots: layout.size };
+    this.memory = grown(null, this.at.slots);
+    const { buffer } = this.memory;
+    new Uint8Array(buffer, this.at.bins, rows * p).set(bins);
+    this.order = new Int32Array(buffer, this.at.order, rows);
+    this.gh = new Float64Array(buffer, this.at.gh, 2 * rows);
+    this.kernel = histogramKernel({ memory: this.memory, at: this.at, p });
+    this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
+    this.jobs = new Int32Array(new SharedArrayBuffer(4 * 3 * MAX_JOBS));
     this.blocks = blockCount(p, threads);
     for (let t = 1; t < threads; t++) {
-      const channel = new MessageChannel();
-      const init: WorkerInit = { bins, p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, blocks: this.blocks, thread: t, slots: channel.port2 };
-      const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init, [channel.port2]);
+      const init: WorkerInit = { ...this.shared(), thread: t };
+      const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init);
       const name = `boosting's histogram worker ${t} of ${threads - 1}`;
       this.names.push(name);
       this.unwatch.push(watchWorker(worker, name, 'model', (e) => {
@@ -128,7 +166,6 @@ export class HistogramPool {
         this.reportDeath();
       }));
       this.workers.push(worker);
-      this.ports.push(channel.port1);
     }
   }
 
@@ -137,9 +174,11 @@ export class HistogramPool {
     const reused = this.free.pop();
     if (reused !== undefined) return reused;
     const index = this.slots.length;
-    const buffer = memory(8 * this.p * FEATURE_STRIDE, this.threads > 1);
-    this.slots.push(new Float64Array(buffer));
-    for (const port of this.ports) port.postMessage({ index, buffer });
+    const bytes = slotBytes(this.p);
+    const at = this.at.slots + index * bytes;
+    // Growing a shared memory leaves the earlier views valid; the workers' kernels see the new pages.
+    grown(this.memory, at + bytes);
+    this.slots.push(new Float64Array(this.memory.buffer, at, bytes / 8));
     return index;
   }
 
@@ -172,7 +211,7 @@ export class HistogramPool {
       Atomics.store(this.control, CLAIMED, 0);
       Atomics.add(this.control, SEQ, 1);
       Atomics.notify(this.control, SEQ);
-      buildBlocks(this.shared(), 0, (index) => this.slots[index]);
+      buildBlocks(this.shared(), 0, this.kernel);
       await this.allDone();
       const failed = Atomics.load(this.control, FAILED);
       if (failed !== 0) throw new WorkerError('model', this.names[failed - 1], 'failed (its message is above)', null);
@@ -184,7 +223,7 @@ export class HistogramPool {
   }
 
   private shared(): PoolShared {
-    return { bins: this.bins, p: this.p, order: this.order, gh: this.gh, control: this.control, jobs: this.jobs, blocks: this.blocks };
+    return { memory: this.memory, at: this.at, p: this.p, control: this.control, jobs: this.jobs, blocks: this.blocks };
   }
 
   /** Waits until every block of the job is done: briefly on this thread (the usual case), then on the event loop. */
@@ -205,9 +244,7 @@ export class HistogramPool {
   }
 
   private buildOwn(count: number): void {
-    for (let i = 0; i < count; i++) {
-      buildHistogram(this.bins, this.p, this.order, this.gh, this.jobs[3 * i + 1], this.jobs[3 * i + 2], 0, this.p, this.slots[this.jobs[3 * i]], 0);
-    }
+    for (let i = 0; i < count; i++) this.kernel(this.jobs[3 * i], this.jobs[3 * i + 1], this.jobs[3 * i + 2], 0, this.p);
   }
 
   /** Stops the workers (they exit on their own); a death from here on is no failure. */
@@ -219,7 +256,6 @@ export class HistogramPool {
     Atomics.notify(this.control, SEQ);
     // Wakes an asynchronous wait left behind by a dead worker.
     Atomics.notify(this.control, DONE);
-    for (const port of this.ports) port.close();
   }
 }
 

@@ -1,22 +1,11 @@
 /** Worker entry: claims and builds blocks of features of each job the pool posts. */
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { exitIfTestSaysSo } from '../../io/worker-thread.js';
-import { buildBlocks, SEQ, STOP, type WorkerInit } from './histogram-pool.js';
+import { buildBlocks, histogramKernel, SEQ, STOP, type WorkerInit } from './histogram-pool.js';
 
 const init = workerData as WorkerInit;
 const { control } = init;
-const slots: Float64Array[] = [];
-
-/** Slots announced before the job that uses them; their messages are taken synchronously. */
-function slot(index: number): Float64Array {
-  while (slots[index] === undefined) {
-    const message = receiveMessageOnPort(init.slots);
-    if (message === undefined) continue; // posted, not yet delivered
-    const { index: i, buffer } = message.message as { index: number; buffer: SharedArrayBuffer };
-    slots[i] = new Float64Array(buffer);
-  }
-  return slots[index];
-}
+const kernel = histogramKernel(init);
 
 parentPort?.postMessage('ready');
 for (let done = 0; ;) {
@@ -29,7 +18,7 @@ for (let done = 0; ;) {
   // Jobs this worker slept through are each one it met (the test hook counts them).
   for (let skipped = done + 1; skipped <= seq; skipped++) exitIfTestSaysSo('histogram', skipped);
   try {
-    buildBlocks(init, init.thread, slot);
+    buildBlocks(init, init.thread, kernel);
   } catch (e) {
     process.stderr.write(`histogram worker: ${(e as Error).stack ?? String(e)}\n`);
   }

@@ -2,14 +2,19 @@
  * Gradient histograms, the hot loop of boosting: for the rows of a node, the sums of gradients
  * and hessians per feature and bin. Bins are row-major (a row's bins on one cache line) and the
  * node's gradients sit in row order beside its row indices (partitioned along with them), so a
- * node is one forward pass however deep it lies.
+ * node is one forward pass however deep it lies. The fit runs the same loop in WebAssembly
+ * (histogram.wat, through histogram-pool.ts); buildHistogram is its reference, bit for bit.
  */
 
 /** Bins per feature in a histogram: values in 0..254, missing values in the last. */
 export const HIST_BINS = 256;
 export const MISSING_BIN = HIST_BINS - 1;
-/** Doubles per feature in a histogram: (gradient, hessian) per bin. */
-export const FEATURE_STRIDE = 2 * HIST_BINS;
+/**
+ * Doubles per feature in a histogram: (gradient, hessian) per bin, and one cache line unused, so
+ * the same bin of successive features falls in different cache sets (at 4096 bytes apart they
+ * would share one, and a row's updates of 50 features would evict each other).
+ */
+export const FEATURE_STRIDE = 2 * HIST_BINS + 8;
 
 /**
  * Fills features [f0, f1) of `hist` (FEATURE_STRIDE doubles a feature, from `at`) with the sums

@@ -1,0 +1,56 @@
+;; Gradient histograms in WebAssembly: the same sums as buildHistogram in histogram.ts, in the
+;; same order (each feature's bins summed in position order), so the same bytes. A bin's
+;; (gradient, hessian) pair is one f64x2 add: the two lanes are the JavaScript's two additions.
+;; Assembled into histogram-wasm.ts by `npm run build:wasm` (a test checks the two agree).
+;;
+;; Memory (shared between the pool's threads), laid out by histogram-pool.ts (byte addresses):
+;;   bins:  one byte per (row, feature), p per row, row-major;
+;;   order: i32 per position, the row;
+;;   gh:    f64 pair per position, (gradient, hessian);
+;;   hist:  per feature 256 bins of f64 pairs and a cache line unused (4160 bytes a feature, FEATURE_STRIDE).
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; Fills features [f0, f1) of the histogram at `hist` with the sums over positions [start, end).
+  ;; Features four at a time (their loads and adds are independent), then one at a time.
+  (func (export "histogram")
+    (param $bins i32) (param $p i32) (param $order i32) (param $gh i32)
+    (param $start i32) (param $end i32) (param $f0 i32) (param $f1 i32) (param $hist i32)
+    (local $k i32) (local $row i32) (local $rowEnd i32) (local $o i32)
+    (local $base i32) (local $a i32) (local $pair v128)
+    (local.set $base (i32.add (local.get $hist) (i32.mul (local.get $f0) (i32.const 4160))))
+    (memory.fill (local.get $base) (i32.const 0) (i32.mul (i32.sub (local.get $f1) (local.get $f0)) (i32.const 4160)))
+    (local.set $k (local.get $start))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $row (i32.add (i32.add (local.get $bins) (local.get $f0))
+          (i32.mul (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))) (local.get $p))))
+        (local.set $rowEnd (i32.add (local.get $row) (i32.sub (local.get $f1) (local.get $f0))))
+        (local.set $pair (v128.load (i32.add (local.get $gh) (i32.shl (local.get $k) (i32.const 4)))))
+        (local.set $o (local.get $base))
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $row) (i32.const 4)) (local.get $rowEnd)))
+            (local.set $a (i32.add (local.get $o) (i32.shl (i32.load8_u (local.get $row)) (i32.const 4))))
+            (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $pair)))
+            (local.set $a (i32.add (local.get $o) (i32.shl (i32.load8_u offset=1 (local.get $row)) (i32.const 4))))
+            (v128.store offset=4160 (local.get $a) (f64x2.add (v128.load offset=4160 (local.get $a)) (local.get $pair)))
+            (local.set $a (i32.add (local.get $o) (i32.shl (i32.load8_u offset=2 (local.get $row)) (i32.const 4))))
+            (v128.store offset=8320 (local.get $a) (f64x2.add (v128.load offset=8320 (local.get $a)) (local.get $pair)))
+            (local.set $a (i32.add (local.get $o) (i32.shl (i32.load8_u offset=3 (local.get $row)) (i32.const 4))))
+            (v128.store offset=12480 (local.get $a) (f64x2.add (v128.load offset=12480 (local.get $a)) (local.get $pair)))
+            (local.set $row (i32.add (local.get $row) (i32.const 4)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16640)))
+            (br $quads)))
+        (block $singlesDone
+          (loop $singles
+            (br_if $singlesDone (i32.ge_u (local.get $row) (local.get $rowEnd)))
+            (local.set $a (i32.add (local.get $o) (i32.shl (i32.load8_u (local.get $row)) (i32.const 4))))
+            (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $pair)))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (local.set $o (i32.add (local.get $o) (i32.const 4160)))
+            (br $singles)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows))))
+)
