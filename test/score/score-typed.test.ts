@@ -101,11 +101,12 @@ describe('a batch scored on typed arrays', () => {
       predictProba: (x) => scoreOf(x).map((v) => v / 2000),
       explainBatch: (x): BatchExplanation => ({ scale: 'log_odds', base: 0, contributions: new Float64Array(x.rows * 3).fill(-1) }),
       reasonNames: names,
-      // Per row: calls = score, traffic = 1; calls has a sentence naming the row's score, traffic none.
+      // Per row: calls = score, traffic = 1; traffic is said from its feature (null), anything else by the
+      // model, naming the row's score (a reason that is not there must not be asked for).
       reasonParts: (x) => {
         const parts = new Float64Array(x.rows * 2);
         for (let i = 0; i < x.rows; i++) parts.set([scoreOf(x)[i], 1], i * 2);
-        return { names, parts, sentence: (i, r) => (r === 0 ? `calls of customer ${scoreOf(x)[i]}` : null) };
+        return { names, parts, sentence: (i, r) => (r === 1 ? null : `${names[r] ?? `reason ${r}`} of customer ${scoreOf(x)[i]}`) };
       },
     });
     const s = scoreTyped(loaded(grouping), counting(n));
