@@ -3,6 +3,7 @@
  * cuts by hand, what every grown tree must satisfy (depth, leaf size, node values from its
  * bootstrap rows, splits on cut points), the walk against the definition, and the compile errors.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeMatrix } from '../../src/data/matrix.js';
 import { binColumns, cutPoints } from '../../src/models/forest/binning.js';
@@ -25,6 +26,27 @@ describe('cut points and bins', () => {
     expect(Array.from(cutPoints(F([0, 1, 1, 1, 1, 1, 1, 2, 3, 4]), 4))).toEqual([1.5]);
     // Exactly maxBins distinct values still cut between each pair.
     expect(Array.from(cutPoints(F([1, 2, 3, 4]), 4))).toEqual([1.5, 2.5, 3.5]);
+  });
+
+  it('cuts as the plain definition does (sort, distinct midpoints or quantiles), with or without the few-values pass', () => {
+    // The definition, written the slow way: sort everything, then read the cuts off.
+    const plain = (c: Float64Array, maxBins: number): number[] => {
+      const sorted = Float64Array.from(c.filter((v) => !Number.isNaN(v))).sort();
+      const distinct = Array.from(sorted).filter((v, i) => i === 0 || v !== sorted[i - 1]);
+      if (distinct.length <= maxBins) return distinct.slice(1).map((v, k) => (distinct[k] + v) / 2);
+      const cuts: number[] = [];
+      for (let q = 1; q < maxBins; q++) {
+        const i = Math.floor((q * sorted.length) / maxBins);
+        const mid = (sorted[i - 1] + sorted[i]) / 2;
+        if (sorted[i - 1] !== sorted[i] && (cuts.length === 0 || mid > cuts[cuts.length - 1])) cuts.push(mid);
+      }
+      return cuts;
+    };
+    const value = fc.oneof(fc.constantFrom(0, -0, 1, Number.NaN, Infinity, -Infinity), fc.integer({ min: -40, max: 40 }), fc.double({ noNaN: true }));
+    fc.assert(fc.property(fc.array(value, { maxLength: 400 }), fc.integer({ min: 2, max: 40 }), (values, maxBins) => {
+      const c = Float64Array.from(values);
+      expect(Array.from(cutPoints(c, maxBins))).toEqual(plain(c, maxBins));
+    }), { numRuns: 300 });
   });
 
   it('bins each value by the cuts below it, NaN in the first bin', () => {

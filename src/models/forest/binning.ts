@@ -14,15 +14,45 @@ export interface Binned {
   thresholds: Float64Array[];
 }
 
+/**
+ * The column's distinct values, ascending, when it has at most `limit` of them (NaN skipped);
+ * null as soon as it has more. Most columns are indicators or small codes: this one pass spares
+ * them the sort. (A value equal to one kept, as -0 to 0, is the same value here as in a sort.)
+ */
+function fewDistinct(column: Float64Array, limit: number): Float64Array | null {
+  const seen = new Float64Array(limit);
+  let k = 0;
+  let last = Number.NaN;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (v === last || Number.isNaN(v)) continue; // runs of one value, the common case, cost one compare
+    last = v;
+    let lo = 0;
+    let hi = k;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seen[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < k && seen[lo] === v) continue;
+    if (k === limit) return null;
+    seen.copyWithin(lo + 1, lo, k);
+    seen[lo] = v;
+    k++;
+  }
+  return seen.subarray(0, k);
+}
+
 /** Cut points: midpoints between distinct values, thinned to quantiles when there are too many. */
 export function cutPoints(column: Float64Array, maxBins: number): Float64Array {
-  const sorted = Float64Array.from(column.filter((v) => !Number.isNaN(v))).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
-  if (distinct.length <= 1) return new Float64Array(0);
-  if (distinct.length <= maxBins) {
-    return Float64Array.from({ length: distinct.length - 1 }, (_, k) => (distinct[k] + distinct[k + 1]) / 2);
+  const distinct = fewDistinct(column, maxBins);
+  if (distinct !== null) {
+    return distinct.length <= 1 ? new Float64Array(0) : Float64Array.from({ length: distinct.length - 1 }, (_, k) => (distinct[k] + distinct[k + 1]) / 2);
   }
+  const values = new Float64Array(column.length);
+  let n = 0;
+  for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) values[n++] = column[i];
+  const sorted = values.subarray(0, n).sort(); // typed, no comparator: the engine's numeric sort
   const cuts: number[] = [];
   for (let q = 1; q < maxBins; q++) {
     const i = Math.floor((q * sorted.length) / maxBins);
