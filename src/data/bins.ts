@@ -16,10 +16,18 @@ export function binOf(cuts: ArrayLike<number>, v: number): number {
   return lo;
 }
 
+/** A column's bins into `out` (a byte a row): NaN takes bin `missing`. */
+export function binColumn(column: Float64Array, cuts: Float64Array, out: Uint8Array, missing: number): void {
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    out[i] = Number.isNaN(v) ? missing : binOf(cuts, v);
+  }
+}
+
 /**
  * Rows from..from+n of `columns`, binned row-major (`stride` bytes a row, a byte a feature) against
- * each feature's cut points; NaN takes bin `missing`, a feature without cuts bin 0. Boosting bins
- * its training rows with it, and the tree walk each block of rows it scores.
+ * each feature's cut points; NaN takes bin `missing`, a feature without cuts bin 0. The tree walk
+ * bins each block of rows it scores with it.
  */
 export function binRowMajor(columns: readonly Float64Array[], cuts: readonly Float64Array[], from: number, n: number, bins: Uint8Array, stride: number, missing: number): void {
   for (let j = 0; j < cuts.length; j++) {

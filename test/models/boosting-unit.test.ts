@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeMatrix } from '../../src/data/matrix.js';
+import { binTraining } from '../../src/models/boosting/bin-rows.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
 import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
@@ -156,6 +157,23 @@ describe('gradient histograms', () => {
         pool.close();
       }
     }
+  });
+});
+
+describe('training bins', () => {
+  it('are the same bins by feature and row-major, NaN in the missing bin, across transpose blocks', () => {
+    const rows = 2500; // past two 1,024-row transpose blocks
+    const x = makeMatrix(['a', 'b', 'c'], [
+      Float64Array.from({ length: rows }, (_, i) => i % 7),
+      Float64Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? Number.NaN : i)),
+      new Float64Array(rows).fill(3),
+    ]);
+    const cuts = [Float64Array.from([0.5, 3.5]), Float64Array.from([1000, 2000]), new Float64Array(0)];
+    const { byFeature, rowMajor } = binTraining(x, cuts);
+    expect(Array.from(byFeature[0].subarray(0, 7))).toEqual([0, 1, 1, 1, 2, 2, 2]);
+    expect([byFeature[1][0], byFeature[1][1], byFeature[1][1000], byFeature[1][1001], byFeature[1][2001]]).toEqual([MISSING_BIN, 0, MISSING_BIN, 1, 2]);
+    expect(byFeature[2].every((b) => b === 0)).toBe(true);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < 3; j++) if (rowMajor[i * 3 + j] !== byFeature[j][i]) throw new Error(`row ${i}, feature ${j}`);
   });
 });
 

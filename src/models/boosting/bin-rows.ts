@@ -1,15 +1,36 @@
 /**
- * The training rows as bins, row-major (a row's bins side by side, one byte a feature): values
- * binned against the feature's cut points (0..254), missing values in their own bin.
+ * The training rows as bins, both ways: by feature (the partition reads one feature of a node's
+ * rows, in row order, from 1 byte a row) and row-major (a row's bins side by side, the histogram
+ * kernel's layout). Values are binned against the feature's cut points (0..254), missing values
+ * in their own bin.
  */
-import { binRowMajor } from '../../data/bins.js';
+import { binColumn } from '../../data/bins.js';
 import type { FeatureMatrix } from '../../data/matrix.js';
 import { MISSING_BIN } from './histogram.js';
 
-export function binRows(x: FeatureMatrix, cuts: readonly Float64Array[], shared: boolean): Uint8Array {
+export interface TrainingBins {
+  byFeature: Uint8Array[];
+  rowMajor: Uint8Array;
+}
+
+/** Rows transposed at a time: a block's row-major bytes stay in cache while every feature is written. */
+const TRANSPOSE_ROWS = 1024;
+
+export function binTraining(x: FeatureMatrix, cuts: readonly Float64Array[]): TrainingBins {
   const p = x.features.length;
   const n = x.rows;
-  const bins = new Uint8Array(shared ? new SharedArrayBuffer(n * p) : new ArrayBuffer(n * p));
-  binRowMajor(x.columns, cuts, 0, n, bins, p, MISSING_BIN);
-  return bins;
+  const byFeature = x.columns.map((c, j) => {
+    const out = new Uint8Array(n);
+    binColumn(c, cuts[j], out, MISSING_BIN);
+    return out;
+  });
+  const rowMajor = new Uint8Array(n * p);
+  for (let from = 0; from < n; from += TRANSPOSE_ROWS) {
+    const to = Math.min(n, from + TRANSPOSE_ROWS);
+    for (let j = 0; j < p; j++) {
+      const column = byFeature[j];
+      for (let i = from; i < to; i++) rowMajor[i * p + j] = column[i];
+    }
+  }
+  return { byFeature, rowMajor };
 }

@@ -14,7 +14,7 @@ import type { Rng } from '../../rng.js';
 import { cutPoints } from '../forest/binning.js';
 import { explainRow, type BatchExplanation, type ChurnModel, type Explanation, type ModelState } from '../model.js';
 import { compileTrees, walkTrees, type CompiledTrees } from '../trees/tree-walk.js';
-import { binRows } from './bin-rows.js';
+import { binTraining } from './bin-rows.js';
 import { addLinear, fitLinearPart, linearContributions, type LinearPart } from './linear-init.js';
 import { TreeGrower, type GrownTree } from './grow.js';
 import { HistogramPool } from './histogram-pool.js';
@@ -113,10 +113,10 @@ export class BoostingModel implements ChurnModel {
 }
 
 /** The leaf of a binned row in a tree as grown. */
-function leafOfBins(t: GrownTree, bins: Uint8Array, at: number): number {
+function leafOfBins(t: GrownTree, byFeature: readonly Uint8Array[], row: number): number {
   let node = 0;
   while (t.feature[node] >= 0) {
-    const b = bins[at + t.feature[node]];
+    const b = byFeature[t.feature[node]][row];
     const left = b === MISSING_BIN ? t.defaultLeft[node] : b <= t.bin[node];
     node = left ? t.left[node] : t.left[node] + 1;
   }
@@ -164,7 +164,7 @@ interface Boosted {
  * has not improved for `patience` rounds and keeps the trees up to the best round.
  */
 async function boost(
-  grower: TreeGrower, pool: HistogramPool, bins: Uint8Array, data: TrainingData, params: BoostingParams, monotone: Int8Array,
+  grower: TreeGrower, pool: HistogramPool, bins: readonly Uint8Array[], data: TrainingData, params: BoostingParams, monotone: Int8Array,
   fitRows: Int32Array, validRows: Int32Array | null, rounds: number, rng: Rng,
 ): Promise<Boosted> {
   const { x, y } = data;
@@ -216,7 +216,7 @@ async function boost(
         for (let k = leaves[l + 1]; k < leaves[l + 2]; k++) margin[order[k]] += value;
       }
     } else {
-      for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i * p)];
+      for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i)];
     }
     if (validRows === null) {
       bestRound = round;
@@ -245,9 +245,9 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
 
   const cuts = x.columns.map((c) => cutPoints(c, params.bins));
   const threads = threadCount(params, p);
-  const bins = binRows(x, cuts, threads > 1);
-  const pool = await HistogramPool.start(bins, p, n, threads);
-  const grower = new TreeGrower(pool, bins, p, {
+  const { byFeature: bins, rowMajor } = binTraining(x, cuts);
+  const pool = await HistogramPool.start(rowMajor, p, n, threads);
+  const grower = new TreeGrower(pool, bins, {
     l2: params.l2,
     minChildHessian: params.min_child_hessian,
     minSplitGain: params.min_split_gain,

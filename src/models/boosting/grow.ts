@@ -41,17 +41,15 @@ export class TreeGrower {
   /** Scratch for stable partitions: row indices and gradient pairs. */
   private readonly scratchOrder: Int32Array;
   private readonly scratchGh: Float64Array;
-  /** The bins feature-major: a partition reads one feature of rows in increasing order, from cache rather than a line per row. */
-  private readonly columns: Uint8Array;
+  private readonly p: number;
   /** The last tree's leaves: (node, start, end) each, its rows at positions [start, end) of the pool's order. */
   readonly leaves: number[] = [];
 
-  constructor(private readonly pool: HistogramPool, bins: Uint8Array, private readonly p: number, private readonly s: GrowSettings) {
+  /** `byFeature`: each feature's bin per row (the partition reads the split feature's). */
+  constructor(private readonly pool: HistogramPool, private readonly byFeature: readonly Uint8Array[], private readonly s: GrowSettings) {
+    this.p = byFeature.length;
     this.scratchOrder = new Int32Array(pool.order.length);
     this.scratchGh = new Float64Array(pool.gh.length);
-    const n = pool.order.length;
-    this.columns = new Uint8Array(n * p);
-    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) this.columns[j * n + i] = bins[i * p + j];
   }
 
   /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
@@ -197,13 +195,13 @@ export class TreeGrower {
   private partition(start: number, end: number, sp: Split): number {
     const { order, gh } = this.pool;
     const { scratchOrder, scratchGh } = this;
-    const column = this.columns.subarray(sp.feature * order.length, (sp.feature + 1) * order.length);
+    const bins = this.byFeature[sp.feature];
     const missingLeft = sp.defaultLeft;
     let l = start;
     let r = 0;
     for (let k = start; k < end; k++) {
       const row = order[k];
-      const b = column[row];
+      const b = bins[row];
       const goesLeft = b === MISSING_BIN ? missingLeft : b <= sp.bin;
       if (goesLeft) {
         order[l] = row;

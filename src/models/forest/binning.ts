@@ -2,7 +2,7 @@
  * Pre-binning for the forest: each feature is cut at up to 255 quantile thresholds learnt from
  * the training rows, so split search scans a 256-bin histogram instead of sorting rows.
  */
-import { binOf } from '../../data/bins.js';
+import { binColumn } from '../../data/bins.js';
 
 export const MAX_BINS = 256;
 
@@ -70,8 +70,7 @@ export function binColumns(columns: readonly Float64Array[], maxBins: number, sh
   const thresholds = columns.map((c) => cutPoints(c, Math.min(maxBins, MAX_BINS)));
   const bins = columns.map((c, j) => {
     const out = new Uint8Array(shared ? new SharedArrayBuffer(rows) : new ArrayBuffer(rows));
-    const t = thresholds[j];
-    for (let i = 0; i < rows; i++) out[i] = binOf(t, c[i]);
+    binColumn(c, thresholds[j], out, 0);
     return out;
   });
   return { rows, bins, thresholds };
