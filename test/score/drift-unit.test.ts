@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { DriftReference } from '../../src/data/drift-reference.js';
-import { DriftError } from '../../src/errors.js';
+import { DriftError, InputError } from '../../src/errors.js';
 import { withDuckDB } from '../../src/io/duckdb.js';
 import type { SavedModel } from '../../src/models/artifact.js';
 import type { LoadedModel } from '../../src/models/load-model.js';
@@ -59,7 +59,13 @@ describe('measuring drift', () => {
     expect([empty.rows, empty.features[0].shares]).toEqual([0, [0, 0, 0, 0]]);
     // No reference columns: just the rows.
     expect(await onInput(ROWS, (con) => measureDrift(con, 'src', { rows: 1, columns: [] }, 'in.csv'))).toEqual({ rows: 8, features: [] });
-    await expect(onInput(ROWS, (con) => measureDrift(con, 'nothing', REFERENCE, 'in.csv'))).rejects.toThrow('the drift check cannot read the input');
+    const unread = await onInput(ROWS, (con) => measureDrift(con, 'nothing', REFERENCE, 'in.csv')).catch((e: unknown) => e);
+    expect(unread).toBeInstanceOf(InputError);
+    expect(unread).toMatchObject({ message: expect.stringMatching(/^the drift check cannot read the input: Catalog Error: Table with name nothing does not exist!$/) as unknown as string, context: { file: 'in.csv', key: 'drift_reference' } });
+    expect((unread as Error).cause).toBeInstanceOf(Error);
+    // A text column training never saw a level of: everything is "other", as in training.
+    const levelless = await onInput(ROWS, (con) => measureDrift(con, 'src', { rows: 4, columns: [{ kind: 'categorical', column: 'plan', levels: [], shares: [1] }] }, 'in.csv'));
+    expect(levelless.features).toEqual([{ feature: 'plan', psi: 0, shares: [1] }]);
   });
 });
 
