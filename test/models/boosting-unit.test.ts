@@ -10,6 +10,7 @@ import { binTraining } from '../../src/models/boosting/bin-rows.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
 import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
+import { partitionRows } from '../../src/models/boosting/partition.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
 import { bestSplit, childBounds, leafWeight, type SplitSettings } from '../../src/models/boosting/split.js';
 import { Rng } from '../../src/rng.js';
@@ -109,6 +110,11 @@ describe('a boosting split on a hand-made histogram', () => {
   });
 });
 
+/** Row-major bins by feature, as binTraining gives them beside the row-major copy. */
+function byFeature(bins: Uint8Array, p: number, rows: number): Uint8Array[] {
+  return Array.from({ length: p }, (_, j) => Uint8Array.from({ length: rows }, (_, i) => bins[i * p + j]));
+}
+
 describe('gradient histograms', () => {
   it('sum each node\'s gradients and hessians per feature and bin, missing in the last bin; the sibling by subtraction', () => {
     // 4 rows × 2 features, row-major bins.
@@ -135,13 +141,42 @@ describe('gradient histograms', () => {
     expect(all[2]).toBe(0.5); // feature 0, bin 1, not subtracted: row 3
   });
 
+  it('partition a node\'s rows stably by its split in the pool\'s WebAssembly kernel, as the JavaScript reference does', async () => {
+    const rng = new Rng(11);
+    const rows = 400;
+    const p = 3;
+    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.2 ? MISSING_BIN : rng.int(6)));
+    const pool = await HistogramPool.start(bins, byFeature(bins, p, rows), rows, 1);
+    try {
+      pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 13) % rows));
+      pool.gh.set(Float64Array.from({ length: 2 * rows }, () => rng.normal()));
+      for (const [feature, cut, missingLeft, start, end] of [[1, 2, true, 0, rows], [2, 0, false, 31, 250], [0, 5, false, 7, 7]] as const) {
+        const order = pool.order.slice();
+        const gh = pool.gh.slice();
+        const column = Uint8Array.from({ length: rows }, (_, i) => bins[i * p + feature]);
+        // By hand: the node's left rows in their order, then its right rows in theirs.
+        const goesLeft = (row: number): boolean => (column[row] === MISSING_BIN ? missingLeft : column[row] <= cut);
+        const node = Array.from(order.subarray(start, end));
+        const byHand = [...node.filter(goesLeft), ...node.filter((row) => !goesLeft(row))];
+        const mid = partitionRows(column, order, gh, new Int32Array(rows), new Float64Array(2 * rows), start, end, cut, missingLeft);
+        expect(Array.from(order.subarray(start, end))).toEqual(byHand);
+        expect(mid - start).toBe(node.filter(goesLeft).length);
+        expect(pool.partition(start, end, feature, cut, missingLeft)).toBe(mid);
+        expect(pool.order).toEqual(order);
+        expect(Buffer.from(pool.gh.buffer, pool.gh.byteOffset, pool.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
+      }
+    } finally {
+      pool.close();
+    }
+  });
+
   it('are the JavaScript reference\'s bytes when the pool\'s WebAssembly kernel builds them', async () => {
     // Gradients of every magnitude, so any other order of additions would change the sums' bits.
     const rng = new Rng(7);
     for (const p of [3, 13]) {
       const rows = 500;
       const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
-      const pool = await HistogramPool.start(bins, p, rows, 1);
+      const pool = await HistogramPool.start(bins, byFeature(bins, p, rows), rows, 1);
       try {
         pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows));
         pool.gh.set(Float64Array.from({ length: 2 * rows }, () => (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));

@@ -246,8 +246,8 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
   const cuts = x.columns.map((c) => cutPoints(c, params.bins));
   const threads = threadCount(params, p);
   const { byFeature: bins, rowMajor } = binTraining(x, cuts);
-  const pool = await HistogramPool.start(rowMajor, p, n, threads);
-  const grower = new TreeGrower(pool, bins, {
+  const pool = await HistogramPool.start(rowMajor, bins, n, threads);
+  const grower = new TreeGrower(pool, p, {
     l2: params.l2,
     minChildHessian: params.min_child_hessian,
     minSplitGain: params.min_split_gain,

@@ -38,19 +38,10 @@ interface Open extends NodeStats {
 }
 
 export class TreeGrower {
-  /** Scratch for stable partitions: row indices and gradient pairs. */
-  private readonly scratchOrder: Int32Array;
-  private readonly scratchGh: Float64Array;
-  private readonly p: number;
   /** The last tree's leaves: (node, start, end) each, its rows at positions [start, end) of the pool's order. */
   readonly leaves: number[] = [];
 
-  /** `byFeature`: each feature's bin per row (the partition reads the split feature's). */
-  constructor(private readonly pool: HistogramPool, private readonly byFeature: readonly Uint8Array[], private readonly s: GrowSettings) {
-    this.p = byFeature.length;
-    this.scratchOrder = new Int32Array(pool.order.length);
-    this.scratchGh = new Float64Array(pool.gh.length);
-  }
+  constructor(private readonly pool: HistogramPool, private readonly p: number, private readonly s: GrowSettings) {}
 
   /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
   async grow(rows: number, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
@@ -151,7 +142,7 @@ export class TreeGrower {
     const derived: { parent: number; child: number }[] = [];
     for (const n of nodes) {
       const sp = n.split as Split;
-      const mid = this.partition(n.start, n.end, sp);
+      const mid = this.pool.partition(n.start, n.end, sp.feature, sp.bin, sp.defaultLeft);
       tree.feature[n.node] = sp.feature;
       tree.bin[n.node] = sp.bin;
       tree.defaultLeft[n.node] = sp.defaultLeft;
@@ -189,35 +180,6 @@ export class TreeGrower {
       parent[missing] -= child[missing];
       parent[missing + 1] -= child[missing + 1];
     }
-  }
-
-  /** Stable partition of positions [start, end) by the split: left rows keep their order, then right rows theirs. */
-  private partition(start: number, end: number, sp: Split): number {
-    const { order, gh } = this.pool;
-    const { scratchOrder, scratchGh } = this;
-    const bins = this.byFeature[sp.feature];
-    const missingLeft = sp.defaultLeft;
-    let l = start;
-    let r = 0;
-    for (let k = start; k < end; k++) {
-      const row = order[k];
-      const b = bins[row];
-      const goesLeft = b === MISSING_BIN ? missingLeft : b <= sp.bin;
-      if (goesLeft) {
-        order[l] = row;
-        gh[2 * l] = gh[2 * k];
-        gh[2 * l + 1] = gh[2 * k + 1];
-        l++;
-      } else {
-        scratchOrder[r] = row;
-        scratchGh[2 * r] = gh[2 * k];
-        scratchGh[2 * r + 1] = gh[2 * k + 1];
-        r++;
-      }
-    }
-    order.set(scratchOrder.subarray(0, r), l);
-    gh.set(scratchGh.subarray(0, 2 * r), 2 * l);
-    return l;
   }
 }
 

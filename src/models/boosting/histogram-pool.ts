@@ -31,11 +31,18 @@ export const MAX_JOBS = 4096;
 /** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
 const BLOCKING_WAIT_MS = 5;
 
-/** Byte addresses in the shared memory: bins (row-major rows × p), order (i32 row per position), gh ((gradient, hessian) per position), then the histogram slots. */
+/**
+ * Byte addresses in the shared memory: bins (row-major rows × p), columns (the same, feature-major),
+ * order (i32 row per position), gh ((gradient, hessian) per position), the partition's scratch for
+ * both, then the histogram slots.
+ */
 export interface PoolLayout {
   bins: number;
+  columns: number;
   order: number;
   gh: number;
+  scratchOrder: number;
+  scratchGh: number;
   slots: number;
 }
 
@@ -117,6 +124,8 @@ export class HistogramPool {
   private readonly memory: WasmMemory;
   private readonly at: PoolLayout;
   private readonly kernel: ReturnType<typeof histogramKernel>;
+  private readonly partitionKernel: (...args: number[]) => number;
+  private readonly rows: number;
   private readonly slots: Float64Array[] = [];
   private readonly free: number[] = [];
   private readonly workers: Worker[] = [];
@@ -130,9 +139,9 @@ export class HistogramPool {
   /** Settles when a worker dies. */
   private readonly death = new Promise<void>((resolve) => { this.reportDeath = resolve; });
 
-  /** Starts the pool's workers and waits until each is listening. */
-  static async start(bins: Uint8Array, p: number, rows: number, threads: number): Promise<HistogramPool> {
-    const pool = new HistogramPool(bins, p, rows, threads);
+  /** Starts the pool's workers and waits until each is listening; the bins are copied into the shared memory, row-major and by feature. */
+  static async start(rowMajor: Uint8Array, byFeature: readonly Uint8Array[], rows: number, threads: number): Promise<HistogramPool> {
+    const pool = new HistogramPool(rowMajor, byFeature, rows, threads);
     await Promise.race([Promise.all(pool.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), pool.death]);
     if (pool.failure !== null) {
       // The workers that did start would keep the process alive after the error is reported.
@@ -144,15 +153,30 @@ export class HistogramPool {
     return pool;
   }
 
-  private constructor(bins: Uint8Array, private readonly p: number, rows: number, readonly threads: number) {
+  private readonly p: number;
+
+  private constructor(rowMajor: Uint8Array, byFeature: readonly Uint8Array[], rows: number, readonly threads: number) {
+    const p = byFeature.length;
+    this.p = p;
     const layout = new Layout();
-    this.at = { bins: layout.place(rows * p), order: layout.place(4 * rows), gh: layout.place(16 * rows), slots: layout.size };
+    this.at = {
+      bins: layout.place(rows * p),
+      columns: layout.place(rows * p),
+      order: layout.place(4 * rows),
+      gh: layout.place(16 * rows),
+      scratchOrder: layout.place(4 * rows),
+      scratchGh: layout.place(16 * rows),
+      slots: layout.size,
+    };
+    this.rows = rows;
     this.memory = grown(null, this.at.slots);
     const { buffer } = this.memory;
-    new Uint8Array(buffer, this.at.bins, rows * p).set(bins);
+    new Uint8Array(buffer, this.at.bins, rows * p).set(rowMajor);
+    byFeature.forEach((column, j) => new Uint8Array(buffer, this.at.columns + j * rows, rows).set(column));
     this.order = new Int32Array(buffer, this.at.order, rows);
     this.gh = new Float64Array(buffer, this.at.gh, 2 * rows);
     this.kernel = histogramKernel({ memory: this.memory, at: this.at, p });
+    this.partitionKernel = instantiateOver(WASM_BASE64, this.memory).partition as unknown as (...args: number[]) => number;
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     this.jobs = new Int32Array(new SharedArrayBuffer(4 * 3 * MAX_JOBS));
     this.blocks = blockCount(p, threads);
@@ -180,6 +204,16 @@ export class HistogramPool {
     grown(this.memory, at + bytes);
     this.slots.push(new Float64Array(this.memory.buffer, at, bytes / 8));
     return index;
+  }
+
+  /**
+   * Stable partition of positions [start, end) of the order and gradients by a split on `feature`
+   * (left: bin <= cut, missing when `missingLeft`), on the caller's thread; returns the first
+   * right position.
+   */
+  partition(start: number, end: number, feature: number, cut: number, missingLeft: boolean): number {
+    const { at } = this;
+    return this.partitionKernel(at.columns + feature * this.rows, at.order, at.gh, at.scratchOrder, at.scratchGh, start, end, cut, missingLeft ? 1 : 0);
   }
 
   release(slot: number): void {

@@ -1,12 +1,15 @@
-;; Gradient histograms in WebAssembly: the same sums as buildHistogram in histogram.ts, in the
-;; same order (each feature's bins summed in position order), so the same bytes. A bin's
-;; (gradient, hessian) pair is one f64x2 add: the two lanes are the JavaScript's two additions.
+;; Boosting's kernels in WebAssembly: gradient histograms, the same sums as buildHistogram in
+;; histogram.ts in the same order (each feature's bins summed in position order), so the same
+;; bytes (a bin's (gradient, hessian) pair is one f64x2 add: the two lanes are the JavaScript's two
+;; additions); and the stable partition of a node's rows by its split.
 ;; Assembled into histogram-wasm.ts by `npm run build:wasm` (a test checks the two agree).
 ;;
 ;; Memory (shared between the pool's threads), laid out by histogram-pool.ts (byte addresses):
 ;;   bins:  one byte per (row, feature), p per row, row-major;
+;;   columns: the same bins feature-major (the partition reads one feature);
 ;;   order: i32 per position, the row;
 ;;   gh:    f64 pair per position, (gradient, hessian);
+;;   scratch order and gh: the right rows of a partition, before they move behind the left;
 ;;   hist:  per feature 256 bins of f64 pairs and a cache line unused (4160 bytes a feature, FEATURE_STRIDE).
 (module
   (import "env" "memory" (memory 1 65536 shared))
@@ -53,4 +56,35 @@
             (br $singles)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rows))))
+
+  ;; Stable partition of positions [start, end) by a split on one feature: rows whose bin is at
+  ;; most `cut` (missing, 255: when missingLeft) keep their order at the front, the others follow
+  ;; in theirs, each with its (gradient, hessian) pair; returns the first right position. Each row
+  ;; is written to both sides and only one side's end moves: no branch to mispredict on a split
+  ;; that sends rows either way at random. Same result as partitionRows in partition.ts.
+  (func (export "partition")
+    (param $column i32) (param $order i32) (param $gh i32) (param $scratchOrder i32) (param $scratchGh i32)
+    (param $start i32) (param $end i32) (param $cut i32) (param $missingLeft i32) (result i32)
+    (local $k i32) (local $l i32) (local $r i32) (local $row i32) (local $b i32) (local $left i32) (local $pair v128)
+    (local.set $k (local.get $start))
+    (local.set $l (local.get $start))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $row (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $pair (v128.load (i32.add (local.get $gh) (i32.shl (local.get $k) (i32.const 4)))))
+        (local.set $b (i32.load8_u (i32.add (local.get $column) (local.get $row))))
+        (local.set $left (select (local.get $missingLeft) (i32.le_u (local.get $b) (local.get $cut)) (i32.eq (local.get $b) (i32.const 255))))
+        ;; Position l <= k was read already, so writing it in place is safe.
+        (i32.store (i32.add (local.get $order) (i32.shl (local.get $l) (i32.const 2))) (local.get $row))
+        (v128.store (i32.add (local.get $gh) (i32.shl (local.get $l) (i32.const 4))) (local.get $pair))
+        (i32.store (i32.add (local.get $scratchOrder) (i32.shl (local.get $r) (i32.const 2))) (local.get $row))
+        (v128.store (i32.add (local.get $scratchGh) (i32.shl (local.get $r) (i32.const 4))) (local.get $pair))
+        (local.set $l (i32.add (local.get $l) (local.get $left)))
+        (local.set $r (i32.add (local.get $r) (i32.xor (local.get $left) (i32.const 1))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows)))
+    (memory.copy (i32.add (local.get $order) (i32.shl (local.get $l) (i32.const 2))) (local.get $scratchOrder) (i32.shl (local.get $r) (i32.const 2)))
+    (memory.copy (i32.add (local.get $gh) (i32.shl (local.get $l) (i32.const 4))) (local.get $scratchGh) (i32.shl (local.get $r) (i32.const 4)))
+    (local.get $l))
 )
