@@ -297,7 +297,7 @@ export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingDa
   const coded = treatmentCoding(x, x.features);
   let features = coded.features;
   const pos = new Map(x.features.map((f, j) => [f, j]));
-  let raw = features.map((f) => x.columns[pos.get(f) ?? -1]);
+  const raw = features.map((f) => x.columns[pos.get(f) ?? -1]);
   const { mean, sd } = standardization(raw);
   let means = Array.from(mean);
   let sds = Array.from(sd);
@@ -321,7 +321,6 @@ export const fitLogistic: Fit<LogisticParams, LogisticModel> = (data: TrainingDa
     pass = { grad: Float64Array.from(keep, (j) => pass.grad[j]), hessian: subMatrix(pass.hessian, q0, keep), logLik: pass.logLik };
     beta = Float64Array.from(keep, (j) => beta[j]);
     features = kept.map((j) => features[j]);
-    raw = kept.map((j) => raw[j]);
     z = kept.map((j) => z[j]);
     means = kept.map((j) => means[j]);
     sds = kept.map((j) => sds[j]);

@@ -98,6 +98,15 @@ describe('logistic regression on 20 hand-made customers', () => {
     });
   }
 
+  it('fits three rows (a block shorter than the four-way dot product), against the same objective in numpy', () => {
+    // x = 1, 2, 3; y = 0, 1, 1; l2 = 1: Newton to a gradient of 1e-16 in numpy.
+    const s = fitLogistic({ x: makeMatrix(['v'], [Float64Array.from([1, 2, 3])]), y: Uint8Array.from([0, 1, 1]) }, DEFAULT_LOGISTIC_PARAMS, new Rng(1)).state;
+    expect(s.intercept).toBeCloseTo(-1.0659412503316437, 12);
+    expect(s.coef[0]).toBeCloseTo(0.9267879904382686, 12);
+    expect(s.se[0]).toBeCloseTo(0.9898119837728019, 12);
+    expect(s.log_likelihood).toBeCloseTo(-1.166511406800531, 12);
+  });
+
   it('refuses zero rows, and says how many iterations it ran when it does not converge', () => {
     const none = makeMatrix(['age'], [new Float64Array(0)]);
     expect(() => fitLogistic({ x: none, y: new Uint8Array(0) }, DEFAULT_LOGISTIC_PARAMS, new Rng(1))).toThrow(new ModelError('cannot fit a logistic regression on zero rows'));
@@ -110,5 +119,8 @@ describe('logistic regression on 20 hand-made customers', () => {
     expect(error).toBeInstanceOf(ConvergenceError);
     expect((error as ConvergenceError).message).toBe('the logistic fit did not converge in 2 iterations; raise max_iter or l2');
     expect((error as ConvergenceError).iterations).toBe(2);
+    // Separable rows without a penalty: the weights vanish and the Hessian with them.
+    const separable = { x: makeMatrix(['v'], [Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7])]), y: Uint8Array.from([0, 0, 0, 0, 1, 1, 1, 1]) };
+    expect(() => fitLogistic(separable, { l2: 0, maxIter: 100, tol: 1e-10 }, new Rng(1))).toThrow(new ConvergenceError('the logistic Hessian is singular (perfectly collinear features?); raise l2', 0));
   });
 });

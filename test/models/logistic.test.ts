@@ -48,6 +48,8 @@ describe('logistic regression (IRLS)', () => {
       expect(Math.abs((s.se[j] * Math.sqrt(k)) / ref.se[t] - 1)).toBeLessThan(1e-4);
     });
     expect(s.log_likelihood).toBeCloseTo(k * ref.log_likelihood, 5);
+    // Passes counted across the sample's start, the fixed-Hessian passes and the exact steps: a whole number, at least one.
+    expect(Number.isInteger(s.iterations) && s.iterations >= 1).toBe(true);
   });
 
   it('explains a row exactly: base + contributions = log-odds', () => {
