@@ -135,10 +135,11 @@ describe('gradient histograms', () => {
     buildHistogram(bins, 2, order, gh, 0, 4, 0, 2, all, 0);
     const part = new Float64Array(2 * FEATURE_STRIDE);
     buildHistogram(bins, 2, order, gh, 0, 1, 0, 2, part, 0); // position 0: row 3
-    subtractHistogram(all, part, 1, 2); // feature 1 only
+    subtractHistogram(all, part, Int32Array.of(1, 2)); // feature 0 has one value bin, feature 1 two
     expect(all[FEATURE_STRIDE + 2]).toBe(-0.75); // feature 1, bin 1: rows 3, 0 and 2 minus row 3
     expect(all[FEATURE_STRIDE + 3]).toBe(5);
-    expect(all[2]).toBe(0.5); // feature 0, bin 1, not subtracted: row 3
+    expect(all[2]).toBe(0.5); // feature 0, bin 1: never read by a split, not subtracted (row 3)
+    expect(all[0]).toBe(-0.75); // feature 0, bin 0: rows 0 and 2
   });
 
   it('partition a node\'s rows stably by its split in the pool\'s WebAssembly kernel, as the JavaScript reference does', async () => {

@@ -247,7 +247,7 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
   const threads = threadCount(params, p);
   const { byFeature: bins, rowMajor } = binTraining(x, cuts);
   const pool = await HistogramPool.start(rowMajor, bins, n, threads);
-  const grower = new TreeGrower(pool, p, {
+  const grower = new TreeGrower(pool, {
     l2: params.l2,
     minChildHessian: params.min_child_hessian,
     minSplitGain: params.min_split_gain,

@@ -5,7 +5,7 @@
  * children that cannot split (deepest level, too little hessian or too few rows) get none.
  */
 import type { Rng } from '../../rng.js';
-import { FEATURE_STRIDE, MISSING_BIN } from './histogram.js';
+import { FEATURE_STRIDE, subtractHistogram } from './histogram.js';
 import type { HistogramPool } from './histogram-pool.js';
 import { bestSplit, childBounds, leafWeight, type NodeStats, type Split, type SplitSettings } from './split.js';
 
@@ -41,7 +41,7 @@ export class TreeGrower {
   /** The last tree's leaves: (node, start, end) each, its rows at positions [start, end) of the pool's order. */
   readonly leaves: number[] = [];
 
-  constructor(private readonly pool: HistogramPool, private readonly p: number, private readonly s: GrowSettings) {}
+  constructor(private readonly pool: HistogramPool, private readonly s: GrowSettings) {}
 
   /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
   async grow(rows: number, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
@@ -162,24 +162,8 @@ export class TreeGrower {
       children.push(left, right);
     }
     if (builds.length > 0) await this.pool.build(builds);
-    for (const d of derived) this.subtract(this.pool.slot(d.parent), this.pool.slot(d.child));
+    for (const d of derived) subtractHistogram(this.pool.slot(d.parent), this.pool.slot(d.child), this.s.valueBins);
     return children;
-  }
-
-  /**
-   * parent -= child on the bins a split reads: each feature's value bins and its missing bin. The
-   * rest are never read (an indicator uses 3 of 256), so the subtraction skips them.
-   */
-  private subtract(parent: Float64Array, child: Float64Array): void {
-    const { valueBins } = this.s;
-    for (let f = 0; f < this.p; f++) {
-      const at = f * FEATURE_STRIDE;
-      const end = at + 2 * valueBins[f];
-      for (let i = at; i < end; i++) parent[i] -= child[i];
-      const missing = at + 2 * MISSING_BIN;
-      parent[missing] -= child[missing];
-      parent[missing + 1] -= child[missing + 1];
-    }
   }
 }
 

@@ -41,7 +41,18 @@ export function buildHistogram(
   }
 }
 
-/** parent -= child over features [f0, f1): the parent's slot becomes the other child's histogram. */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, f0: number, f1: number): void {
-  for (let i = f0 * FEATURE_STRIDE; i < f1 * FEATURE_STRIDE; i++) parent[i] -= child[i];
+/**
+ * parent -= child on the bins a split reads: each feature's value bins (`valueBins`, one entry a
+ * feature) and its missing bin; the rest are never read (an indicator uses 3 of 256), so the
+ * subtraction skips them. The parent's slot becomes the other child's histogram.
+ */
+export function subtractHistogram(parent: Float64Array, child: Float64Array, valueBins: Int32Array): void {
+  for (let f = 0; f < valueBins.length; f++) {
+    const at = f * FEATURE_STRIDE;
+    const end = at + 2 * valueBins[f];
+    for (let i = at; i < end; i++) parent[i] -= child[i];
+    const missing = at + 2 * MISSING_BIN;
+    parent[missing] -= child[missing];
+    parent[missing + 1] -= child[missing + 1];
+  }
 }
