@@ -59,6 +59,7 @@ describe('Cox partial likelihood with strata, delayed entry and ties', () => {
       const want = statsmodels[ties];
       expect(got.loglik).toBeCloseTo(want.loglik, 12);
       Array.from(got.grad).forEach((g, j) => expect(g).toBeCloseTo(want.score[j], 12));
+      expect(got.info).toHaveLength(4);
       Array.from(got.info ?? []).forEach((v, k) => expect(v).toBeCloseTo(-want.hessian[k], 12));
       // Without the information the same likelihood and gradient.
       const light = partialLikelihood(r, orderRiskSets(r), z, 2, beta, ties, false);

@@ -80,6 +80,11 @@ describe('logistic regression on 20 hand-made customers', () => {
     // The probability of a row is the sigmoid of its linear predictor (row 3: age 29, 5 calls, plan c).
     const eta = s.intercept + s.coef[0] * 29 + s.coef[1] * 5 + s.coef[3];
     expect(m.predictProba(x)[3]).toBeCloseTo(1 / (1 + Math.exp(-eta)), 14);
+    // Each part is coef × (value − training mean), around a base at the mean (row 3: age 29, 5 calls, plan c).
+    const e = m.explainBatch(x);
+    expect(e.base).toBeCloseTo(s.intercept + s.coef.reduce((a, b, j) => a + b * s.mean[j], 0), 14);
+    expect(e.contributions).toHaveLength(20 * 4);
+    [29, 5, 0, 1].forEach((v, j) => expect(e.contributions[3 * 4 + j]).toBeCloseTo(s.coef[j] * (v - s.mean[j]), 14));
     // Saved and read back, the state scores the same.
     const back = LogisticModel.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
     expect(Array.from(back.predictProba(x))).toEqual(Array.from(m.predictProba(x)));
