@@ -52,6 +52,7 @@ describe('proportional-hazards test', () => {
     const model = fitCox({ x, y, survival }, { ...DEFAULT_COX_PARAMS, l2: 0, tol: 1e-13, strata: ['wexp'] }, new Rng(1));
     expect(model.state.baselines).toHaveLength(2);
     expectTest(model.state.proportional_hazards, ref.efron_strata_wexp);
+    expect([model.state.proportional_hazards?.transform, model.state.proportional_hazards?.strata]).toEqual(['rank', ['wexp']]);
   });
 
   it('computes the statistic by hand on three events', () => {
@@ -61,6 +62,7 @@ describe('proportional-hazards test', () => {
     expect(t.covariates[0].statistic).toBeCloseTo(3, 12);
     expect(t.global.statistic).toBeCloseTo(3, 12);
     expect(t.covariates[0].p).toBeCloseTo(0.0832645166635504, 12); // scipy.stats.chi2.sf(3, 1)
+    expect([t.transform, t.strata]).toEqual(['rank', []]);
     // Every event at the same time: nothing to trend against.
     const untestable = proportionalHazardsTest(['x'], [4, 4], Float64Array.from([1, -1]), Float64Array.from([1]));
     expect(untestable.global.p).toBeNaN();
@@ -75,6 +77,14 @@ describe('proportional-hazards test', () => {
       + 'their effect on the hazard changes with tenure, so each hazard ratio shown is an average over tenure and the churn probabilities lean on it. '
       + 'To act on it, stratify on the text column (survival.strata: ["Contract", "Payment"]) so each level gets its own baseline hazard; '
       + 'for age, band the values or fit separate models by tenure range; then compare the test metrics, which judge the list whatever the test says.');
+    // Two text columns failing and no number: both stratified ("columns"), no banding.
+    const textOnly = { ...failing, strata: [], covariates: [row('Payment=Card', 0.02), row('Plan=Gold', 0.01), row('fin', 0.5)] };
+    expect(proportionalHazardsAdvice(textOnly)).toBe('Proportional hazards rejected at p < 0.05 for Payment=Card, Plan=Gold (global p = 0.00400): '
+      + 'their effect on the hazard changes with tenure, so each hazard ratio shown is an average over tenure and the churn probabilities lean on it. '
+      + 'To act on it, stratify on the text columns (survival.strata: ["Payment", "Plan"]) so each level gets its own baseline hazard; '
+      + 'then compare the test metrics, which judge the list whatever the test says.');
+    // Numbers alone: banding only.
+    expect(proportionalHazardsAdvice({ ...failing, covariates: [row('age', 0.01), row('calls', 0.02)] })).toContain('To act on it, for age, calls, band the values or fit separate models by tenure range; then compare');
     const holding = { ...failing, covariates: [row('fin', 0.05)], global: row('global', 0.5) };
     expect(proportionalHazardsAdvice(holding)).toBe("No covariate's effect departs from proportional hazards at p < 0.05 (global p = 0.500): each hazard ratio holds across tenure.");
   });
