@@ -241,16 +241,19 @@ describe('the list writers', () => {
     expect(readFileSync(out, 'utf8')).not.toBe(list);
   });
 
-  it('merge: a failing rename of the list or its manifest leaves the previous merged list', async () => {
+  it('merge: a failing manifest write, list rename or manifest rename leaves the previous merged list', async () => {
     const shards = [0, 1].map((k) => join(dir, `shard-${k}.csv`));
     for (let k = 0; k < 2; k++) await runScoringJob({ model, input, out: shards[k], shard: { index: k, count: 2 } });
     const out = join(dir, 'merged.csv');
     await mergeLists(shards, out);
     const before = readFileSync(out, 'utf8');
     expect(before.trim().split('\n').map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['rank,id', '1,d', '2,c', '3,b', '4,a']);
-    for (const target of [out, `${out}.manifest.json`]) {
-      faults.rename = once(target);
+    // The manifest's write fails after the list's temporary is written: only merge's own cleanup removes it.
+    for (const fault of [() => { faults.write = (p: string) => isTemp(p) && p.includes('.manifest.json'); }, () => { faults.rename = once(out); }, () => { faults.rename = once(`${out}.manifest.json`); }]) {
+      fault();
       await expect(mergeLists([shards[1], shards[0]], out)).rejects.toThrow('ENOSPC');
+      faults.write = null;
+      faults.rename = null;
       expect(readFileSync(out, 'utf8')).toBe(before);
       expect(readdirSync(dir).filter(isTemp)).toEqual([]);
     }
