@@ -110,9 +110,12 @@ describe('a boosting split on a hand-made histogram', () => {
   });
 });
 
-/** Row-major bins by feature, as binTraining gives them beside the row-major copy. */
-function byFeature(bins: Uint8Array, p: number, rows: number): Uint8Array[] {
-  return Array.from({ length: p }, (_, j) => Uint8Array.from({ length: rows }, (_, i) => bins[i * p + j]));
+/** A one-thread pool over row-major `bins`, its by-feature bins filled as binTraining fills them. */
+async function poolOver(bins: Uint8Array, p: number, rows: number): Promise<HistogramPool> {
+  const pool = await HistogramPool.start(p, rows, 1);
+  pool.bins.rowMajor.set(bins);
+  pool.bins.byFeature.forEach((column, j) => column.set(Uint8Array.from({ length: rows }, (_, i) => bins[i * p + j])));
+  return pool;
 }
 
 describe('gradient histograms', () => {
@@ -147,7 +150,7 @@ describe('gradient histograms', () => {
     const rows = 400;
     const p = 3;
     const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.2 ? MISSING_BIN : rng.int(6)));
-    const pool = await HistogramPool.start(bins, byFeature(bins, p, rows), rows, 1);
+    const pool = await poolOver(bins, p, rows);
     try {
       pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 13) % rows));
       pool.gh.set(Float64Array.from({ length: 2 * rows }, () => rng.normal()));
@@ -177,7 +180,7 @@ describe('gradient histograms', () => {
     for (const p of [3, 13]) {
       const rows = 500;
       const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
-      const pool = await HistogramPool.start(bins, byFeature(bins, p, rows), rows, 1);
+      const pool = await poolOver(bins, p, rows);
       try {
         pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows));
         pool.gh.set(Float64Array.from({ length: 2 * rows }, () => (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));

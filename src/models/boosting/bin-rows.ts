@@ -16,15 +16,16 @@ export interface TrainingBins {
 /** Rows transposed at a time: a block's row-major bytes stay in cache while every feature is written. */
 const TRANSPOSE_ROWS = 1024;
 
-export function binTraining(x: FeatureMatrix, cuts: readonly Float64Array[]): TrainingBins {
+/**
+ * Bins the rows into `into` (the histogram pool's shared memory in a fit, so the bins are written
+ * once where the kernels read them), or into new arrays.
+ */
+export function binTraining(x: FeatureMatrix, cuts: readonly Float64Array[], into?: TrainingBins): TrainingBins {
   const p = x.features.length;
   const n = x.rows;
-  const byFeature = x.columns.map((c, j) => {
-    const out = new Uint8Array(n);
-    binColumn(c, cuts[j], out, MISSING_BIN);
-    return out;
-  });
-  const rowMajor = new Uint8Array(n * p);
+  const byFeature = into?.byFeature ?? x.columns.map(() => new Uint8Array(n));
+  x.columns.forEach((c, j) => binColumn(c, cuts[j], byFeature[j], MISSING_BIN));
+  const rowMajor = into?.rowMajor ?? new Uint8Array(n * p);
   for (let from = 0; from < n; from += TRANSPOSE_ROWS) {
     const to = Math.min(n, from + TRANSPOSE_ROWS);
     for (let j = 0; j < p; j++) {

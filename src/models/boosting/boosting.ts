@@ -245,8 +245,8 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
 
   const cuts = x.columns.map((c) => cutPoints(c, params.bins));
   const threads = threadCount(params, p);
-  const { byFeature: bins, rowMajor } = binTraining(x, cuts);
-  const pool = await HistogramPool.start(rowMajor, bins, n, threads);
+  const pool = await HistogramPool.start(p, n, threads);
+  const bins = binTraining(x, cuts, pool.bins).byFeature;
   const grower = new TreeGrower(pool, {
     l2: params.l2,
     minChildHessian: params.min_child_hessian,

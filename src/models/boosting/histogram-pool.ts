@@ -15,6 +15,7 @@ import type { Worker } from 'node:worker_threads';
 import { ModelError, WorkerError } from '../../errors.js';
 import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
 import { instantiateOver, Layout, PAGE, sharedMemory, type Kernel, type WasmMemory } from '../trees/wasm.js';
+import type { TrainingBins } from './bin-rows.js';
 import { FEATURE_STRIDE } from './histogram.js';
 import { WASM_BASE64 } from './histogram-wasm.js';
 
@@ -123,7 +124,8 @@ function grown(memory: WasmMemory | null, bytes: number): WasmMemory {
 }
 
 export class HistogramPool {
-  /** Views of the shared memory: the row per position, the (gradient, hessian) per position. */
+  /** Views of the shared memory: the training bins (the caller fills them before the first job), the row per position, the (gradient, hessian) per position. */
+  readonly bins: TrainingBins;
   readonly order: Int32Array;
   readonly gh: Float64Array;
   private readonly memory: WasmMemory;
@@ -144,9 +146,9 @@ export class HistogramPool {
   /** Settles when a worker dies. */
   private readonly death = new Promise<void>((resolve) => { this.reportDeath = resolve; });
 
-  /** Starts the pool's workers and waits until each is listening; the bins are copied into the shared memory, row-major and by feature. */
-  static async start(rowMajor: Uint8Array, byFeature: readonly Uint8Array[], rows: number, threads: number): Promise<HistogramPool> {
-    const pool = new HistogramPool(rowMajor, byFeature, rows, threads);
+  /** Starts the pool's workers for `rows` × `p` bins and waits until each is listening. */
+  static async start(p: number, rows: number, threads: number): Promise<HistogramPool> {
+    const pool = new HistogramPool(p, rows, threads);
     await Promise.race([Promise.all(pool.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), pool.death]);
     if (pool.failure !== null) {
       // The workers that did start would keep the process alive after the error is reported.
@@ -160,8 +162,7 @@ export class HistogramPool {
 
   private readonly p: number;
 
-  private constructor(rowMajor: Uint8Array, byFeature: readonly Uint8Array[], rows: number, readonly threads: number) {
-    const p = byFeature.length;
+  private constructor(p: number, rows: number, readonly threads: number) {
     this.p = p;
     const layout = new Layout();
     this.at = {
@@ -176,8 +177,10 @@ export class HistogramPool {
     this.rows = rows;
     this.memory = grown(null, this.at.slots);
     const { buffer } = this.memory;
-    new Uint8Array(buffer, this.at.bins, rows * p).set(rowMajor);
-    byFeature.forEach((column, j) => new Uint8Array(buffer, this.at.columns + j * rows, rows).set(column));
+    this.bins = {
+      rowMajor: new Uint8Array(buffer, this.at.bins, rows * p),
+      byFeature: Array.from({ length: p }, (_, j) => new Uint8Array(buffer, this.at.columns + j * rows, rows)),
+    };
     this.order = new Int32Array(buffer, this.at.order, rows);
     this.gh = new Float64Array(buffer, this.at.gh, 2 * rows);
     this.kernel = histogramKernel({ memory: this.memory, at: this.at, p });
