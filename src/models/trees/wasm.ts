@@ -36,9 +36,12 @@ export function instantiateOver(base64: string, memory: WasmMemory, globals: Rec
 /** Bytes in a WebAssembly page. */
 export const PAGE = 65_536;
 
-/** A memory shared between threads, of `bytes` at first, growable to 4 GiB (the most a 32-bit module addresses). */
+/** Pages a 32-bit module addresses at most: 4 GiB. */
+const MAX_PAGES = 65_536;
+
+/** A memory shared between threads, of `bytes` at first, growable to 4 GiB (a shared memory must declare its maximum). */
 export function sharedMemory(bytes: number): WasmMemory {
-  return new wasm.Memory({ initial: Math.ceil(bytes / PAGE), maximum: PAGE, shared: true });
+  return new wasm.Memory({ initial: Math.ceil(bytes / PAGE), maximum: MAX_PAGES, shared: true });
 }
 
 /** Lays out regions one after another on 64-byte lines (from 64: address 0 stays unused). */
