@@ -111,8 +111,8 @@ describe('a boosting split on a hand-made histogram', () => {
 });
 
 /** A one-thread pool over row-major `bins`, its by-feature bins filled as binTraining fills them. */
-async function poolOver(bins: Uint8Array, p: number, rows: number): Promise<HistogramPool> {
-  const pool = await HistogramPool.start(p, rows, 1);
+async function poolOver(bins: Uint8Array, p: number, rows: number, threads = 1): Promise<HistogramPool> {
+  const pool = await HistogramPool.start(p, rows, threads);
   pool.bins.rowMajor.set(bins);
   pool.bins.byFeature.forEach((column, j) => column.set(Uint8Array.from({ length: rows }, (_, i) => bins[i * p + j])));
   return pool;
@@ -134,6 +134,12 @@ describe('gradient histograms', () => {
     expect(at(1, 0)).toEqual([0, 0]);
     expect(hist[0]).toBe(9); // outside the features asked for: untouched
     expect(hist[FEATURE_STRIDE - 1]).toBe(9);
+    // Feature 1 alone (a thread's block of features), at its place in a slot of its own.
+    const block = new Float64Array(3 * FEATURE_STRIDE).fill(9);
+    buildHistogram(bins, 2, order, gh, 1, 4, 1, 2, block, 0);
+    expect(block.subarray(FEATURE_STRIDE, 2 * FEATURE_STRIDE)).toEqual(hist.subarray(2 * FEATURE_STRIDE));
+    expect(block.subarray(0, FEATURE_STRIDE).every((v) => v === 9)).toBe(true);
+    expect(block.subarray(2 * FEATURE_STRIDE).every((v) => v === 9)).toBe(true);
     const all = new Float64Array(2 * FEATURE_STRIDE);
     buildHistogram(bins, 2, order, gh, 0, 4, 0, 2, all, 0);
     const part = new Float64Array(2 * FEATURE_STRIDE);
@@ -177,10 +183,11 @@ describe('gradient histograms', () => {
   it('are the JavaScript reference\'s bytes when the pool\'s WebAssembly kernel builds them', async () => {
     // Gradients of every magnitude, so any other order of additions would change the sums' bits.
     const rng = new Rng(7);
-    for (const p of [3, 13]) {
+    // Two threads cut a job into two blocks of features: the second starts past feature 0.
+    for (const [p, threads] of [[3, 1], [13, 1], [13, 2]]) {
       const rows = 500;
       const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
-      const pool = await poolOver(bins, p, rows);
+      const pool = await poolOver(bins, p, rows, threads);
       try {
         pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows));
         pool.gh.set(Float64Array.from({ length: 2 * rows }, () => (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));
