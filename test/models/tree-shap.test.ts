@@ -69,7 +69,7 @@ describe('TreeSHAP from per-leaf tables', () => {
       const masks = new Int32Array(Math.max(...trees.map((t) => t.feature.length)));
       for (let i = 0; i < probe.rows; i++) {
         const phi = new Float64Array(5);
-        const sum = tableShapRow(tables, (j) => probe.columns[j][i], phi, 1, masks);
+        const sum = tableShapRow(tables, (j) => probe.columns[j][i], phi, masks);
         let leaves = 0;
         for (const t of trees) {
           let node = 0;
@@ -105,7 +105,7 @@ describe('the compiled tree walk (WebAssembly)', () => {
       }
       expect(sums[i]).toBe(naive);
       const phi = new Float64Array(5);
-      expect(tableShapRow(tables, (j) => columns[j][i], phi, 1, masks)).toBe(naive);
+      expect(tableShapRow(tables, (j) => columns[j][i], phi, masks)).toBe(naive);
       expect(Array.from(parts.subarray(i * 5, i * 5 + 5))).toEqual(Array.from(phi));
     }
   });

@@ -167,10 +167,11 @@ export function buildShapTables(trees: readonly ShapTree[]): ShapTables | null {
 }
 
 /**
- * One row through every tree: adds each feature's SHAP value times `scale` to phi and returns the
- * sum of the leaves it reaches (tree order). `masks` is scratch, one int a node of the largest tree.
+ * One row through every tree: adds each feature's SHAP value to phi and returns the sum of the
+ * leaves it reaches (tree order). `masks` is scratch, one int a node of the largest tree. The
+ * reference for the WebAssembly kernel (tree-walk.wat, shap).
  */
-export function tableShapRow(tb: ShapTables, value: (j: number) => number, phi: Float64Array, scale: number, masks: Int32Array): number {
+export function tableShapRow(tb: ShapTables, value: (j: number) => number, phi: Float64Array, masks: Int32Array): number {
   let sum = 0;
   for (let t = 0; t < tb.trees; t++) {
     const start = tb.treeStart[t];
@@ -193,10 +194,10 @@ export function tableShapRow(tb: ShapTables, value: (j: number) => number, phi: 
       const mask = m & full;
       const p = tb.pathAt[g];
       const a = tb.tableAt[g];
-      const outside = tb.table[a + mask] * scale;
+      const outside = tb.table[a + mask];
       for (let i = 0; i < k; i++) {
         const b = 1 << i;
-        if ((mask & b) !== 0) phi[tb.pathFeature[p + i]] += tb.pathRatio[p + i] * tb.table[a + (mask ^ b)] * scale;
+        if ((mask & b) !== 0) phi[tb.pathFeature[p + i]] += tb.pathRatio[p + i] * tb.table[a + (mask ^ b)];
         else phi[tb.pathFeature[p + i]] -= outside;
       }
       if (mask === full) sum += tb.value[g];

@@ -60,10 +60,11 @@ export function compileTrees(trees: readonly ShapTree[], features: number): Comp
   return { trees, features, cuts, words, lefts, expected: trees.reduce((e, t) => e + expectedValue(t), 0) };
 }
 
-/** How a walker explains: from tables, by quadrature, or (paths over 31 features) by the recursion. */
-type Explainer = { tables: ShapTables } | { quadrature: ShapQuadrature } | null;
+/** How a walker explains: from tables or by quadrature. */
+type Explainer = { tables: ShapTables } | { quadrature: ShapQuadrature };
 
-function explainer(trees: readonly ShapTree[]): Explainer {
+/** Tables when they fit, else the quadrature; null when a path splits on over 31 features (rows take the recursion). */
+function explainer(trees: readonly ShapTree[]): Explainer | null {
   const tables = buildShapTables(trees);
   if (tables !== null) return { tables };
   const quadrature = buildShapQuadrature(trees);
@@ -97,24 +98,25 @@ class Walker {
       phi: explain === false ? 0 : layout.place(8 * BLOCK_ROWS * p),
       masks: explain === false ? 0 : layout.place(4 * largest),
     };
-    const tables = explain !== false && explain !== null && 'tables' in explain ? explain.tables : null;
-    const quad = explain !== false && explain !== null && 'quadrature' in explain ? explain.quadrature : null;
-    const tab = tables === null ? null : {
+    // Each explainer's regions, with the explainer they are laid out for.
+    const tab = explain === false || !('tables' in explain) ? null : {
+      of: explain.tables,
       aux: layout.place(4 * nodes),
       paths: layout.place(4 * nodes),
       tables: layout.place(4 * nodes),
-      pfeat: layout.place(4 * tables.pathFeature.length),
-      pratio: layout.place(8 * tables.pathRatio.length),
-      table: layout.place(8 * tables.table.length),
+      pfeat: layout.place(4 * explain.tables.pathFeature.length),
+      pratio: layout.place(8 * explain.tables.pathRatio.length),
+      table: layout.place(8 * explain.tables.table.length),
     };
-    const qu = quad === null ? null : {
+    const qu = explain === false || !('quadrature' in explain) ? null : {
+      of: explain.quadrature,
       bits: layout.place(4 * nodes),
       points: layout.place(4 * trees.length),
       vecAt: layout.place(4 * nodes),
       splitStarts: layout.place(4 * (trees.length + 1)),
-      splits: layout.place(4 * quad.splits.length),
-      vectors: layout.place(8 * quad.vectors.length),
-      buf: layout.place(8 * quad.maxNodes * quad.maxPoints),
+      splits: layout.place(4 * explain.quadrature.splits.length),
+      vectors: layout.place(8 * explain.quadrature.vectors.length),
+      buf: layout.place(8 * explain.quadrature.maxNodes * explain.quadrature.maxPoints),
       state: layout.place(4 * largest),
     };
     if (layout.size >= 2 ** 31) throw new ModelError(`trees of ${nodes} nodes do not fit the walk's 2 GB of 32-bit addresses; train fewer or shallower trees`);
@@ -135,7 +137,8 @@ class Walker {
     this.bins = new Uint8Array(buffer, at.bins, BLOCK_ROWS * p);
     this.sum = new Float64Array(buffer, at.sum, BLOCK_ROWS);
     this.phi = explain === false ? null : new Float64Array(buffer, at.phi, BLOCK_ROWS * p);
-    if (tables !== null && tab !== null) {
+    if (tab !== null) {
+      const tables = tab.of;
       const aux = new Int32Array(buffer, tab.aux, nodes);
       const paths = new Int32Array(buffer, tab.paths, nodes);
       const tableAt = new Int32Array(buffer, tab.tables, nodes);
@@ -149,7 +152,8 @@ class Walker {
       new Float64Array(buffer, tab.table, tables.table.length).set(tables.table);
       this.kernel = exports.shap;
       this.args = [p, trees.length, at.starts, at.words, at.lefts, tab.aux, tab.paths, tab.tables, at.values, tab.pfeat, tab.pratio, at.bins, at.phi, at.sum, at.masks];
-    } else if (quad !== null && qu !== null) {
+    } else if (qu !== null) {
+      const quad = qu.of;
       new Int32Array(buffer, qu.bits, nodes).set(quad.bit);
       new Int32Array(buffer, qu.points, trees.length).set(quad.points);
       new Int32Array(buffer, qu.vecAt, nodes).set(quad.vectorAt.map((v) => qu.vectors + 8 * v));
