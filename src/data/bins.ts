@@ -35,7 +35,7 @@ export function binRowMajor(columns: readonly Float64Array[], cuts: readonly Flo
     const t = cuts[j];
     for (let i = 0; i < n; i++) {
       const v = c[from + i];
-      bins[i * stride + j] = Number.isNaN(v) ? missing : t.length === 0 ? 0 : binOf(t, v);
+      bins[i * stride + j] = Number.isNaN(v) ? missing : binOf(t, v); // no cuts: binOf gives 0
     }
   }
 }

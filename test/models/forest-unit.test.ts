@@ -26,6 +26,9 @@ describe('cut points and bins', () => {
     expect(Array.from(cutPoints(F([0, 1, 1, 1, 1, 1, 1, 2, 3, 4]), 4))).toEqual([1.5]);
     // Exactly maxBins distinct values still cut between each pair.
     expect(Array.from(cutPoints(F([1, 2, 3, 4]), 4))).toEqual([1.5, 2.5, 3.5]);
+    // Quantile positions 1 and 2 of 4 values in 3 bins cut 1−2⁻⁵³|1 and 1|1+2⁻⁵²: both midpoints
+    // round to 1 (ties to even), which is cut once.
+    expect(Array.from(cutPoints(F([1 - 2 ** -53, 1, 1 + 2 ** -52, 5]), 3))).toEqual([1]);
   });
 
   it('cuts as the plain definition does (sort, distinct midpoints or quantiles), with or without the few-values pass', () => {
@@ -55,6 +58,18 @@ describe('cut points and bins', () => {
     expect(b.thresholds.map((t) => Array.from(t))).toEqual([[1.5, 2.5], []]);
     expect(b.bins.map((c) => Array.from(c))).toEqual([[0, 1, 2, 0], [0, 0, 0, 0]]);
     expect(binColumns([F([1, 2])], 255, true).bins[0].buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(binColumns([], 255, false)).toEqual({ rows: 0, bins: [], thresholds: [] });
+  });
+
+  it('bins at the forest\'s max_bins, at most 256 bins (a byte)', () => {
+    // 0..7 in 4 bins: quantile positions floor(q·8/4) = 2, 4, 6 -> between 1|2, 3|4, 5|6.
+    const four = binColumns([F([0, 1, 2, 3, 4, 5, 6, 7])], 4, false);
+    expect(Array.from(four.thresholds[0])).toEqual([1.5, 3.5, 5.5]);
+    expect(Array.from(four.bins[0])).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    // 300 distinct values and max_bins 1,000: 255 quantile cuts, bins 0..255.
+    const many = binColumns([F(Array.from({ length: 300 }, (_, i) => i))], 1000, false);
+    expect(many.thresholds[0].length).toBe(255);
+    expect(Math.max(...many.bins[0])).toBe(255);
   });
 });
 

@@ -47,7 +47,7 @@ function fewDistinct(column: Float64Array, limit: number): Float64Array | null {
 export function cutPoints(column: Float64Array, maxBins: number): Float64Array {
   const distinct = fewDistinct(column, maxBins);
   if (distinct !== null) {
-    return distinct.length <= 1 ? new Float64Array(0) : Float64Array.from({ length: distinct.length - 1 }, (_, k) => (distinct[k] + distinct[k + 1]) / 2);
+    return distinct.subarray(1).map((v, k) => (distinct[k] + v) / 2); // none for 0 or 1 distinct values
   }
   const values = new Float64Array(column.length);
   let n = 0;
