@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: [
       'test/evaluate/**/*.test.ts',
-      'test/models/{sigmoid,logistic,logistic-unit,linalg,cox-likelihood,survival,linear-reference,cox-baseline,cox-strata,cox-checks,penalized,contributions,forest-unit,model-file,feature-order,tree-shap,tree-walk,shap-quadrature,boosting-unit,blend,duration-leak,linear-design,cox-fit}.test.ts',
+      'test/models/{sigmoid,logistic,logistic-unit,linalg,cox-likelihood,survival,linear-reference,cox-baseline,cox-strata,cox-checks,penalized,contributions,forest-unit,model-file,feature-order,tree-shap,tree-walk,shap-quadrature,boosting-unit,boosting-fit,blend,duration-leak,linear-design,cox-fit}.test.ts',
       'test/data/**/*.test.ts',
       'test/ingest/cells-sql.test.ts',
       'test/features/**/*.test.ts',

@@ -11,6 +11,7 @@ import { DEFAULT_FOREST_PARAMS, fitForest, predictForestBatch } from '../../src/
 import { leafOfBinned, treeSeed } from '../../src/models/forest/grow.js';
 import { growTree, leafOf, type Tree } from '../../src/models/forest/tree.js';
 import { compileTrees } from '../../src/models/trees/tree-walk.js';
+import { auc } from '../../src/evaluate/metrics.js';
 import { treeShapBatch } from '../../src/models/trees/tree-shap.js';
 import { Rng } from '../../src/rng.js';
 
@@ -193,6 +194,34 @@ describe('the forest', () => {
     const g = m.globalImportance() as { impurity: { feature: string }[]; oob_auc: number };
     expect(g.impurity.map((r) => r.feature)).toEqual(['signal', 'noise']);
     expect(g.oob_auc).toBe(m.state.oob_auc);
+  });
+
+  it('is its trees grown one by one from the forest seed: out-of-bag AUC and importance from their bootstraps and gains', async () => {
+    const params = { ...DEFAULT_FOREST_PARAMS, trees: 9, maxFeatures: 1, minSamplesLeaf: 3, maxDepth: 4, bins: 6, workers: 1 };
+    const m = await fitForest({ x, y }, params, new Rng(8));
+    const binned = binColumns(x.columns, 6, false);
+    const forestSeed = new Rng(8).nextUint32();
+    const grown = Array.from({ length: 9 }, (_, t) => growTree(binned, y, { maxDepth: 4, minSamplesLeaf: 3, mtry: 1 }, treeSeed(forestSeed, t)));
+    expect(m.state.trees).toEqual(grown.map((g) => g.tree));
+    // Out of bag: each row scored by the trees whose bootstrap left it out, by its bins.
+    const rows: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const out = grown.filter((g) => g.inBag[i] === 0);
+      if (out.length === 0) continue;
+      rows.push(i);
+      scores.push(out.reduce((s, g) => s + g.tree.value[leafOf(g.tree, x.columns, i)], 0) / out.length);
+    }
+    expect(rows.length).toBeLessThan(n); // some rows are in every bootstrap: they are left out
+    expect(m.state.oob_auc).toBe(Math.round(auc(Uint8Array.from(rows, (i) => y[i]), Float64Array.from(scores)) * 1e6) / 1e6);
+    const gains = [0, 1].map((j) => grown.reduce((s, g) => s + g.importance[j], 0));
+    m.state.impurity_importance.forEach((v, j) => expect(v).toBe(Math.round((gains[j] / (gains[0] + gains[1])) * 1e9) / 1e9));
+    expect(m.state.base_rate).toBe(grown.reduce((s, g) => s + g.tree.value[0], 0) / 9);
+    // Every row a churner: no split gains, and an AUC of one class is undefined.
+    const pure = await fitForest({ x, y: new Uint8Array(n).fill(1) }, { ...params, trees: 2 }, new Rng(8));
+    expect(pure.state.impurity_importance).toEqual([0, 0]);
+    expect(pure.state.oob_auc).toBeNull(); // one class: AUC undefined
+    expect(pure.state.trees.map((t) => t.feature)).toEqual([[-1], [-1]]);
   });
 
   it('tries round(√p) features by default, and at most p', async () => {

@@ -1,0 +1,283 @@
+/**
+ * Boosting's fit loop on small data, one thread: the logistic start against scipy and XGBoost
+ * (its base_margin), and the rounds replayed by hand from the same seed: which features each tree
+ * and node may use, which rows each tree draws, every leaf's Newton value from the margins the
+ * earlier trees left, and early stopping's best round on each validation part. Milliseconds each.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeMatrix, takeRows, takeTraining, type FeatureMatrix, type TrainingData } from '../../src/data/matrix.js';
+import { stratifiedFolds, stratifiedSplit } from '../../src/data/split.js';
+import { BoostingModel, fitBoosting, type BoostTree } from '../../src/models/boosting/boosting.js';
+import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
+import { Rng } from '../../src/rng.js';
+
+const params = (p: Partial<BoostingParams>): BoostingParams => ({
+  ...DEFAULT_BOOSTING_PARAMS, init: 'prior', early_stopping_rounds: 0, workers: 1, min_split_gain: 0, ...p,
+});
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** The leaf a raw row reaches: left when value <= threshold, a missing value to the default side. */
+function leafOf(t: BoostTree, x: FeatureMatrix, i: number): number {
+  let node = 0;
+  while (t.feature[node] >= 0) {
+    const v = x.columns[t.feature[node]][i];
+    const left = Number.isNaN(v) ? t.default_left[node] === 1 : v <= t.threshold[node];
+    node = left ? t.left[node] : t.right[node];
+  }
+  return node;
+}
+
+// The 30 rows of boosting-unit's XGBoost tests (numpy default_rng(5); x0 missing in 3 rows, x1 in 1).
+const N = Number.NaN;
+const x0 = [-0.8, -1.3, -0.2, N, 1.1, 0.1, -0.6, -0.8, 0.7, 1.6, 0.3, N, -1.0, 1.6, 0.2, -1.7, -0.1, -1.2, -0.6, -0.5, N, 0.6, -0.1, -0.6, 0.4, 0.8, -1.6, -0.3, -1.0, -0.2];
+const x1 = [-1.3, 0.0, -0.0, -0.3, -1.0, -0.4, -1.1, N, 0.2, -1.1, 1.2, 0.7, -2.0, 0.3, -1.1, 0.0, 0.0, -2.0, -0.2, -0.3, 1.0, -1.2, 0.7, -1.1, -0.3, -0.8, 1.4, 0.6, 2.4, 0.6];
+const y30 = Uint8Array.from([1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
+const data30: TrainingData = { x: makeMatrix(['x0', 'x1'], [Float64Array.from(x0), Float64Array.from(x1)]), y: y30 };
+
+describe('boosting from a logistic start', () => {
+  // Reference (Debian scipy 1.10, XGBoost 1.7.4, /usr/bin/python3): missing values replaced by the
+  // column's mean over its present values; minimize(−loglik + l2/2·|b|², trust-exact, 5 Newton
+  // polishing steps) on columns standardized by the population sd, intercept unpenalized; raw
+  // coef = b_j / sd_j; the part's intercept is the margin at the means. Then
+  // xgb.train({tree_method: exact, max_depth: 1, eta: 1, lambda: 1, min_child_weight: 0},
+  // DMatrix(X, y, base_margin = intercept + Σ coef_j (x_j − mean_j), a missing x_j adding 0), 1).
+  const linear = { coef: [1.241766704521627, -1.2487508563610956], intercept: -0.24966567846669663, mean: [-0.1925925925925926, -0.1758620689655173] };
+  const xgb = [0.693411, 0.084226, 0.264964, 0.57972, 0.942722, 0.692073, 0.693114, 0.357174, 0.461952, 0.971985, 0.130341, 0.131787, 0.808747, 0.698513, 0.859136, 0.053002, 0.289842, 0.767373, 0.423321, 0.484978, 0.094501, 0.919065, 0.145508, 0.693114, 0.74221, 0.898308, 0.010911, 0.130817, 0.006622, 0.145595];
+  const stump = params({ init: 'logistic', init_l2: 1, rounds: 1, max_depth: 1, learning_rate: 1, l2: 1, min_child_hessian: 0 });
+
+  it('starts from the penalised logistic fit centred at the means, then one stump as XGBoost grows it on that margin', async () => {
+    const model = await fitBoosting(data30, stump, new Rng(1));
+    const part = model.state.linear;
+    expect(part).not.toBeNull();
+    part!.coef.forEach((c, j) => expect(c).toBeCloseTo(linear.coef[j], 7));
+    part!.mean.forEach((m, j) => expect(m).toBeCloseTo(linear.mean[j], 12));
+    expect(part!.intercept).toBeCloseTo(linear.intercept, 7);
+    expect(model.state.base_score).toBe(part!.intercept);
+    // XGBoost: f1 < −0.1, missing to the left; leaves 0.416271776 and −0.541854501, gain 1.5974.
+    const [tree] = model.state.trees;
+    expect(tree.feature).toEqual([1, -1, -1]);
+    expect(tree.default_left[0]).toBe(1);
+    expect(tree.value[1]).toBeCloseTo(0.416271776, 6);
+    expect(tree.value[2]).toBeCloseTo(-0.541854501, 6);
+    const p = model.predictProba(data30.x);
+    xgb.forEach((v, i) => expect(p[i]).toBeCloseTo(v, 5));
+    // Its explanation: x0 is never split, so its part is the linear term alone (0 where x0 is missing).
+    const e = model.explainBatch(data30.x);
+    for (let i = 0; i < 30; i++) {
+      const term = Number.isNaN(x0[i]) ? 0 : linear.coef[0] * (x0[i] - linear.mean[0]);
+      expect(e.contributions[2 * i]).toBeCloseTo(term, 6);
+      expect(e.base + e.contributions[2 * i] + e.contributions[2 * i + 1]).toBeCloseTo(Math.log(p[i] / (1 - p[i])), 10);
+    }
+  });
+
+  it('leaves out a feature whose coefficient is against its monotone direction, and refits the rest', async () => {
+    // x1's coefficient is negative: with monotone {x1: 1} it is left out; scipy on x0 alone (same
+    // objective) gives 1.0561508201085306 and the margin −0.14082387681564698 at the means.
+    const rising = await fitBoosting(data30, { ...stump, monotone: { x1: 1 } }, new Rng(1));
+    expect(rising.state.linear!.coef[0]).toBeCloseTo(1.0561508201085306, 7);
+    expect(rising.state.linear!.coef[1]).toBe(0);
+    expect(rising.state.linear!.intercept).toBeCloseTo(-0.14082387681564698, 7);
+    expect(rising.state.linear!.mean[1]).toBeCloseTo(linear.mean[1], 12);
+    // A direction the fit agrees with changes nothing.
+    const agreeing = await fitBoosting(data30, { ...stump, monotone: { x0: 1, x1: -1 } }, new Rng(1));
+    agreeing.state.linear!.coef.forEach((c, j) => expect(c).toBeCloseTo(linear.coef[j], 7));
+  });
+
+  it('gives a constant or empty column no coefficient, and starts from the churn rate when the logistic fit fails', async () => {
+    const x = makeMatrix(['x0', 'x1', 'flat', 'empty'], [...data30.x.columns, new Float64Array(30).fill(4), new Float64Array(30).fill(N)]);
+    const model = await fitBoosting({ x, y: y30 }, stump, new Rng(1));
+    expect(model.state.linear!.coef.slice(2)).toEqual([0, 0]);
+    expect(model.state.linear!.mean.slice(2)).toEqual([4, 0]);
+    model.state.linear!.coef.slice(0, 2).forEach((c, j) => expect(c).toBeCloseTo(linear.coef[j], 7));
+    // Separable rows without a penalty: the logistic fit cannot converge, so no linear part.
+    const step = makeMatrix(['t'], [Float64Array.from({ length: 30 }, (_, i) => i)]);
+    const separable = await fitBoosting({ x: step, y: Uint8Array.from({ length: 30 }, (_, i) => (i >= 20 ? 1 : 0)) }, { ...stump, init_l2: 0 }, new Rng(1));
+    expect(separable.state.linear).toBeNull();
+    expect(separable.state.base_score).toBeCloseTo(Math.log(10 / 20), 12);
+  });
+});
+
+/** 60 rows on small integers (every value in every fold, so a part's cut points are the whole data's). */
+function integerRows(): TrainingData {
+  const rng = new Rng(17);
+  const a = Float64Array.from({ length: 60 }, (_, i) => i % 6);
+  const b = Float64Array.from({ length: 60 }, (_, i) => (i * 7) % 5);
+  const c = Float64Array.from({ length: 60 }, () => rng.int(4));
+  b[13] = N;
+  b[40] = N;
+  const y = Uint8Array.from({ length: 60 }, (_, i) => (a[i] + (Number.isNaN(b[i]) ? 3 : b[i]) + 2 * rng.next() > 5.5 ? 1 : 0));
+  return { x: makeMatrix(['a', 'b', 'c'], [a, b, c]), y };
+}
+
+/**
+ * The fit replayed from its seed: each round's tree features (a partial Fisher–Yates draw), its
+ * rows (a uniform draw per row against `subsample`), each node's features in node order, then
+ * every leaf's value −η·G/(H + λ) over the drawn rows reaching it, with gradients at the margins
+ * the earlier trees left on every row. Returns the gains per feature.
+ */
+function replay(data: TrainingData, p: BoostingParams, seed: number, model: BoostingModel): Float64Array {
+  const rng = new Rng(seed);
+  const { x, y } = data;
+  const n = x.rows;
+  const f = x.features.length;
+  let positives = 0;
+  y.forEach((v) => { positives += v; });
+  expect(model.state.base_score).toBeCloseTo(Math.log(positives / (n - positives)), 12);
+  const margin = new Float64Array(n).fill(model.state.base_score);
+  const perTree = Math.max(1, Math.round(p.colsample * f));
+  const perNode = Math.max(1, Math.round(p.colsample_bynode * perTree));
+  const pick = Array.from({ length: f }, (_, j) => j);
+  const gains = new Float64Array(f);
+  for (const tree of model.state.trees) {
+    let allowed = pick;
+    if (perTree < f) {
+      for (let k = 0; k < perTree; k++) {
+        const swap = k + rng.int(f - k);
+        [pick[k], pick[swap]] = [pick[swap], pick[k]];
+      }
+      allowed = pick.slice(0, perTree);
+    } else allowed = pick.slice();
+    const drawn = Array.from({ length: n }, (_, i) => i).filter(() => !(p.subsample < 1 && rng.next() >= p.subsample));
+    expect(tree.n[0]).toBe(drawn.length);
+    // Each node's features, drawn afresh in node order from the tree's.
+    const nodePool = allowed.slice().sort((u, v) => u - v);
+    for (let node = 0; node < tree.feature.length; node++) {
+      let usable = nodePool;
+      if (perNode < nodePool.length) {
+        for (let k = 0; k < perNode; k++) {
+          const swap = k + rng.int(nodePool.length - k);
+          [nodePool[k], nodePool[swap]] = [nodePool[swap], nodePool[k]];
+        }
+        usable = nodePool.slice(0, perNode);
+      }
+      if (tree.feature[node] >= 0) expect(usable).toContain(tree.feature[node]);
+    }
+    // Every node's G, H and rows from the drawn rows, at the margins before this tree.
+    const g = new Float64Array(tree.feature.length);
+    const h = new Float64Array(tree.feature.length);
+    const count = new Int32Array(tree.feature.length);
+    for (const i of drawn) {
+      const q = sigmoid(margin[i]);
+      let node = 0;
+      for (;;) {
+        g[node] += q - y[i];
+        h[node] += Math.max(q * (1 - q), 1e-16);
+        count[node]++;
+        if (tree.feature[node] < 0) break;
+        const v = x.columns[tree.feature[node]][i];
+        node = (Number.isNaN(v) ? tree.default_left[node] === 1 : v <= tree.threshold[node]) ? tree.left[node] : tree.right[node];
+      }
+    }
+    const score = (node: number): number => (g[node] * g[node]) / (h[node] + p.l2);
+    for (let node = 0; node < tree.feature.length; node++) {
+      expect(tree.n[node]).toBe(count[node]);
+      if (tree.feature[node] < 0) {
+        expect(tree.value[node]).toBeCloseTo((-p.learning_rate * g[node]) / (h[node] + p.l2), 10);
+      } else {
+        expect(tree.value[node]).toBe(0);
+        gains[tree.feature[node]] += score(tree.left[node]) + score(tree.right[node]) - score(node);
+      }
+    }
+    for (let i = 0; i < n; i++) margin[i] += tree.value[leafOf(tree, x, i)];
+  }
+  const total = gains.reduce((s, v) => s + v, 0);
+  model.state.gain_importance.forEach((v, j) => expect(v).toBeCloseTo(gains[j] / total, 8));
+  return gains;
+}
+
+describe('boosting rounds replayed from the seed', () => {
+  const data = integerRows();
+  const base = { rounds: 4, max_depth: 2, learning_rate: 0.5, l2: 1, min_child_hessian: 0.2 };
+
+  it('on every row: each leaf the Newton step of its rows, each margin carried to the next tree', async () => {
+    const p = params(base);
+    const model = await fitBoosting(data, p, new Rng(3));
+    expect(model.state.trees).toHaveLength(4);
+    expect(model.state.best_round).toBe(4);
+    replay(data, p, 3, model);
+  });
+
+  it('on a drawn share of the rows (subsample): the drawn rows grow the tree, every row\'s margin moves', async () => {
+    for (const subsample of [0.5, 0.8]) {
+      const p = params({ ...base, subsample });
+      const model = await fitBoosting(data, p, new Rng(5));
+      const gains = replay(data, p, 5, model);
+      expect(model.state.trees.some((t) => t.n[0] < 60)).toBe(true);
+      expect(gains.some((g) => g > 0)).toBe(true);
+    }
+  });
+
+  it('on a drawn share of the features per tree (colsample) and per node (colsample_bynode)', async () => {
+    for (const [colsample, bynode] of [[0.67, 1], [1, 0.34], [0.67, 0.5]]) {
+      const p = params({ ...base, rounds: 6, colsample, colsample_bynode: bynode, subsample: 0.9 });
+      const model = await fitBoosting(data, p, new Rng(8));
+      replay(data, p, 8, model);
+      // Two features a tree (round(0.67 × 3)); with one a node, each split's own.
+      const used = model.state.trees.map((t) => new Set(t.feature.filter((v) => v >= 0)).size);
+      if (colsample < 1) expect(Math.max(...used)).toBeLessThanOrEqual(2);
+    }
+    // The draws differ from round to round: over six trees of two features each, all three are used.
+    const p = params({ ...base, rounds: 6, colsample: 0.67 });
+    const model = await fitBoosting(data, p, new Rng(8));
+    expect(new Set(model.state.trees.flatMap((t) => t.feature.filter((v) => v >= 0)))).toEqual(new Set([0, 1, 2]));
+  });
+});
+
+describe('early stopping replayed on its validation parts', () => {
+  const data = integerRows();
+  const logLoss = (y: Uint8Array, z: Float64Array): number => {
+    let s = 0;
+    z.forEach((m, i) => { const q = sigmoid(m); s -= y[i] === 1 ? Math.log(q) : Math.log(1 - q); });
+    return s / z.length;
+  };
+
+  /** Each part fitted alone for all rounds; its validation loss after each; the best round as the rule reads it. */
+  async function bestOf(p: BoostingParams, seed: number): Promise<{ rounds: number[]; losses: number[] }> {
+    const s = new Rng(seed).nextUint32();
+    const parts = p.stopping_folds > 1 ? stratifiedFolds(data.y, p.stopping_folds, s) : [stratifiedSplit(data.y, p.validation_fraction, s)];
+    const rounds: number[] = [];
+    const losses: number[] = [];
+    for (const part of parts) {
+      const train = takeTraining(data, part.train);
+      // Every present value of every feature is in the part, so its cut points are the whole data's.
+      const present = (c: Float64Array): Set<number> => new Set(Array.from(c).filter((v) => !Number.isNaN(v)));
+      train.x.columns.forEach((c, j) => expect(present(c)).toEqual(present(data.x.columns[j])));
+      const alone = await fitBoosting(train, { ...p, early_stopping_rounds: 0 }, new Rng(1));
+      const test = takeRows(data.x, part.test);
+      const yTest = Uint8Array.from(part.test, (i) => data.y[i]);
+      let best = 0;
+      let bestLoss = Infinity;
+      for (let k = 1; k <= p.rounds; k++) {
+        const loss = logLoss(yTest, new BoostingModel({ ...alone.state, trees: alone.state.trees.slice(0, k) }).margin(test));
+        if (loss < bestLoss) [best, bestLoss] = [k, loss];
+        else if (k - best >= p.early_stopping_rounds) break;
+      }
+      rounds.push(best);
+      losses.push(bestLoss);
+    }
+    return { rounds, losses };
+  }
+
+  for (const [folds, patience] of [[1, 1], [1, 2], [3, 3]]) {
+    it(`keeps the parts' mean best round and loss, then boosts every row that long (${folds} part(s), patience ${patience})`, async () => {
+      const p = params({ rounds: 30, max_depth: 3, learning_rate: 0.7, l2: 0.1, min_child_hessian: 0, early_stopping_rounds: patience, stopping_folds: folds, validation_fraction: 0.3 });
+      const { rounds, losses } = await bestOf(p, 9);
+      const mean = Math.max(1, Math.round(rounds.reduce((s, r) => s + r, 0) / rounds.length));
+      expect(mean).toBeLessThan(30); // the parts stopped early
+      const model = await fitBoosting(data, p, new Rng(9));
+      expect(model.state.best_round).toBe(mean);
+      expect(model.state.validation_log_loss).toBeCloseTo(losses.reduce((s, l) => s + l, 0) / losses.length, 8);
+      const all = await fitBoosting(data, { ...p, rounds: mean, early_stopping_rounds: 0 }, new Rng(9));
+      expect(model.state.trees).toEqual(all.state.trees);
+    });
+  }
+});
+
+describe('boosting\'s refusals', () => {
+  it('refuses zero rows, a monotone feature it does not have, and too few rows to hold out', async () => {
+    await expect(fitBoosting({ x: makeMatrix(['a'], [new Float64Array(0)]), y: new Uint8Array(0) }, params({}), new Rng(1))).rejects.toThrow('cannot fit gradient boosting on zero rows');
+    await expect(fitBoosting(data30, params({ monotone: { x2: 1 } }), new Rng(1))).rejects.toThrow('monotone names the feature "x2", which the model does not have; features: x0, x1');
+    const three = { x: makeMatrix(['a'], [Float64Array.of(1, 2, 3)]), y: Uint8Array.of(0, 1, 0) };
+    await expect(fitBoosting(three, params({ early_stopping_rounds: 5, stopping_folds: 5 }), new Rng(1))).rejects.toThrow('too few rows to hold out a validation part for early stopping; set early_stopping_rounds to 0');
+  });
+});
