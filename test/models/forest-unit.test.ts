@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeMatrix } from '../../src/data/matrix.js';
 import { binColumns, cutPoints } from '../../src/models/forest/binning.js';
-import { DEFAULT_FOREST_PARAMS, fitForest, predictForestBatch } from '../../src/models/forest/forest.js';
+import { DEFAULT_FOREST_PARAMS, fitForest, ForestModel, predictForestBatch, type ForestState } from '../../src/models/forest/forest.js';
 import { leafOfBinned, treeSeed } from '../../src/models/forest/grow.js';
 import { growTree, leafOf, type Tree } from '../../src/models/forest/tree.js';
 import { compileTrees } from '../../src/models/trees/tree-walk.js';
@@ -83,6 +83,9 @@ describe('a grown tree', () => {
   const binned = (): ReturnType<typeof binColumns> => binColumns([x0, x1], 255, false);
 
   function check(tree: Tree, inBag: Uint8Array, params: { maxDepth: number; minSamplesLeaf: number }, cuts: readonly Float64Array[]): void {
+    // One entry per node in every array (the model file's), and -1 children at the leaves.
+    for (const a of [tree.threshold, tree.left, tree.right, tree.value, tree.n]) expect(a).toHaveLength(tree.feature.length);
+    tree.feature.forEach((f, node) => { if (f < 0) expect([tree.left[node], tree.right[node]]).toEqual([-1, -1]); });
     const total = inBag.reduce((a, b) => a + b, 0);
     expect(total).toBe(120); // n draws with replacement
     expect(tree.n[0]).toBe(120);
@@ -159,7 +162,53 @@ describe('a grown tree', () => {
     expect(leafOf(root, [F([Number.NaN]), F([0])], 0)).toBe(root.left[0]);
   });
 
+  it('splits a node of exactly twice the leaf size into two leaves of it, and a feature of two values', () => {
+    // Six rows, y = x, three of each: a root of 6 = 2 × 3 rows splits 3 | 3 when its bootstrap drew three of each.
+    const x = F([0, 0, 0, 1, 1, 1]);
+    const b = binColumns([x], 255, false);
+    const y6 = Uint8Array.from(x);
+    let seen = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { tree, inBag } = growTree(b, y6, { maxDepth: 3, minSamplesLeaf: 3, mtry: 1 }, seed);
+      const zeros = inBag[0] + inBag[1] + inBag[2];
+      if (zeros !== 3) {
+        expect(tree.feature).toEqual([-1]); // 2 | 4 or worse: a child below 3 rows
+        continue;
+      }
+      seen++;
+      expect(tree.feature).toEqual([0, -1, -1]);
+      expect(tree.threshold[0]).toBe(0.5);
+      expect([tree.n[1], tree.n[2], tree.value[1], tree.value[2]]).toEqual([3, 3, 0, 1]);
+    }
+    expect(seen).toBeGreaterThan(3);
+  });
+
+  it('leaves a node whose features cannot split it (constant) a leaf, and keeps the first of equally good features', () => {
+    const flat = binColumns([F([2, 2, 2, 2, 2, 2]), F([7, 7, 7, 7, 7, 7])], 255, false);
+    const y6 = Uint8Array.of(0, 1, 0, 1, 0, 1);
+    expect(growTree(flat, y6, { maxDepth: 3, minSamplesLeaf: 1, mtry: 2 }, 1).tree.feature).toEqual([-1]);
+    // Two copies of one column: the same gains, so the root splits on the feature drawn first
+    // (after the n bootstrap draws, the first Fisher–Yates draw picks it).
+    const x = F([0, 1, 2, 3, 4, 5, 6, 7]);
+    const twins = binColumns([x, x], 255, false);
+    const y8 = Uint8Array.of(0, 0, 0, 1, 0, 1, 1, 1);
+    const firsts = new Set<number>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const rng = new Rng(seed);
+      for (let i = 0; i < 8; i++) rng.int(8);
+      const first = rng.int(2); // pool [0, 1]: position 0 swapped with position rng.int(2)
+      const { tree } = growTree(twins, y8, { maxDepth: 1, minSamplesLeaf: 1, mtry: 2 }, seed);
+      if (tree.feature[0] < 0) continue;
+      expect(tree.feature[0]).toBe(first);
+      firsts.add(first);
+    }
+    expect(firsts).toEqual(new Set([0, 1]));
+  });
+
   it('draws every tree from the forest seed and its index alone', () => {
+    // (imul(seed ^ 0x9e3779b9, 0x85ebca6b) + imul(t + 1, 0xc2b2ae35)) mod 2^32, worked in Python:
+    // the seeds, and so every saved forest, stay what they were.
+    expect([treeSeed(42, 0), treeSeed(42, 3)]).toEqual([2730589350, 3940124485]);
     expect(treeSeed(42, 0)).not.toBe(treeSeed(42, 1));
     expect(treeSeed(42, 3)).toBe(treeSeed(42, 3));
     expect(treeSeed(43, 3)).not.toBe(treeSeed(42, 3));
@@ -236,9 +285,36 @@ describe('the forest', () => {
     expect(await rootFeatures('sqrt')).toEqual(await rootFeatures(3)); // round(√10) = 3
   });
 
-  it('refuses no rows and no trees', async () => {
+  it('grows the same trees on two worker threads, reads back from its JSON, and ranks importance largest first', async () => {
+    const params = { ...DEFAULT_FOREST_PARAMS, trees: 3, maxFeatures: 3, maxDepth: 3, workers: 1 };
+    const shuffled = makeMatrix(['noise', 'signal', 'flat'], [noise, signal, new Float64Array(n).fill(1)]);
+    const one = await fitForest({ x: shuffled, y }, params, new Rng(6));
+    const two = await fitForest({ x: shuffled, y }, { ...params, workers: 2 }, new Rng(6));
+    // The threads' trees are the one thread's (models/forest.test.ts checks their bytes on Telco).
+    // Compared with numbers rather than with `one`: under mutation testing the threads run the
+    // unmutated code, so a comparison would blame a mutant of the tree for the thread's difference.
+    const shape = (t: Tree): number[] => [t.feature.length, t.feature[0], t.threshold[0], t.n[1]];
+    expect(one.state.trees.map(shape)).toEqual([[13, 1, 4.5, 100], [11, 1, 4.5, 113], [13, 1, 4.5, 112]]);
+    expect(two.state.trees.map(shape)).toEqual([[13, 1, 4.5, 100], [11, 1, 4.5, 113], [13, 1, 4.5, 112]]);
+    const back = ForestModel.fromJSON(JSON.parse(JSON.stringify(one.toJSON())) as ForestState);
+    expect([back.kind, back.state.kind]).toEqual(['random_forest', 'random_forest']);
+    expect(Array.from(back.predictProba(shuffled))).toEqual(Array.from(one.predictProba(shuffled)));
+    const { impurity } = one.globalImportance() as { impurity: { feature: string; importance: number }[] };
+    expect(impurity.map((r) => r.feature)).toEqual(['signal', 'noise', 'flat']);
+    expect(impurity.map((r) => r.importance)).toEqual([one.state.impurity_importance[1], one.state.impurity_importance[0], 0]);
+    // One row's explanation: the batch's parts for that row, on the probability scale.
+    const batch = one.explainBatch(shuffled);
+    const row = one.explain(shuffled, 7);
+    expect(row.scale).toBe('probability');
+    expect(batch.scale).toBe('probability');
+    expect(row.base).toBe(batch.base);
+    expect(row.contributions.map((c) => [c.feature, c.value, c.contribution])).toEqual(['noise', 'signal', 'flat'].map((f, j) => [f, shuffled.columns[j][7], batch.contributions[7 * 3 + j]]));
+  });
+
+  it('refuses no rows and no trees, and fits one tree', async () => {
     await expect(fitForest({ x: makeMatrix(['a'], [F([])]), y: new Uint8Array(0) }, DEFAULT_FOREST_PARAMS, new Rng(1))).rejects.toThrow('cannot fit a forest on zero rows');
-    await expect(fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 0 }, new Rng(1))).rejects.toThrow('a forest needs at least one tree');
+    await expect(fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 0 }, new Rng(1))).rejects.toThrow(expect.objectContaining({ message: 'a forest needs at least one tree', context: { key: 'model_params.random_forest.trees' } }));
+    expect((await fitForest({ x, y }, { ...DEFAULT_FOREST_PARAMS, trees: 1, workers: 1 }, new Rng(1))).state.trees).toHaveLength(1);
   });
 });
 
