@@ -112,7 +112,7 @@ describe('a boosting split on a hand-made histogram', () => {
 
 /** A one-thread pool over row-major `bins`, its by-feature bins filled as binTraining fills them. */
 async function poolOver(bins: Uint8Array, p: number, rows: number, threads = 1): Promise<HistogramPool> {
-  const pool = await HistogramPool.start(p, rows, threads);
+  const pool = HistogramPool.open(p, rows, threads);
   pool.bins.rowMajor.set(bins);
   pool.bins.byFeature.forEach((column, j) => column.set(Uint8Array.from({ length: rows }, (_, i) => bins[i * p + j])));
   return pool;

@@ -243,26 +243,27 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
     monotone[j] = direction;
   }
 
-  const cuts = x.columns.map((c) => cutPoints(c, params.bins));
-  const threads = threadCount(params, p);
-  const pool = await HistogramPool.start(p, n, threads);
-  const bins = binTraining(x, cuts, pool.bins).byFeature;
-  const grower = new TreeGrower(pool, {
-    l2: params.l2,
-    minChildHessian: params.min_child_hessian,
-    minSplitGain: params.min_split_gain,
-    valueBins: Int32Array.from(cuts, (c) => c.length + 1),
-    monotone,
-    maxDepth: params.max_depth,
-    maxLeaves: params.max_leaves,
-    leafwise: params.growth === 'leafwise',
-    learningRate: params.learning_rate,
-    columnsPerNode: Math.max(1, Math.round(params.colsample_bynode * Math.max(1, Math.round(params.colsample * p)))),
-  });
-  const all = Int32Array.from({ length: n }, (_, i) => i);
+  // The workers load while the cut points are found and the rows binned.
+  const pool = HistogramPool.open(p, n, threadCount(params, p));
+  let cuts: Float64Array[];
   let result: Boosted;
   let roundsFitted: number;
   try {
+    cuts = x.columns.map((c) => cutPoints(c, params.bins));
+    const bins = binTraining(x, cuts, pool.bins).byFeature;
+    const grower = new TreeGrower(pool, {
+      l2: params.l2,
+      minChildHessian: params.min_child_hessian,
+      minSplitGain: params.min_split_gain,
+      valueBins: Int32Array.from(cuts, (c) => c.length + 1),
+      monotone,
+      maxDepth: params.max_depth,
+      maxLeaves: params.max_leaves,
+      leafwise: params.growth === 'leafwise',
+      learningRate: params.learning_rate,
+      columnsPerNode: Math.max(1, Math.round(params.colsample_bynode * Math.max(1, Math.round(params.colsample * p)))),
+    });
+    const all = Int32Array.from({ length: n }, (_, i) => i);
     if (params.early_stopping_rounds > 0) {
       // Each validation part picks its best round; every training row is then boosted for their mean.
       let rounds = 0;

@@ -145,19 +145,26 @@ export class HistogramPool {
   private reportDeath: () => void = () => {};
   /** Settles when a worker dies. */
   private readonly death = new Promise<void>((resolve) => { this.reportDeath = resolve; });
+  private readonly ready: Promise<void>;
 
-  /** Starts the pool's workers for `rows` × `p` bins and waits until each is listening. */
-  static async start(p: number, rows: number, threads: number): Promise<HistogramPool> {
-    const pool = new HistogramPool(p, rows, threads);
-    await Promise.race([Promise.all(pool.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), pool.death]);
-    if (pool.failure !== null) {
+  /**
+   * Starts the pool's workers for `rows` × `p` bins without waiting for them: they load while the
+   * caller bins the rows into `bins`, and the first job waits until each is listening.
+   */
+  static open(p: number, rows: number, threads: number): HistogramPool {
+    return new HistogramPool(p, rows, threads);
+  }
+
+  /** Settles once every worker listens; a worker that died first is the pool's failure. */
+  private async listening(): Promise<void> {
+    await Promise.race([Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), this.death]);
+    if (this.failure !== null) {
       // The workers that did start would keep the process alive after the error is reported.
-      pool.close();
-      await Promise.all(pool.workers.map((worker) => worker.terminate()));
-      throw pool.failure;
+      this.close();
+      await Promise.all(this.workers.map((worker) => worker.terminate()));
+      throw this.failure;
     }
-    for (const worker of pool.workers) worker.unref();
-    return pool;
+    for (const worker of this.workers) worker.unref();
   }
 
   private readonly p: number;
@@ -199,6 +206,9 @@ export class HistogramPool {
       }));
       this.workers.push(worker);
     }
+    this.ready = this.listening();
+    // Awaited by the first job; a fit that fails before it must not leave the rejection unhandled.
+    this.ready.catch(() => {});
   }
 
   /** A histogram slot (p × FEATURE_STRIDE doubles), reused once released. */
@@ -234,6 +244,7 @@ export class HistogramPool {
 
   /** Fills each listed slot with the histogram of positions [start, end); settles when all threads are done. */
   async build(nodes: readonly { slot: number; start: number; end: number }[]): Promise<void> {
+    await this.ready;
     for (let from = 0; from < nodes.length; from += MAX_JOBS) {
       const part = nodes.slice(from, from + MAX_JOBS);
       part.forEach((n, i) => {
