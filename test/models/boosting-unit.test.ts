@@ -171,12 +171,27 @@ describe('gradient histograms', () => {
         const mid = partitionRows(column, order, gh, new Int32Array(rows), new Float64Array(2 * rows), start, end, cut, missingLeft);
         expect(Array.from(order.subarray(start, end))).toEqual(byHand);
         expect(mid - start).toBe(node.filter(goesLeft).length);
-        expect(pool.partition(start, end, feature, cut, missingLeft)).toBe(mid);
+        expect(await pool.partition([{ start, end, feature, cut, missingLeft }])).toEqual([mid]);
         expect(pool.order).toEqual(order);
         expect(Buffer.from(pool.gh.buffer, pool.gh.byteOffset, pool.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
       }
     } finally {
       pool.close();
+    }
+    // A level's nodes in one job on two threads: each node by one thread, its scratch at its own positions.
+    const two = await poolOver(bins, p, rows, 2);
+    try {
+      two.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 13) % rows));
+      two.gh.set(Float64Array.from({ length: 2 * rows }, () => rng.normal()));
+      const order = two.order.slice();
+      const gh = two.gh.slice();
+      const nodes = [{ start: 0, end: 150, feature: 1, cut: 2, missingLeft: true }, { start: 150, end: 400, feature: 0, cut: 3, missingLeft: false }];
+      const mids = nodes.map((n) => partitionRows(Uint8Array.from({ length: rows }, (_, i) => bins[i * p + n.feature]), order, gh, new Int32Array(rows), new Float64Array(2 * rows), n.start, n.end, n.cut, n.missingLeft));
+      expect(await two.partition(nodes)).toEqual(mids);
+      expect(two.order).toEqual(order);
+      expect(Buffer.from(two.gh.buffer, two.gh.byteOffset, two.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
+    } finally {
+      two.close();
     }
   });
 

@@ -175,7 +175,8 @@ async function boost(
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / fitRows.length));
   const linear = params.init === 'logistic' ? fitLinearPart(data, fitRows, monotone, params.init_l2, rng) : null;
   const baseScore = linear?.intercept ?? Math.log(rate / (1 - rate));
-  const margin = new Float64Array(n).fill(baseScore);
+  const { margin } = pool;
+  margin.fill(baseScore);
   if (linear !== null) addLinear(linear, x, margin);
   const trees: GrownTree[] = [];
   let bestRound = 0;
@@ -196,25 +197,20 @@ async function boost(
       }
     }
     // Rows for this tree, in row order, with the Newton step's gradient and hessian beside them.
-    const { order, gh } = pool;
-    let count = 0;
-    for (const i of fitRows) {
-      if (params.subsample < 1 && rng.next() >= params.subsample) continue;
-      const q = sigmoid(margin[i]);
-      order[count] = i;
-      gh[2 * count] = q - y[i];
-      gh[2 * count + 1] = Math.max(q * (1 - q), 1e-16);
-      count++;
+    const { order } = pool;
+    let count = fitRows.length;
+    if (params.subsample < 1) {
+      count = 0;
+      for (const i of fitRows) if (rng.next() < params.subsample) order[count++] = i;
+    } else {
+      order.set(fitRows);
     }
+    await pool.newtonStep(count);
     const tree = await grower.grow(count, allowed, rng);
     trees.push(tree);
     if (count === n) {
       // Every row grew the tree: each leaf's rows sit together in the pool's order, no walk needed.
-      const { leaves } = grower;
-      for (let l = 0; l < leaves.length; l += 3) {
-        const value = tree.value[leaves[l]];
-        for (let k = leaves[l + 1]; k < leaves[l + 2]; k++) margin[order[k]] += value;
-      }
+      await pool.addLeafValues(grower.leaves, tree.value, count);
     } else {
       for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i)];
     }
@@ -251,6 +247,7 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
   try {
     cuts = x.columns.map((c) => cutPoints(c, params.bins));
     const bins = binTraining(x, cuts, pool.bins).byFeature;
+    pool.labels.set(y);
     const grower = new TreeGrower(pool, {
       l2: params.l2,
       minChildHessian: params.min_child_hessian,

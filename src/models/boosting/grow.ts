@@ -135,14 +135,18 @@ export class TreeGrower {
     return this.splittable(n) ? bestSplit(this.pool.slot(n.slot), n, allowed, this.s) : null;
   }
 
-  /** Splits each node: partitions its rows, builds the smaller children's histograms at once, subtracts for the others. */
+  /** Splits each node: partitions their rows at once, builds the smaller children's histograms at once, subtracts for the others. */
   private async splitNodes(tree: GrownTree, nodes: readonly Open[]): Promise<Open[]> {
     const children: Open[] = [];
     const builds: { slot: number; start: number; end: number }[] = [];
     const derived: { parent: number; child: number }[] = [];
-    for (const n of nodes) {
+    const mids = await this.pool.partition(nodes.map((n) => {
       const sp = n.split as Split;
-      const mid = this.pool.partition(n.start, n.end, sp.feature, sp.bin, sp.defaultLeft);
+      return { start: n.start, end: n.end, feature: sp.feature, cut: sp.bin, missingLeft: sp.defaultLeft };
+    }));
+    nodes.forEach((n, i) => {
+      const sp = n.split as Split;
+      const mid = mids[i];
       tree.feature[n.node] = sp.feature;
       tree.bin[n.node] = sp.bin;
       tree.defaultLeft[n.node] = sp.defaultLeft;
@@ -160,7 +164,7 @@ export class TreeGrower {
       if (largeSplits || this.splittable(small)) builds.push({ slot: small.slot, start: small.start, end: small.end });
       if (largeSplits) derived.push({ parent: large.slot, child: small.slot });
       children.push(left, right);
-    }
+    });
     if (builds.length > 0) await this.pool.build(builds);
     for (const d of derived) subtractHistogram(this.pool.slot(d.parent), this.pool.slot(d.child), this.s.valueBins);
     return children;

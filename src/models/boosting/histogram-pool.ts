@@ -1,15 +1,17 @@
 /**
- * Histograms built on every core. A job (one level's nodes) is cut into blocks of features; each
- * thread (the caller's and W - 1 workers) claims the next unclaimed block with an atomic counter
- * and fills it for every node of the job. Every feature of a node is summed by one thread in
- * position order, so a histogram is the same bytes for any thread count, and a worker that is
- * asleep or descheduled never holds the caller up: the caller takes the blocks it has not
- * claimed, and waits only for blocks in progress. The bins, the row order, the gradients and the
- * histogram slots live in one WebAssembly memory shared by the threads, summed by the kernel of
- * histogram.wat; a job is a few integers and a sequence number (Atomics), not a message. A worker
- * that dies (exits, runs out of memory) is reported on the event loop: the caller yields to it
- * after every job, and its wait for a block in progress turns asynchronous after a few
- * milliseconds, so the fit fails with a WorkerError.
+ * Boosting's work on every core. A job is a level's histograms (cut into blocks of features), a
+ * level's partitions, or the per-row work between trees (leaf values into the margins, then the
+ * next gradients), the last two cut into blocks of positions. Each thread (the caller's and
+ * W - 1 workers) claims the next unclaimed block with an atomic counter. A histogram's feature is
+ * summed by one thread in position order, a node is partitioned by one thread, a row's figures
+ * come from its own values: the results are the same bytes for any thread count, and a worker
+ * that is asleep or descheduled never holds the caller up: the caller takes the blocks it has not
+ * claimed, and waits only for blocks in progress. The bins, the row order, the gradients, the
+ * margins and the histogram slots live in one WebAssembly memory shared by the threads (the
+ * kernels of histogram.wat and newton-step.ts work on it); a job is a few integers and a sequence
+ * number (Atomics), not a message. A worker that dies (exits, runs out of memory) is reported on
+ * the event loop: the caller yields to it after every job, and its wait for a block in progress
+ * turns asynchronous after a few milliseconds, so the fit fails with a WorkerError.
  */
 import type { Worker } from 'node:worker_threads';
 import { ModelError, WorkerError } from '../../errors.js';
@@ -18,15 +20,29 @@ import { instantiateOver, Layout, PAGE, sharedMemory, type Kernel, type WasmMemo
 import type { TrainingBins } from './bin-rows.js';
 import { FEATURE_STRIDE } from './histogram.js';
 import { WASM_BASE64 } from './histogram-wasm.js';
+import { addLeafValues, newtonStep } from './newton-step.js';
 
-/** Control words: the job's sequence number, its node count, stop flag, the thread of a worker's error, the next unclaimed block, the blocks done. */
+/**
+ * Control words: the job's sequence number, its node count, stop flag, the thread of a worker's
+ * error, the next unclaimed block, the blocks done, what the job does, the positions [from, to) it spans.
+ */
 export const SEQ = 0;
 export const JOBS = 1;
 export const STOP = 2;
 export const FAILED = 3;
 export const CLAIMED = 4;
 export const DONE = 5;
-const CONTROL_WORDS = 6;
+const KIND = 6;
+const FROM = 7;
+const TO = 8;
+const CONTROL_WORDS = 9;
+
+/** What a job does, and the words it gives each of its nodes or leaves. */
+const HISTOGRAMS = 0; // (slot, start, end) per node; a block is features
+const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node; a block is the nodes starting in its positions
+const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
+const NEWTON = 3; // no words; a block is positions
+const JOB_WORDS = 6;
 /** Nodes a job holds at most (a call with more runs as several jobs). */
 export const MAX_JOBS = 4096;
 /** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
@@ -35,7 +51,7 @@ const BLOCKING_WAIT_MS = 5;
 /**
  * Byte addresses in the shared memory: bins (row-major rows × p), columns (the same, feature-major),
  * order (i32 row per position), gh ((gradient, hessian) per position), the partition's scratch for
- * both, then the histogram slots.
+ * both (a node's at its own positions), the margins and labels (by row), then the histogram slots.
  */
 export interface PoolLayout {
   bins: number;
@@ -44,6 +60,8 @@ export interface PoolLayout {
   gh: number;
   scratchOrder: number;
   scratchGh: number;
+  margin: number;
+  labels: number;
   slots: number;
 }
 
@@ -51,9 +69,11 @@ export interface PoolShared {
   memory: WasmMemory;
   at: PoolLayout;
   p: number;
+  rows: number;
   control: Int32Array;
-  jobs: Int32Array; // (slot, start, end) per node
-  blocks: number; // feature blocks a job is cut into
+  jobs: Int32Array; // JOB_WORDS per node or leaf
+  values: Float64Array; // a leaf's value per leaf
+  blocks: number; // blocks a job is cut into
 }
 
 export interface WorkerInit extends PoolShared {
@@ -65,41 +85,73 @@ function slotBytes(p: number): number {
   return 8 * p * FEATURE_STRIDE;
 }
 
-/** The histogram kernel over the pool's memory, for this thread: fills one slot's features [f0, f1) from positions [start, end). */
-export function histogramKernel(shared: Pick<PoolShared, 'memory' | 'at' | 'p'>): (slot: number, start: number, end: number, f0: number, f1: number) => void {
-  const { at, p } = shared;
-  const build = instantiateOver(WASM_BASE64, shared.memory).histogram as Kernel;
-  const bytes = slotBytes(p);
-  return (slot, start, end, f0, f1) => build(at.bins, p, at.order, at.gh, start, end, f0, f1, at.slots + slot * bytes);
-}
-
-/** Features [f0, f1) of block b among `blocks`: contiguous blocks of nearly equal size. */
-export function featureBlock(p: number, blocks: number, b: number): [number, number] {
-  return [Math.floor((b * p) / blocks), Math.floor(((b + 1) * p) / blocks)];
+/** Items [from, to) of block b when `n` items are cut into `blocks` contiguous blocks of nearly equal size. */
+export function blockOf(n: number, blocks: number, b: number): [number, number] {
+  return [Math.floor((b * n) / blocks), Math.floor(((b + 1) * n) / blocks)];
 }
 
 /**
- * Blocks a job is cut into: one per thread. Each block reads every row of its nodes again (a
- * cache line per row, the kernel's dearest load), so fewer blocks cost less: 4 per thread took
- * 5-20% more CPU and wall on 2 threads than 1, even on a busy machine. A thread that has not
- * started leaves its block to the caller, which claims it.
+ * Blocks a job is cut into: one per thread. Each histogram block reads every row of its nodes
+ * again (a cache line per row, the kernel's dearest load), so fewer blocks cost less: 4 per
+ * thread took 5-20% more CPU and wall on 2 threads than 1, even on a busy machine. A thread that
+ * has not started leaves its block to the caller, which claims it. Every kind of job has the same
+ * count, so a claim a late worker makes on the job before is never a block of this one.
  */
 function blockCount(p: number, threads: number): number {
   return Math.min(p, threads);
 }
 
+/** This thread's work on block b of the current job, over the pool's memory with its own instance of the kernels. */
+export function blockWork(shared: PoolShared): (b: number) => void {
+  const { at, p, rows, control, jobs, values, blocks } = shared;
+  const kernels = instantiateOver(WASM_BASE64, shared.memory);
+  const histogram = kernels.histogram as Kernel;
+  const partition = kernels.partition as unknown as (...args: number[]) => number;
+  const { buffer } = shared.memory;
+  const order = new Int32Array(buffer, at.order, rows);
+  const gh = new Float64Array(buffer, at.gh, 2 * rows);
+  const margin = new Float64Array(buffer, at.margin, rows);
+  const labels = new Uint8Array(buffer, at.labels, rows);
+  const bytes = slotBytes(p);
+  return (b) => {
+    const count = Atomics.load(control, JOBS);
+    const kind = Atomics.load(control, KIND);
+    if (kind === HISTOGRAMS) {
+      const [f0, f1] = blockOf(p, blocks, b);
+      for (let i = 0; i < count; i++) {
+        const w = JOB_WORDS * i;
+        histogram(at.bins, p, at.order, at.gh, jobs[w + 1], jobs[w + 2], f0, f1, at.slots + jobs[w] * bytes);
+      }
+      return;
+    }
+    const first = Atomics.load(control, FROM);
+    const [from, to] = blockOf(Atomics.load(control, TO) - first, blocks, b).map((k) => k + first);
+    if (kind === PARTITIONS) {
+      for (let i = 0; i < count; i++) {
+        const w = JOB_WORDS * i;
+        const start = jobs[w];
+        // An empty node at the end starts at `to`: the last block takes it.
+        if (start < from || (start >= to && b < blocks - 1)) continue;
+        jobs[w + 5] = partition(at.columns + jobs[w + 2] * rows, at.order, at.gh, at.scratchOrder + 4 * start, at.scratchGh + 16 * start, start, jobs[w + 1], jobs[w + 3], jobs[w + 4]);
+      }
+    } else if (kind === LEAF_VALUES) {
+      addLeafValues(margin, order, jobs, values, count, from, to);
+    } else {
+      newtonStep(margin, labels, order, gh, from, to);
+    }
+  };
+}
+
 /**
- * Claims and builds blocks of the current job until none is left (the caller's thread, 0, and
- * the workers alike), with this thread's `kernel`. A block that throws is still counted done,
- * with the worker's thread in FAILED, so the caller stops waiting and reports it.
+ * Claims and does blocks of the current job until none is left (the caller's thread, 0, and the
+ * workers alike), with this thread's `work`. A block that throws is still counted done, with the
+ * worker's thread in FAILED, so the caller stops waiting and reports it.
  */
-export function buildBlocks(shared: PoolShared, thread: number, kernel: ReturnType<typeof histogramKernel>): void {
-  const { p, control, jobs, blocks } = shared;
+export function runBlocks(shared: PoolShared, thread: number, work: (b: number) => void): void {
+  const { control, blocks } = shared;
   for (let b = Atomics.add(control, CLAIMED, 1); b < blocks; b = Atomics.add(control, CLAIMED, 1)) {
-    const [f0, f1] = featureBlock(p, blocks, b);
     try {
-      const count = Atomics.load(control, JOBS);
-      for (let i = 0; i < count; i++) kernel(jobs[3 * i], jobs[3 * i + 1], jobs[3 * i + 2], f0, f1);
+      work(b);
     } catch (e) {
       if (thread > 0) Atomics.store(control, FAILED, thread);
       throw e;
@@ -124,14 +176,19 @@ function grown(memory: WasmMemory | null, bytes: number): WasmMemory {
 }
 
 export class HistogramPool {
-  /** Views of the shared memory: the training bins (the caller fills them before the first job), the row per position, the (gradient, hessian) per position. */
+  /**
+   * Views of the shared memory: the training bins (the caller fills them before the first job),
+   * the row per position, the (gradient, hessian) per position, the margin and label per row.
+   */
   readonly bins: TrainingBins;
   readonly order: Int32Array;
   readonly gh: Float64Array;
+  readonly margin: Float64Array;
+  readonly labels: Uint8Array;
   private readonly memory: WasmMemory;
   private readonly at: PoolLayout;
-  private readonly kernel: ReturnType<typeof histogramKernel>;
-  private readonly partitionKernel: (...args: number[]) => number;
+  private readonly work: (b: number) => void;
+  private readonly p: number;
   private readonly rows: number;
   private readonly slots: Float64Array[] = [];
   private readonly free: number[] = [];
@@ -140,6 +197,7 @@ export class HistogramPool {
   private readonly unwatch: (() => void)[] = [];
   private readonly control: Int32Array;
   private readonly jobs: Int32Array;
+  private readonly values: Float64Array;
   private readonly blocks: number;
   private failure: WorkerError | null = null;
   private reportDeath: () => void = () => {};
@@ -155,22 +213,9 @@ export class HistogramPool {
     return new HistogramPool(p, rows, threads);
   }
 
-  /** Settles once every worker listens; a worker that died first is the pool's failure. */
-  private async listening(): Promise<void> {
-    await Promise.race([Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), this.death]);
-    if (this.failure !== null) {
-      // The workers that did start would keep the process alive after the error is reported.
-      this.close();
-      await Promise.all(this.workers.map((worker) => worker.terminate()));
-      throw this.failure;
-    }
-    for (const worker of this.workers) worker.unref();
-  }
-
-  private readonly p: number;
-
   private constructor(p: number, rows: number, readonly threads: number) {
     this.p = p;
+    this.rows = rows;
     const layout = new Layout();
     this.at = {
       bins: layout.place(rows * p),
@@ -179,9 +224,10 @@ export class HistogramPool {
       gh: layout.place(16 * rows),
       scratchOrder: layout.place(4 * rows),
       scratchGh: layout.place(16 * rows),
+      margin: layout.place(8 * rows),
+      labels: layout.place(rows),
       slots: layout.size,
     };
-    this.rows = rows;
     this.memory = grown(null, this.at.slots);
     const { buffer } = this.memory;
     this.bins = {
@@ -190,11 +236,13 @@ export class HistogramPool {
     };
     this.order = new Int32Array(buffer, this.at.order, rows);
     this.gh = new Float64Array(buffer, this.at.gh, 2 * rows);
-    this.kernel = histogramKernel({ memory: this.memory, at: this.at, p });
-    this.partitionKernel = instantiateOver(WASM_BASE64, this.memory).partition as unknown as (...args: number[]) => number;
+    this.margin = new Float64Array(buffer, this.at.margin, rows);
+    this.labels = new Uint8Array(buffer, this.at.labels, rows);
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
-    this.jobs = new Int32Array(new SharedArrayBuffer(4 * 3 * MAX_JOBS));
+    this.jobs = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS * MAX_JOBS));
+    this.values = new Float64Array(new SharedArrayBuffer(8 * MAX_JOBS));
     this.blocks = blockCount(p, threads);
+    this.work = blockWork(this.shared());
     for (let t = 1; t < threads; t++) {
       const init: WorkerInit = { ...this.shared(), thread: t };
       const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init);
@@ -211,6 +259,18 @@ export class HistogramPool {
     this.ready.catch(() => {});
   }
 
+  /** Settles once every worker listens; a worker that died first is the pool's failure. */
+  private async listening(): Promise<void> {
+    await Promise.race([Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), this.death]);
+    if (this.failure !== null) {
+      // The workers that did start would keep the process alive after the error is reported.
+      this.close();
+      await Promise.all(this.workers.map((worker) => worker.terminate()));
+      throw this.failure;
+    }
+    for (const worker of this.workers) worker.unref();
+  }
+
   /** A histogram slot (p × FEATURE_STRIDE doubles), reused once released. */
   acquire(): number {
     const reused = this.free.pop();
@@ -224,16 +284,6 @@ export class HistogramPool {
     return index;
   }
 
-  /**
-   * Stable partition of positions [start, end) of the order and gradients by a split on `feature`
-   * (left: bin <= cut, missing when `missingLeft`), on the caller's thread; returns the first
-   * right position.
-   */
-  partition(start: number, end: number, feature: number, cut: number, missingLeft: boolean): number {
-    const { at } = this;
-    return this.partitionKernel(at.columns + feature * this.rows, at.order, at.gh, at.scratchOrder, at.scratchGh, start, end, cut, missingLeft ? 1 : 0);
-  }
-
   release(slot: number): void {
     this.free.push(slot);
   }
@@ -242,41 +292,96 @@ export class HistogramPool {
     return this.slots[index];
   }
 
-  /** Fills each listed slot with the histogram of positions [start, end); settles when all threads are done. */
+  /** Fills each listed slot with the histogram of positions [start, end). */
   async build(nodes: readonly { slot: number; start: number; end: number }[]): Promise<void> {
-    await this.ready;
     for (let from = 0; from < nodes.length; from += MAX_JOBS) {
       const part = nodes.slice(from, from + MAX_JOBS);
       part.forEach((n, i) => {
-        this.jobs[3 * i] = n.slot;
-        this.jobs[3 * i + 1] = n.start;
-        this.jobs[3 * i + 2] = n.end;
+        this.jobs[JOB_WORDS * i] = n.slot;
+        this.jobs[JOB_WORDS * i + 1] = n.start;
+        this.jobs[JOB_WORDS * i + 2] = n.end;
       });
-      if (this.threads === 1) {
-        this.buildOwn(part.length);
-        continue;
-      }
-      if (this.failure !== null) throw this.failure;
-      // Every block of the previous job is done, so no thread reads the job words now; a worker
-      // late for that job claims a block of this one, which it builds as this one's.
-      Atomics.store(this.control, JOBS, part.length);
-      Atomics.store(this.control, DONE, 0);
-      Atomics.store(this.control, CLAIMED, 0);
-      Atomics.add(this.control, SEQ, 1);
-      Atomics.notify(this.control, SEQ);
-      buildBlocks(this.shared(), 0, this.kernel);
-      await this.allDone();
-      const failed = Atomics.load(this.control, FAILED);
-      if (failed !== 0) throw new WorkerError('model', this.names[failed - 1], 'failed (its message is above)', null);
-      // A worker's death is an event on this loop: without a turn of it, a worker that died
-      // before claiming a block would go unnoticed while this thread does its work.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.failure !== null) throw this.failure;
+      await this.run(HISTOGRAMS, part.length, 0, 0);
     }
   }
 
+  /**
+   * Stable partition of each node's positions [start, end) of the order and gradients by its
+   * split on `feature` (left: bin <= cut, missing when `missingLeft`); returns each node's first
+   * right position.
+   */
+  async partition(nodes: readonly { start: number; end: number; feature: number; cut: number; missingLeft: boolean }[]): Promise<number[]> {
+    const mids: number[] = [];
+    for (let from = 0; from < nodes.length; from += MAX_JOBS) {
+      const part = nodes.slice(from, from + MAX_JOBS);
+      part.forEach((n, i) => {
+        const w = JOB_WORDS * i;
+        this.jobs[w] = n.start;
+        this.jobs[w + 1] = n.end;
+        this.jobs[w + 2] = n.feature;
+        this.jobs[w + 3] = n.cut;
+        this.jobs[w + 4] = n.missingLeft ? 1 : 0;
+      });
+      await this.run(PARTITIONS, part.length, Math.min(...part.map((n) => n.start)), Math.max(...part.map((n) => n.end)));
+      part.forEach((_, i) => mids.push(this.jobs[JOB_WORDS * i + 5]));
+    }
+    return mids;
+  }
+
+  /** Adds each leaf's value to the margins of its rows: `leaves` (node, start, end) per leaf, over positions of the order; `value` by node. */
+  async addLeafValues(leaves: readonly number[], value: readonly number[], positions: number): Promise<void> {
+    for (let from = 0; from < leaves.length / 3; from += MAX_JOBS) {
+      const count = Math.min(MAX_JOBS, leaves.length / 3 - from);
+      for (let l = 0; l < count; l++) {
+        const at = 3 * (from + l);
+        this.jobs[2 * l] = leaves[at + 1];
+        this.jobs[2 * l + 1] = leaves[at + 2];
+        this.values[l] = value[leaves[at]];
+      }
+      await this.run(LEAF_VALUES, count, 0, positions);
+    }
+  }
+
+  /**
+   * Each row's (gradient, hessian) at its margin, at positions [0, count) of the order. Once a
+   * round, the caller yields to the event loop here: a worker's death is an event on it, and
+   * without a turn of it a worker that died before claiming a block would go unnoticed while this
+   * thread does its blocks.
+   */
+  async newtonStep(count: number): Promise<void> {
+    await this.run(NEWTON, 0, 0, count);
+    if (this.threads === 1) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Runs one job on every thread; settles when all its blocks are done. */
+  private async run(kind: number, count: number, from: number, to: number): Promise<void> {
+    await this.ready;
+    const { control } = this;
+    Atomics.store(control, KIND, kind);
+    Atomics.store(control, JOBS, count);
+    Atomics.store(control, FROM, from);
+    Atomics.store(control, TO, to);
+    if (this.threads === 1) {
+      this.work(0);
+      return;
+    }
+    if (this.failure !== null) throw this.failure;
+    // Every block of the previous job is done, so no thread reads the job words now; a worker
+    // late for that job claims a block of this one, which it does as this one's.
+    Atomics.store(control, DONE, 0);
+    Atomics.store(control, CLAIMED, 0);
+    Atomics.add(control, SEQ, 1);
+    Atomics.notify(control, SEQ);
+    runBlocks(this.shared(), 0, this.work);
+    await this.allDone();
+    const failed = Atomics.load(control, FAILED);
+    if (failed !== 0) throw new WorkerError('model', this.names[failed - 1], 'failed (its message is above)', null);
+  }
+
   private shared(): PoolShared {
-    return { memory: this.memory, at: this.at, p: this.p, control: this.control, jobs: this.jobs, blocks: this.blocks };
+    return { memory: this.memory, at: this.at, p: this.p, rows: this.rows, control: this.control, jobs: this.jobs, values: this.values, blocks: this.blocks };
   }
 
   /** Waits until every block of the job is done: briefly on this thread (the usual case), then on the event loop. */
@@ -294,10 +399,6 @@ export class HistogramPool {
         for (const worker of this.workers) worker.unref();
       }
     }
-  }
-
-  private buildOwn(count: number): void {
-    for (let i = 0; i < count; i++) this.kernel(this.jobs[3 * i], this.jobs[3 * i + 1], this.jobs[3 * i + 2], 0, this.p);
   }
 
   /** Stops the workers (they exit on their own); a death from here on is no failure. */

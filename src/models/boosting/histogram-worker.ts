@@ -1,11 +1,11 @@
-/** Worker entry: claims and builds blocks of features of each job the pool posts. */
+/** Worker entry: claims and does blocks of each job the pool posts. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { exitIfTestSaysSo } from '../../io/worker-thread.js';
-import { buildBlocks, histogramKernel, SEQ, STOP, type WorkerInit } from './histogram-pool.js';
+import { blockWork, runBlocks, SEQ, STOP, type WorkerInit } from './histogram-pool.js';
 
 const init = workerData as WorkerInit;
 const { control } = init;
-const kernel = histogramKernel(init);
+const work = blockWork(init);
 
 parentPort?.postMessage('ready');
 for (let done = 0; ;) {
@@ -18,7 +18,7 @@ for (let done = 0; ;) {
   // Jobs this worker slept through are each one it met (the test hook counts them).
   for (let skipped = done + 1; skipped <= seq; skipped++) exitIfTestSaysSo('histogram', skipped);
   try {
-    buildBlocks(init, init.thread, kernel);
+    runBlocks(init, init.thread, work);
   } catch (e) {
     process.stderr.write(`histogram worker: ${(e as Error).stack ?? String(e)}\n`);
   }
