@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeMatrix, takeRows, takeTraining, type FeatureMatrix, type TrainingData } from '../../src/data/matrix.js';
 import { stratifiedFolds, stratifiedSplit } from '../../src/data/split.js';
-import { BoostingModel, fitBoosting, type BoostTree } from '../../src/models/boosting/boosting.js';
+import { BoostingModel, fitBoosting, type BoostingState, type BoostTree } from '../../src/models/boosting/boosting.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
 import { Rng } from '../../src/rng.js';
 
@@ -141,6 +141,7 @@ function replay(data: TrainingData, p: BoostingParams, seed: number, model: Boos
     expect(tree.n[0]).toBe(drawn.length);
     // Each node's features, drawn afresh in node order from the tree's.
     const nodePool = allowed.slice().sort((u, v) => u - v);
+    const usableAt: number[][] = [];
     for (let node = 0; node < tree.feature.length; node++) {
       let usable = nodePool;
       if (perNode < nodePool.length) {
@@ -151,11 +152,13 @@ function replay(data: TrainingData, p: BoostingParams, seed: number, model: Boos
         usable = nodePool.slice(0, perNode);
       }
       if (tree.feature[node] >= 0) expect(usable).toContain(tree.feature[node]);
+      usableAt.push(usable.slice());
     }
     // Every node's G, H and rows from the drawn rows, at the margins before this tree.
     const g = new Float64Array(tree.feature.length);
     const h = new Float64Array(tree.feature.length);
     const count = new Int32Array(tree.feature.length);
+    const rowsAt: number[][] = tree.feature.map(() => []);
     for (const i of drawn) {
       const q = sigmoid(margin[i]);
       let node = 0;
@@ -163,19 +166,44 @@ function replay(data: TrainingData, p: BoostingParams, seed: number, model: Boos
         g[node] += q - y[i];
         h[node] += Math.max(q * (1 - q), 1e-16);
         count[node]++;
+        rowsAt[node].push(i);
         if (tree.feature[node] < 0) break;
         const v = x.columns[tree.feature[node]][i];
         node = (Number.isNaN(v) ? tree.default_left[node] === 1 : v <= tree.threshold[node]) ? tree.left[node] : tree.right[node];
       }
     }
     const score = (node: number): number => (g[node] * g[node]) / (h[node] + p.l2);
+    // Each split the best of its node's candidates: every cut between two present values of the
+    // node's features, missing values to either side, children of at least min_child_hessian.
+    const bestGain = (node: number, features: number[], rowsAt: number[], q: (i: number) => number): number => {
+      let best = 0;
+      const side = (gs: number, hs: number): number => (gs * gs) / (hs + p.l2);
+      for (const j of features) {
+        const values = [...new Set(Array.from(x.columns[j]).filter((v) => !Number.isNaN(v)))].sort((u, v) => u - v);
+        for (const cut of values.slice(0, -1)) {
+          for (const missingLeft of [true, false]) {
+            let gl = 0; let hl = 0;
+            for (const i of rowsAt) {
+              const v = x.columns[j][i];
+              if (Number.isNaN(v) ? missingLeft : v <= cut) { gl += q(i) - y[i]; hl += Math.max(q(i) * (1 - q(i)), 1e-16); }
+            }
+            const [gr, hr] = [g[node] - gl, h[node] - hl];
+            if (hl < p.min_child_hessian || hr < p.min_child_hessian) continue;
+            best = Math.max(best, side(gl, hl) + side(gr, hr) - side(g[node], h[node]));
+          }
+        }
+      }
+      return best;
+    };
     for (let node = 0; node < tree.feature.length; node++) {
       expect(tree.n[node]).toBe(count[node]);
       if (tree.feature[node] < 0) {
         expect(tree.value[node]).toBeCloseTo((-p.learning_rate * g[node]) / (h[node] + p.l2), 10);
       } else {
         expect(tree.value[node]).toBe(0);
-        gains[tree.feature[node]] += score(tree.left[node]) + score(tree.right[node]) - score(node);
+        const gain = score(tree.left[node]) + score(tree.right[node]) - score(node);
+        expect(gain).toBeGreaterThanOrEqual(bestGain(node, usableAt[node], rowsAt[node], (i) => sigmoid(margin[i])) - 1e-9);
+        gains[tree.feature[node]] += gain;
       }
     }
     for (let i = 0; i < n; i++) margin[i] += tree.value[leafOf(tree, x, i)];
@@ -216,9 +244,11 @@ describe('boosting rounds replayed from the seed', () => {
       const used = model.state.trees.map((t) => new Set(t.feature.filter((v) => v >= 0)).size);
       if (colsample < 1) expect(Math.max(...used)).toBeLessThanOrEqual(2);
     }
-    // The draws differ from round to round: over six trees of two features each, all three are used.
-    const p = params({ ...base, rounds: 6, colsample: 0.67 });
+    // Without subsampling no row is drawn: the feature draws follow one another. They differ from
+    // round to round: over six trees of two features each, all three are used.
+    const p = params({ ...base, rounds: 6, colsample: 0.67, colsample_bynode: 0.5 });
     const model = await fitBoosting(data, p, new Rng(8));
+    replay(data, p, 8, model);
     expect(new Set(model.state.trees.flatMap((t) => t.feature.filter((v) => v >= 0)))).toEqual(new Set([0, 1, 2]));
   });
 });
@@ -273,11 +303,77 @@ describe('early stopping replayed on its validation parts', () => {
   }
 });
 
+describe('leaf-wise and depth-wise growth under a leaf budget', () => {
+  // 48 rows, x = i mod 12; churn at x = 4, 5, 8, 9, and rows 12 (x = 0) and 23 (x = 11), not row 21 (x = 9).
+  const x = Float64Array.from({ length: 48 }, (_, i) => i % 12);
+  const y = Uint8Array.from(x, (v, i) => (i === 21 ? 0 : [0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0][v] === 1 || i === 12 || i === 23 ? 1 : 0));
+  const data: TrainingData = { x: makeMatrix(['x'], [x]), y };
+  const budget = (leaves: number, growth: 'leafwise' | 'depthwise'): BoostingParams =>
+    params({ rounds: 1, max_depth: growth === 'leafwise' ? 0 : 16, max_leaves: leaves, growth, learning_rate: 1, l2: 1, min_child_hessian: 0 });
+
+  it('leaf-wise splits the best leaf wherever it is, as XGBoost\'s lossguide does; depth-wise splits a level first', async () => {
+    // xgb.train({tree_method: hist, grow_policy: lossguide, max_leaves: 4 | 5, max_depth: 0, eta: 1,
+    // lambda: 1, min_child_weight: 0, base_score: 17/48}, 1 round): P(churn) for x = 0..11.
+    const lossguide = {
+      4: [0.167665, 0.167665, 0.167665, 0.167665, 0.772941, 0.772941, 0.167702, 0.167702, 0.475014, 0.475014, 0.475014, 0.475014],
+      5: [0.167665, 0.167665, 0.167665, 0.167665, 0.772941, 0.772941, 0.167702, 0.167702, 0.705082, 0.705082, 0.222938, 0.222938],
+    };
+    for (const leaves of [4, 5] as const) {
+      const model = await fitBoosting(data, budget(leaves, 'leafwise'), new Rng(1));
+      const p = model.predictProba(data.x);
+      for (let i = 0; i < 48; i++) expect(p[i]).toBeCloseTo(lossguide[leaves][i % 12], 5);
+      expect(model.state.trees[0].feature.filter((f) => f < 0)).toHaveLength(leaves);
+    }
+    // Depth-wise with 4 leaves: both children of the root (x ≤ 3.5 and x > 3.5) split before any
+    // grandchild, so the nearly pure left side (one churner at x = 0) is cut at 0.5.
+    const depthwise = await fitBoosting(data, budget(4, 'depthwise'), new Rng(1));
+    expect(depthwise.state.trees[0].threshold.filter((t, k) => depthwise.state.trees[0].feature[k] >= 0)).toEqual([3.5, 0.5, 5.5]);
+  });
+});
+
+describe('a boosting model as the rest of churnscope reads it', () => {
+  it('reads back from its JSON, explains one row on the log-odds scale, ranks importance largest first, marks leaves with -1', async () => {
+    const x = makeMatrix(['flat', 'x0', 'x1'], [new Float64Array(30).fill(2), ...data30.x.columns]);
+    const model = await fitBoosting({ x, y: y30 }, params({ rounds: 3, max_depth: 2, learning_rate: 0.5, l2: 1, min_child_hessian: 0.5 }), new Rng(1));
+    const back = BoostingModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as BoostingState);
+    expect([back.kind, back.state.kind]).toEqual(['gradient_boosting', 'gradient_boosting']);
+    expect(Array.from(back.predictProba(x))).toEqual(Array.from(model.predictProba(x)));
+    const batch = model.explainBatch(x);
+    const row = model.explain(x, 4);
+    expect([batch.scale, row.scale]).toEqual(['log_odds', 'log_odds']);
+    expect(row.contributions.map((c) => [c.feature, c.contribution])).toEqual(['flat', 'x0', 'x1'].map((f, j) => [f, batch.contributions[4 * 3 + j]]));
+    const g = model.globalImportance() as { gain: { feature: string; importance: number }[]; best_round: number };
+    expect(g.gain.map((r) => r.feature)).toEqual(['x1', 'x0', 'flat']);
+    expect(g.gain.map((r) => r.importance)).toEqual([model.state.gain_importance[2], model.state.gain_importance[1], 0]);
+    expect(g.best_round).toBe(3);
+    for (const t of model.state.trees) {
+      t.feature.forEach((f, k) => {
+        if (f < 0) expect([t.left[k], t.right[k], t.default_left[k]]).toEqual([-1, -1, 0]);
+        else expect(t.right[k]).toBe(t.left[k] + 1);
+      });
+    }
+  });
+
+  it('starts all churners (or none) at a clamped rate, and gives no importance when nothing splits', async () => {
+    const x = makeMatrix(['flat'], [new Float64Array(20).fill(1)]);
+    const all = await fitBoosting({ x, y: new Uint8Array(20).fill(1) }, params({ rounds: 2 }), new Rng(1));
+    expect(all.state.base_score).toBeCloseTo(Math.log((1 - 1e-6) / 1e-6), 9); // 13.8155…, not +∞
+    expect(all.state.gain_importance).toEqual([0]);
+    const none = await fitBoosting({ x, y: new Uint8Array(20) }, params({ rounds: 2 }), new Rng(1));
+    expect(none.state.base_score).toBeCloseTo(Math.log(1e-6 / (1 - 1e-6)), 9);
+  });
+});
+
 describe('boosting\'s refusals', () => {
   it('refuses zero rows, a monotone feature it does not have, and too few rows to hold out', async () => {
     await expect(fitBoosting({ x: makeMatrix(['a'], [new Float64Array(0)]), y: new Uint8Array(0) }, params({}), new Rng(1))).rejects.toThrow('cannot fit gradient boosting on zero rows');
-    await expect(fitBoosting(data30, params({ monotone: { x2: 1 } }), new Rng(1))).rejects.toThrow('monotone names the feature "x2", which the model does not have; features: x0, x1');
+    await expect(fitBoosting(data30, params({ monotone: { x2: 1 } }), new Rng(1))).rejects.toThrow(expect.objectContaining({ message: 'monotone names the feature "x2", which the model does not have; features: x0, x1', context: { key: 'model_params.gradient_boosting.monotone.x2' } }));
+    const stopping = { message: 'too few rows to hold out a validation part for early stopping; set early_stopping_rounds to 0', context: { key: 'model_params.gradient_boosting.early_stopping_rounds' } };
     const three = { x: makeMatrix(['a'], [Float64Array.of(1, 2, 3)]), y: Uint8Array.of(0, 1, 0) };
-    await expect(fitBoosting(three, params({ early_stopping_rounds: 5, stopping_folds: 5 }), new Rng(1))).rejects.toThrow('too few rows to hold out a validation part for early stopping; set early_stopping_rounds to 0');
+    // Five folds of three rows: some fold holds out nothing.
+    await expect(fitBoosting(three, params({ early_stopping_rounds: 5, stopping_folds: 5 }), new Rng(1))).rejects.toThrow(expect.objectContaining(stopping));
+    // Half of one churner and one stayer rounds up to each: nothing is left to train on.
+    const two = { x: makeMatrix(['a'], [Float64Array.of(1, 2)]), y: Uint8Array.of(0, 1) };
+    await expect(fitBoosting(two, params({ early_stopping_rounds: 5, stopping_folds: 1, validation_fraction: 0.5 }), new Rng(1))).rejects.toThrow(expect.objectContaining(stopping));
   });
 });
