@@ -30,6 +30,8 @@ describe('cut points and bins', () => {
     // Quantile positions 1 and 2 of 4 values in 3 bins cut 1−2⁻⁵³|1 and 1|1+2⁻⁵²: both midpoints
     // round to 1 (ties to even), which is cut once.
     expect(Array.from(cutPoints(F([1 - 2 ** -53, 1, 1 + 2 ** -52, 5]), 3))).toEqual([1]);
+    // Five distinct values past 4 bins, every quantile position (251, 502, 753 of 1,004) inside the zeros: no cut.
+    expect(Array.from(cutPoints(F([...Array(1000).fill(0), 1, 2, 3, 4]), 4))).toEqual([]);
   });
 
   it('cuts as the plain definition does (sort, distinct midpoints or quantiles), with or without the few-values pass', () => {
