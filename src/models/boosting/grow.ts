@@ -3,11 +3,13 @@
  * leaf-wise (always the leaf whose split gains most, as LightGBM). A node's histogram is built
  * only for the smaller child; the larger one's is its parent's minus it, in the parent's slot;
  * children that cannot split (deepest level, too little hessian or too few rows) get none.
+ * The pool finds each feature's best split of a node beside its histogram (among the tree's
+ * features); the node's split is the best of its own allowed features' (pickSplit).
  */
 import type { Rng } from '../../rng.js';
-import { FEATURE_STRIDE, subtractHistogram } from './histogram.js';
-import type { HistogramPool } from './histogram-pool.js';
-import { bestSplit, childBounds, leafWeight, type NodeStats, type Split, type SplitSettings } from './split.js';
+import { FEATURE_STRIDE } from './histogram.js';
+import { MAX_JOBS, type HistogramPool } from './histogram-pool.js';
+import { childBounds, leafWeight, pickSplit, type NodeStats, type Split, type SplitSettings } from './split.js';
 
 /** A tree as grown: splits on bins (left: bin <= bin, missing to the default side); children side by side. */
 export interface GrownTree {
@@ -41,7 +43,9 @@ export class TreeGrower {
   /** The last tree's leaves: (node, start, end) each, its rows at positions [start, end) of the pool's order. */
   readonly leaves: number[] = [];
 
-  constructor(private readonly pool: HistogramPool, private readonly s: GrowSettings) {}
+  constructor(private readonly pool: HistogramPool, private readonly s: GrowSettings) {
+    pool.configure(s);
+  }
 
   /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
   async grow(rows: number, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
@@ -69,8 +73,9 @@ export class TreeGrower {
       g += gh[2 * k];
       h += gh[2 * k + 1];
     }
+    this.pool.useFeatures(treeFeatures);
     const root = this.open(tree, { g, h, lo: -Infinity, hi: Infinity }, 0, rows, 0);
-    await this.pool.build([{ slot: root.slot, start: 0, end: rows }]);
+    await this.pool.build([{ slot: root.slot, start: 0, end: rows }], [], this.splittable(root) ? [root] : []);
     root.split = this.splitOf(root, allowedAt());
     let leaves = 1;
     const maxLeaves = this.s.maxLeaves > 0 ? this.s.maxLeaves : Infinity;
@@ -132,11 +137,21 @@ export class TreeGrower {
   }
 
   private splitOf(n: Open, allowed: Uint8Array): Split | null {
-    return this.splittable(n) ? bestSplit(this.pool.slot(n.slot), n, allowed, this.s) : null;
+    return this.splittable(n) ? pickSplit(this.pool.candidates(n.slot), 0, n, allowed) : null;
   }
 
-  /** Splits each node: partitions their rows at once, builds the smaller children's histograms at once, subtracts for the others. */
+  /**
+   * Splits each node: partitions their rows at once, builds the smaller children's histograms at
+   * once, subtracts for the others and searches the children that can split; a job per
+   * MAX_JOBS / 2 nodes (two searches a node).
+   */
   private async splitNodes(tree: GrownTree, nodes: readonly Open[]): Promise<Open[]> {
+    const children: Open[] = [];
+    for (let from = 0; from < nodes.length; from += MAX_JOBS / 2) children.push(...(await this.splitGroup(tree, nodes.slice(from, from + MAX_JOBS / 2))));
+    return children;
+  }
+
+  private async splitGroup(tree: GrownTree, nodes: readonly Open[]): Promise<Open[]> {
     const children: Open[] = [];
     const builds: { slot: number; start: number; end: number }[] = [];
     const derived: { parent: number; child: number }[] = [];
@@ -165,8 +180,8 @@ export class TreeGrower {
       if (largeSplits) derived.push({ parent: large.slot, child: small.slot });
       children.push(left, right);
     });
-    if (builds.length > 0) await this.pool.build(builds);
-    for (const d of derived) subtractHistogram(this.pool.slot(d.parent), this.pool.slot(d.child), this.s.valueBins);
+    // A child that can split has a histogram built or derived: no build, no search.
+    if (builds.length > 0) await this.pool.build(builds, derived, children.filter((c) => this.splittable(c)));
     return children;
   }
 }

@@ -1,10 +1,11 @@
 /**
- * Boosting's work on every core. A job is a level's histograms (cut into blocks of features), a
- * level's partitions, or the per-row work between trees (leaf values into the margins, then the
- * next gradients), the last two cut into blocks of positions. Each thread (the caller's and
+ * Boosting's work on every core. A job is a level's histograms with its siblings' by subtraction
+ * and each feature's best split (cut into blocks of features), a level's partitions, or the
+ * per-row work between trees (leaf values into the margins, then the next gradients), the last
+ * two cut into blocks of positions. Each thread (the caller's and
  * W - 1 workers) claims the next unclaimed block with an atomic counter. A histogram's feature is
- * summed by one thread in position order, a node is partitioned by one thread, a row's figures
- * come from its own values: the results are the same bytes for any thread count, and a worker
+ * summed by one thread in position order, a feature's best split is found by one thread, a node
+ * is partitioned by one thread, a row's figures come from its own values: the results are the same bytes for any thread count, and a worker
  * that is asleep or descheduled never holds the caller up: the caller takes the blocks it has not
  * claimed, and waits only for blocks in progress. The bins, the row order, the gradients, the
  * margins and the histogram slots live in one WebAssembly memory shared by the threads (the
@@ -18,13 +19,15 @@ import { ModelError, WorkerError } from '../../errors.js';
 import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
 import { instantiateOver, Layout, PAGE, sharedMemory, type Kernel, type WasmMemory } from '../trees/wasm.js';
 import type { TrainingBins } from './bin-rows.js';
-import { FEATURE_STRIDE } from './histogram.js';
+import { FEATURE_STRIDE, subtractHistogram } from './histogram.js';
 import { WASM_BASE64 } from './histogram-wasm.js';
 import { addLeafValues, newtonStep } from './newton-step.js';
+import { CANDIDATE_WORDS, featureSplits, type SplitSettings } from './split.js';
 
 /**
  * Control words: the job's sequence number, its node count, stop flag, the thread of a worker's
- * error, the next unclaimed block, the blocks done, what the job does, the positions [from, to) it spans.
+ * error, the next unclaimed block, the blocks done, what the job does, the positions [from, to) it
+ * spans, the histograms it derives by subtraction and the nodes whose splits it searches.
  */
 export const SEQ = 0;
 export const JOBS = 1;
@@ -35,10 +38,12 @@ export const DONE = 5;
 const KIND = 6;
 const FROM = 7;
 const TO = 8;
-const CONTROL_WORDS = 9;
+const PAIRS = 9;
+const SEARCHES = 10;
+const CONTROL_WORDS = 11;
 
 /** What a job does, and the words it gives each of its nodes or leaves. */
-const HISTOGRAMS = 0; // (slot, start, end) per node; a block is features
+const HISTOGRAMS = 0; // (slot, start, end) per node built, (parent, child) slots per pair, a slot per search; a block is features
 const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node; a block is the nodes starting in its positions
 const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
 const NEWTON = 3; // no words; a block is positions
@@ -73,6 +78,13 @@ export interface PoolShared {
   control: Int32Array;
   jobs: Int32Array; // JOB_WORDS per node or leaf
   values: Float64Array; // a leaf's value per leaf
+  pairs: Int32Array; // (parent, child) slots: parent -= child
+  searches: Int32Array; // the slot of each node whose features' splits are searched
+  stats: Float64Array; // (g, h, lo, hi) per search
+  settings: Float64Array; // l2, minimum child hessian, minimum split gain
+  valueBins: Int32Array; // per feature
+  monotone: Int8Array; // per feature
+  features: Uint8Array; // the tree's allowed features
   blocks: number; // blocks a job is cut into
 }
 
@@ -80,9 +92,15 @@ export interface WorkerInit extends PoolShared {
   thread: number; // 1.. (the caller is 0)
 }
 
-/** Bytes of a histogram slot. */
+/** Bytes of a slot: a node's histogram, then each feature's candidate split. */
 function slotBytes(p: number): number {
-  return 8 * p * FEATURE_STRIDE;
+  return 8 * p * (FEATURE_STRIDE + CANDIDATE_WORDS);
+}
+
+/** A slot's views (histogram, candidates) in `memory`, from the slots at `at`. */
+function slotViews(memory: WasmMemory, at: number, p: number, index: number): [Float64Array, Float64Array] {
+  const from = at + index * slotBytes(p);
+  return [new Float64Array(memory.buffer, from, p * FEATURE_STRIDE), new Float64Array(memory.buffer, from + 8 * p * FEATURE_STRIDE, p * CANDIDATE_WORDS)];
 }
 
 /** Items [from, to) of block b when `n` items are cut into `blocks` contiguous blocks of nearly equal size. */
@@ -103,7 +121,7 @@ function blockCount(p: number, threads: number): number {
 
 /** This thread's work on block b of the current job, over the pool's memory with its own instance of the kernels. */
 export function blockWork(shared: PoolShared): (b: number) => void {
-  const { at, p, rows, control, jobs, values, blocks } = shared;
+  const { at, p, rows, control, jobs, values, pairs, searches, stats, settings, valueBins, monotone, features, blocks } = shared;
   const kernels = instantiateOver(WASM_BASE64, shared.memory);
   const histogram = kernels.histogram as Kernel;
   const partition = kernels.partition as unknown as (...args: number[]) => number;
@@ -113,6 +131,9 @@ export function blockWork(shared: PoolShared): (b: number) => void {
   const margin = new Float64Array(buffer, at.margin, rows);
   const labels = new Uint8Array(buffer, at.labels, rows);
   const bytes = slotBytes(p);
+  // Slots are made as the fit needs them; a view of one made once stays valid as the memory grows.
+  const views: [Float64Array, Float64Array][] = [];
+  const slot = (index: number): [Float64Array, Float64Array] => (views[index] ??= slotViews(shared.memory, at.slots, p, index));
   return (b) => {
     const count = Atomics.load(control, JOBS);
     const kind = Atomics.load(control, KIND);
@@ -121,6 +142,12 @@ export function blockWork(shared: PoolShared): (b: number) => void {
       for (let i = 0; i < count; i++) {
         const w = JOB_WORDS * i;
         histogram(at.bins, p, at.order, at.gh, jobs[w + 1], jobs[w + 2], f0, f1, at.slots + jobs[w] * bytes);
+      }
+      for (let i = 0; i < Atomics.load(control, PAIRS); i++) subtractHistogram(slot(pairs[2 * i])[0], slot(pairs[2 * i + 1])[0], valueBins, f0, f1);
+      const s: SplitSettings = { l2: settings[0], minChildHessian: settings[1], minSplitGain: settings[2], valueBins, monotone };
+      for (let i = 0; i < Atomics.load(control, SEARCHES); i++) {
+        const [hist, candidates] = slot(searches[i]);
+        featureSplits(hist, { g: stats[4 * i], h: stats[4 * i + 1], lo: stats[4 * i + 2], hi: stats[4 * i + 3] }, features, s, f0, f1, candidates, 0);
       }
       return;
     }
@@ -190,7 +217,7 @@ export class HistogramPool {
   private readonly work: (b: number) => void;
   private readonly p: number;
   private readonly rows: number;
-  private readonly slots: Float64Array[] = [];
+  private readonly slots: [Float64Array, Float64Array][] = [];
   private readonly free: number[] = [];
   private readonly workers: Worker[] = [];
   private readonly names: string[] = [];
@@ -198,6 +225,13 @@ export class HistogramPool {
   private readonly control: Int32Array;
   private readonly jobs: Int32Array;
   private readonly values: Float64Array;
+  private readonly pairs: Int32Array;
+  private readonly searches: Int32Array;
+  private readonly stats: Float64Array;
+  private readonly settings: Float64Array;
+  private readonly valueBins: Int32Array;
+  private readonly monotone: Int8Array;
+  private readonly features: Uint8Array;
   private readonly blocks: number;
   private failure: WorkerError | null = null;
   private reportDeath: () => void = () => {};
@@ -241,6 +275,13 @@ export class HistogramPool {
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     this.jobs = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS * MAX_JOBS));
     this.values = new Float64Array(new SharedArrayBuffer(8 * MAX_JOBS));
+    this.pairs = new Int32Array(new SharedArrayBuffer(4 * 2 * MAX_JOBS));
+    this.searches = new Int32Array(new SharedArrayBuffer(4 * MAX_JOBS));
+    this.stats = new Float64Array(new SharedArrayBuffer(8 * 4 * MAX_JOBS));
+    this.settings = new Float64Array(new SharedArrayBuffer(8 * 3));
+    this.valueBins = new Int32Array(new SharedArrayBuffer(4 * p));
+    this.monotone = new Int8Array(new SharedArrayBuffer(p));
+    this.features = new Uint8Array(new SharedArrayBuffer(p));
     this.blocks = blockCount(p, threads);
     this.work = blockWork(this.shared());
     for (let t = 1; t < threads; t++) {
@@ -271,16 +312,26 @@ export class HistogramPool {
     for (const worker of this.workers) worker.unref();
   }
 
-  /** A histogram slot (p × FEATURE_STRIDE doubles), reused once released. */
+  /** The split settings and each feature's, for the searches of every job from here on. */
+  configure(s: SplitSettings): void {
+    this.settings.set([s.l2, s.minChildHessian, s.minSplitGain]);
+    this.valueBins.set(s.valueBins);
+    this.monotone.set(s.monotone);
+  }
+
+  /** The features the searches of every job from here on try: the tree's. */
+  useFeatures(allowed: Uint8Array): void {
+    this.features.set(allowed);
+  }
+
+  /** A node's slot (its histogram, its features' candidate splits), reused once released. */
   acquire(): number {
     const reused = this.free.pop();
     if (reused !== undefined) return reused;
     const index = this.slots.length;
-    const bytes = slotBytes(this.p);
-    const at = this.at.slots + index * bytes;
     // Growing a shared memory leaves the earlier views valid; the workers' kernels see the new pages.
-    grown(this.memory, at + bytes);
-    this.slots.push(new Float64Array(this.memory.buffer, at, bytes / 8));
+    grown(this.memory, this.at.slots + (index + 1) * slotBytes(this.p));
+    this.slots.push(slotViews(this.memory, this.at.slots, this.p, index));
     return index;
   }
 
@@ -288,21 +339,43 @@ export class HistogramPool {
     this.free.push(slot);
   }
 
+  /** A slot's histogram. */
   slot(index: number): Float64Array {
-    return this.slots[index];
+    return this.slots[index][0];
   }
 
-  /** Fills each listed slot with the histogram of positions [start, end). */
-  async build(nodes: readonly { slot: number; start: number; end: number }[]): Promise<void> {
-    for (let from = 0; from < nodes.length; from += MAX_JOBS) {
-      const part = nodes.slice(from, from + MAX_JOBS);
-      part.forEach((n, i) => {
-        this.jobs[JOB_WORDS * i] = n.slot;
-        this.jobs[JOB_WORDS * i + 1] = n.start;
-        this.jobs[JOB_WORDS * i + 2] = n.end;
-      });
-      await this.run(HISTOGRAMS, part.length, 0, 0);
-    }
+  /** A slot's candidate split per feature (CANDIDATE_WORDS each), as the last job's search left them. */
+  candidates(index: number): Float64Array {
+    return this.slots[index][1];
+  }
+
+  /**
+   * Fills each listed node's slot with the histogram of its positions [start, end), then each
+   * pair's parent slot with parent - child, then each searched node's candidates with its
+   * features' best splits (among the tree's features; see useFeatures). At most MAX_JOBS of each.
+   */
+  async build(
+    nodes: readonly { slot: number; start: number; end: number }[],
+    pairs: readonly { parent: number; child: number }[] = [],
+    searches: readonly { slot: number; g: number; h: number; lo: number; hi: number }[] = [],
+  ): Promise<void> {
+    if (Math.max(nodes.length, pairs.length, searches.length) > MAX_JOBS) throw new RangeError(`a histogram job holds at most ${MAX_JOBS} nodes, pairs and searches`);
+    nodes.forEach((n, i) => {
+      this.jobs[JOB_WORDS * i] = n.slot;
+      this.jobs[JOB_WORDS * i + 1] = n.start;
+      this.jobs[JOB_WORDS * i + 2] = n.end;
+    });
+    pairs.forEach((d, i) => {
+      this.pairs[2 * i] = d.parent;
+      this.pairs[2 * i + 1] = d.child;
+    });
+    searches.forEach((n, i) => {
+      this.searches[i] = n.slot;
+      this.stats.set([n.g, n.h, n.lo, n.hi], 4 * i);
+    });
+    Atomics.store(this.control, PAIRS, pairs.length);
+    Atomics.store(this.control, SEARCHES, searches.length);
+    await this.run(HISTOGRAMS, nodes.length, 0, 0);
   }
 
   /**
@@ -381,7 +454,10 @@ export class HistogramPool {
   }
 
   private shared(): PoolShared {
-    return { memory: this.memory, at: this.at, p: this.p, rows: this.rows, control: this.control, jobs: this.jobs, values: this.values, blocks: this.blocks };
+    return {
+      memory: this.memory, at: this.at, p: this.p, rows: this.rows, control: this.control, jobs: this.jobs, values: this.values, pairs: this.pairs,
+      searches: this.searches, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
+    };
   }
 
   /** Waits until every block of the job is done: briefly on this thread (the usual case), then on the event loop. */

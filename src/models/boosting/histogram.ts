@@ -42,12 +42,13 @@ export function buildHistogram(
 }
 
 /**
- * parent -= child on the bins a split reads: each feature's value bins (`valueBins`, one entry a
- * feature) and its missing bin; the rest are never read (an indicator uses 3 of 256), so the
- * subtraction skips them. The parent's slot becomes the other child's histogram.
+ * parent -= child on features [f0, f1) (all by default), on the bins a split reads: each
+ * feature's value bins (`valueBins`, one entry a feature) and its missing bin; the rest are never
+ * read (an indicator uses 3 of 256), so the subtraction skips them. The parent's slot becomes the
+ * other child's histogram.
  */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, valueBins: Int32Array): void {
-  for (let f = 0; f < valueBins.length; f++) {
+export function subtractHistogram(parent: Float64Array, child: Float64Array, valueBins: Int32Array, f0 = 0, f1 = valueBins.length): void {
+  for (let f = f0; f < f1; f++) {
     const at = f * FEATURE_STRIDE;
     const end = at + 2 * valueBins[f];
     for (let i = at; i < end; i++) parent[i] -= child[i];

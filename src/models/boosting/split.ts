@@ -46,25 +46,34 @@ function gainOf(g: number, h: number, w: number, l2: number): number {
   return -(2 * g * w + (h + l2) * w * w);
 }
 
-export function bestSplit(hist: Float64Array, node: NodeStats, allowed: Uint8Array, s: SplitSettings): Split | null {
+/** Doubles a node's candidate split takes per feature: gain (NaN: none), bin, default left (1 or 0), left gradient and hessian. */
+export const CANDIDATE_WORDS = 5;
+
+/**
+ * Each feature f in [f0, f1) allowed: its best split, into `out` at `at` + f × CANDIDATE_WORDS.
+ * A feature's splits are tried in bin order, missing right then left, and the first of the
+ * highest gain above the minimum is kept, so pickSplit over every feature's candidate gives the
+ * split one scan over all features would, whichever thread found each feature's.
+ */
+export function featureSplits(hist: Float64Array, node: NodeStats, allowed: Uint8Array, s: SplitSettings, f0: number, f1: number, out: Float64Array, at: number): void {
   const { l2, minChildHessian } = s;
   const parentGain = gainOf(node.g, node.h, leafWeight(node.g, node.h, l2, node.lo, node.hi), l2);
-  let best: Split | null = null;
-  let bestGain = s.minSplitGain;
-  const p = allowed.length;
-  for (let f = 0; f < p; f++) {
+  for (let f = f0; f < f1; f++) {
+    const o = at + CANDIDATE_WORDS * f;
+    out[o] = Number.NaN;
     const nb = s.valueBins[f];
     if (allowed[f] === 0 || nb < 2) continue;
-    const at = f * FEATURE_STRIDE;
-    const gm = hist[at + 2 * MISSING_BIN];
-    const hm = hist[at + 2 * MISSING_BIN + 1];
+    let bestGain = s.minSplitGain;
+    const h0 = f * FEATURE_STRIDE;
+    const gm = hist[h0 + 2 * MISSING_BIN];
+    const hm = hist[h0 + 2 * MISSING_BIN + 1];
     const hasMissing = hm > 0;
     const mono = s.monotone[f];
     let gl = 0;
     let hl = 0;
     for (let b = 0; b < nb - 1; b++) {
-      gl += hist[at + 2 * b];
-      hl += hist[at + 2 * b + 1];
+      gl += hist[h0 + 2 * b];
+      hl += hist[h0 + 2 * b + 1];
       // Missing right, then (when the node has any) missing left.
       for (let side = 0; side < (hasMissing ? 2 : 1); side++) {
         const lg = side === 0 ? gl : gl + gm;
@@ -78,14 +87,37 @@ export function bestSplit(hist: Float64Array, node: NodeStats, allowed: Uint8Arr
         const gain = gainOf(lg, lh, wl, l2) + gainOf(rg, rh, wr, l2) - parentGain;
         if (gain > bestGain) {
           bestGain = gain;
+          out[o] = gain;
+          out[o + 1] = b;
           // Never seen missing: it follows the larger child, where most rows went.
-          const defaultLeft = side === 1 || (!hasMissing && lh >= rh);
-          best = { gain, feature: f, bin: b, defaultLeft, gl: lg, hl: lh, gr: rg, hr: rh };
+          out[o + 2] = side === 1 || (!hasMissing && lh >= rh) ? 1 : 0;
+          out[o + 3] = lg;
+          out[o + 4] = lh;
         }
       }
     }
   }
+}
+
+/** The split among the allowed features' candidates (featureSplits' `out` from `at`): the first of the highest gain, in feature order. */
+export function pickSplit(candidates: Float64Array, at: number, node: NodeStats, allowed: Uint8Array): Split | null {
+  let best: Split | null = null;
+  for (let f = 0; f < allowed.length; f++) {
+    const o = at + CANDIDATE_WORDS * f;
+    const gain = candidates[o];
+    if (allowed[f] === 0 || !(gain > (best?.gain ?? -Infinity))) continue;
+    const gl = candidates[o + 3];
+    const hl = candidates[o + 4];
+    best = { gain, feature: f, bin: candidates[o + 1], defaultLeft: candidates[o + 2] === 1, gl, hl, gr: node.g - gl, hr: node.h - hl };
+  }
   return best;
+}
+
+/** The best split of a node from its histogram over the allowed features (featureSplits, then pickSplit). */
+export function bestSplit(hist: Float64Array, node: NodeStats, allowed: Uint8Array, s: SplitSettings): Split | null {
+  const candidates = new Float64Array(CANDIDATE_WORDS * allowed.length);
+  featureSplits(hist, node, allowed, s, 0, allowed.length, candidates, 0);
+  return pickSplit(candidates, 0, node, allowed);
 }
 
 /** Children's bounds: a monotone split puts the midpoint of its two values between them. */
