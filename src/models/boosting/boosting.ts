@@ -277,6 +277,7 @@ export async function fitBoosting(data: TrainingData, params: BoostingParams, rn
       result = await boost(grower, pool, bins, data, params, monotone, all, null, params.rounds, rng);
       roundsFitted = result.bestRound;
     }
+    await pool.finish();
   } finally {
     pool.close();
   }

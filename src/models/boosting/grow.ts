@@ -7,8 +7,8 @@
  * features); the node's split is the best of its own allowed features' (pickSplit).
  */
 import type { Rng } from '../../rng.js';
-import { FEATURE_STRIDE } from './histogram.js';
-import { MAX_JOBS, type HistogramPool } from './histogram-pool.js';
+import type { HistogramPool } from './histogram-pool.js';
+import { MAX_JOBS } from './pool-jobs.js';
 import { childBounds, leafWeight, pickSplit, type NodeStats, type Split, type SplitSettings } from './split.js';
 
 /** A tree as grown: splits on bins (left: bin <= bin, missing to the default side); children side by side. */
@@ -185,5 +185,3 @@ export class TreeGrower {
     return children;
   }
 }
-
-export { FEATURE_STRIDE };

@@ -1,193 +1,27 @@
 /**
- * Boosting's work on every core. A job is a level's histograms with its siblings' by subtraction
- * and each feature's best split (cut into blocks of features), a level's partitions, or the
- * per-row work between trees (leaf values into the margins, then the next gradients), the last
- * two cut into blocks of positions. Each thread (the caller's and
- * W - 1 workers) claims the next unclaimed block with an atomic counter. A histogram's feature is
- * summed by one thread in position order, a feature's best split is found by one thread, a node
- * is partitioned by one thread, a row's figures come from its own values: the results are the same bytes for any thread count, and a worker
- * that is asleep or descheduled never holds the caller up: the caller takes the blocks it has not
- * claimed, and waits only for blocks in progress. The bins, the row order, the gradients, the
- * margins and the histogram slots live in one WebAssembly memory shared by the threads (the
- * kernels of histogram.wat and newton-step.ts work on it); a job is a few integers and a sequence
- * number (Atomics), not a message. A worker that dies (exits, runs out of memory) is reported on
- * the event loop: the caller yields to it after every job, and its wait for a block in progress
- * turns asynchronous after a few milliseconds, so the fit fails with a WorkerError.
+ * Boosting's work on every core: the pool of threads that do its jobs (pool-jobs.ts). Each thread
+ * (the caller's and W - 1 workers) claims the next unclaimed block of a job with an atomic
+ * counter, so a worker that is asleep or descheduled never holds the caller up: the caller takes
+ * the blocks it has not claimed, and waits only for blocks in progress. The bins, the row order,
+ * the gradients, the margins and the histogram slots live in one WebAssembly memory shared by the
+ * threads; a job is a few integers and a sequence number (Atomics), not a message. A worker that
+ * dies (exits, runs out of memory) is reported on the event loop: the caller yields to it once a
+ * round, its wait for a block in progress turns asynchronous after a few milliseconds, and the
+ * fit waits for every worker at its end, so the fit fails with a WorkerError.
  */
 import type { Worker } from 'node:worker_threads';
 import { ModelError, WorkerError } from '../../errors.js';
 import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.js';
-import { instantiateOver, Layout, PAGE, sharedMemory, type Kernel, type WasmMemory } from '../trees/wasm.js';
+import { Layout, PAGE, sharedMemory, type WasmMemory } from '../trees/wasm.js';
 import type { TrainingBins } from './bin-rows.js';
-import { FEATURE_STRIDE, subtractHistogram } from './histogram.js';
-import { WASM_BASE64 } from './histogram-wasm.js';
-import { addLeafValues, newtonStep } from './newton-step.js';
-import { CANDIDATE_WORDS, featureSplits, type SplitSettings } from './split.js';
+import {
+  blockCount, blockWork, CLAIMED, CONTROL_WORDS, DONE, FAILED, FROM, HISTOGRAMS, JOB_WORDS, JOBS, KIND, LEAF_VALUES, MAX_JOBS, NEWTON, PAIRS,
+  PARTITIONS, runBlocks, SEARCHES, SEQ, slotBytes, slotViews, STOP, TO, type PoolLayout, type PoolShared, type WorkerInit,
+} from './pool-jobs.js';
+import type { SplitSettings } from './split.js';
 
-/**
- * Control words: the job's sequence number, its node count, stop flag, the thread of a worker's
- * error, the next unclaimed block, the blocks done, what the job does, the positions [from, to) it
- * spans, the histograms it derives by subtraction and the nodes whose splits it searches.
- */
-export const SEQ = 0;
-export const JOBS = 1;
-export const STOP = 2;
-export const FAILED = 3;
-export const CLAIMED = 4;
-export const DONE = 5;
-const KIND = 6;
-const FROM = 7;
-const TO = 8;
-const PAIRS = 9;
-const SEARCHES = 10;
-const CONTROL_WORDS = 11;
-
-/** What a job does, and the words it gives each of its nodes or leaves. */
-const HISTOGRAMS = 0; // (slot, start, end) per node built, (parent, child) slots per pair, a slot per search; a block is features
-const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node; a block is the nodes starting in its positions
-const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
-const NEWTON = 3; // no words; a block is positions
-const JOB_WORDS = 6;
-/** Nodes a job holds at most (a call with more runs as several jobs). */
-export const MAX_JOBS = 4096;
 /** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
 const BLOCKING_WAIT_MS = 5;
-
-/**
- * Byte addresses in the shared memory: bins (row-major rows × p), columns (the same, feature-major),
- * order (i32 row per position), gh ((gradient, hessian) per position), the partition's scratch for
- * both (a node's at its own positions), the margins and labels (by row), then the histogram slots.
- */
-export interface PoolLayout {
-  bins: number;
-  columns: number;
-  order: number;
-  gh: number;
-  scratchOrder: number;
-  scratchGh: number;
-  margin: number;
-  labels: number;
-  slots: number;
-}
-
-export interface PoolShared {
-  memory: WasmMemory;
-  at: PoolLayout;
-  p: number;
-  rows: number;
-  control: Int32Array;
-  jobs: Int32Array; // JOB_WORDS per node or leaf
-  values: Float64Array; // a leaf's value per leaf
-  pairs: Int32Array; // (parent, child) slots: parent -= child
-  searches: Int32Array; // the slot of each node whose features' splits are searched
-  stats: Float64Array; // (g, h, lo, hi) per search
-  settings: Float64Array; // l2, minimum child hessian, minimum split gain
-  valueBins: Int32Array; // per feature
-  monotone: Int8Array; // per feature
-  features: Uint8Array; // the tree's allowed features
-  blocks: number; // blocks a job is cut into
-}
-
-export interface WorkerInit extends PoolShared {
-  thread: number; // 1.. (the caller is 0)
-}
-
-/** Bytes of a slot: a node's histogram, then each feature's candidate split. */
-function slotBytes(p: number): number {
-  return 8 * p * (FEATURE_STRIDE + CANDIDATE_WORDS);
-}
-
-/** A slot's views (histogram, candidates) in `memory`, from the slots at `at`. */
-function slotViews(memory: WasmMemory, at: number, p: number, index: number): [Float64Array, Float64Array] {
-  const from = at + index * slotBytes(p);
-  return [new Float64Array(memory.buffer, from, p * FEATURE_STRIDE), new Float64Array(memory.buffer, from + 8 * p * FEATURE_STRIDE, p * CANDIDATE_WORDS)];
-}
-
-/** Items [from, to) of block b when `n` items are cut into `blocks` contiguous blocks of nearly equal size. */
-export function blockOf(n: number, blocks: number, b: number): [number, number] {
-  return [Math.floor((b * n) / blocks), Math.floor(((b + 1) * n) / blocks)];
-}
-
-/**
- * Blocks a job is cut into: one per thread. Each histogram block reads every row of its nodes
- * again (a cache line per row, the kernel's dearest load), so fewer blocks cost less: 4 per
- * thread took 5-20% more CPU and wall on 2 threads than 1, even on a busy machine. A thread that
- * has not started leaves its block to the caller, which claims it. Every kind of job has the same
- * count, so a claim a late worker makes on the job before is never a block of this one.
- */
-function blockCount(p: number, threads: number): number {
-  return Math.min(p, threads);
-}
-
-/** This thread's work on block b of the current job, over the pool's memory with its own instance of the kernels. */
-export function blockWork(shared: PoolShared): (b: number) => void {
-  const { at, p, rows, control, jobs, values, pairs, searches, stats, settings, valueBins, monotone, features, blocks } = shared;
-  const kernels = instantiateOver(WASM_BASE64, shared.memory);
-  const histogram = kernels.histogram as Kernel;
-  const partition = kernels.partition as unknown as (...args: number[]) => number;
-  const { buffer } = shared.memory;
-  const order = new Int32Array(buffer, at.order, rows);
-  const gh = new Float64Array(buffer, at.gh, 2 * rows);
-  const margin = new Float64Array(buffer, at.margin, rows);
-  const labels = new Uint8Array(buffer, at.labels, rows);
-  const bytes = slotBytes(p);
-  // Slots are made as the fit needs them; a view of one made once stays valid as the memory grows.
-  const views: [Float64Array, Float64Array][] = [];
-  const slot = (index: number): [Float64Array, Float64Array] => (views[index] ??= slotViews(shared.memory, at.slots, p, index));
-  return (b) => {
-    const count = Atomics.load(control, JOBS);
-    const kind = Atomics.load(control, KIND);
-    if (kind === HISTOGRAMS) {
-      const [f0, f1] = blockOf(p, blocks, b);
-      for (let i = 0; i < count; i++) {
-        const w = JOB_WORDS * i;
-        histogram(at.bins, p, at.order, at.gh, jobs[w + 1], jobs[w + 2], f0, f1, at.slots + jobs[w] * bytes);
-      }
-      for (let i = 0; i < Atomics.load(control, PAIRS); i++) subtractHistogram(slot(pairs[2 * i])[0], slot(pairs[2 * i + 1])[0], valueBins, f0, f1);
-      const s: SplitSettings = { l2: settings[0], minChildHessian: settings[1], minSplitGain: settings[2], valueBins, monotone };
-      for (let i = 0; i < Atomics.load(control, SEARCHES); i++) {
-        const [hist, candidates] = slot(searches[i]);
-        featureSplits(hist, { g: stats[4 * i], h: stats[4 * i + 1], lo: stats[4 * i + 2], hi: stats[4 * i + 3] }, features, s, f0, f1, candidates, 0);
-      }
-      return;
-    }
-    const first = Atomics.load(control, FROM);
-    const [from, to] = blockOf(Atomics.load(control, TO) - first, blocks, b).map((k) => k + first);
-    if (kind === PARTITIONS) {
-      for (let i = 0; i < count; i++) {
-        const w = JOB_WORDS * i;
-        const start = jobs[w];
-        // An empty node at the end starts at `to`: the last block takes it.
-        if (start < from || (start >= to && b < blocks - 1)) continue;
-        jobs[w + 5] = partition(at.columns + jobs[w + 2] * rows, at.order, at.gh, at.scratchOrder + 4 * start, at.scratchGh + 16 * start, start, jobs[w + 1], jobs[w + 3], jobs[w + 4]);
-      }
-    } else if (kind === LEAF_VALUES) {
-      addLeafValues(margin, order, jobs, values, count, from, to);
-    } else {
-      newtonStep(margin, labels, order, gh, from, to);
-    }
-  };
-}
-
-/**
- * Claims and does blocks of the current job until none is left (the caller's thread, 0, and the
- * workers alike), with this thread's `work`. A block that throws is still counted done, with the
- * worker's thread in FAILED, so the caller stops waiting and reports it.
- */
-export function runBlocks(shared: PoolShared, thread: number, work: (b: number) => void): void {
-  const { control, blocks } = shared;
-  for (let b = Atomics.add(control, CLAIMED, 1); b < blocks; b = Atomics.add(control, CLAIMED, 1)) {
-    try {
-      work(b);
-    } catch (e) {
-      if (thread > 0) Atomics.store(control, FAILED, thread);
-      throw e;
-    } finally {
-      Atomics.add(control, DONE, 1);
-      Atomics.notify(control, DONE);
-    }
-  }
-}
 
 /** `memory` (a new one when null) grown to at least `bytes`; past the 4 GiB a WebAssembly memory holds, a model error. */
 function grown(memory: WasmMemory | null, bytes: number): WasmMemory {
@@ -241,7 +75,8 @@ export class HistogramPool {
 
   /**
    * Starts the pool's workers for `rows` × `p` bins without waiting for them: they load while the
-   * caller bins the rows into `bins`, and the first job waits until each is listening.
+   * caller bins the rows into `bins`, and each joins the jobs once it has loaded (until then the
+   * caller does their blocks). `finish` waits for them.
    */
   static open(p: number, rows: number, threads: number): HistogramPool {
     return new HistogramPool(p, rows, threads);
@@ -296,11 +131,11 @@ export class HistogramPool {
       this.workers.push(worker);
     }
     this.ready = this.listening();
-    // Awaited by the first job; a fit that fails before it must not leave the rejection unhandled.
+    // Awaited by `finish`; a fit that fails before it must not leave the rejection unhandled.
     this.ready.catch(() => {});
   }
 
-  /** Settles once every worker listens; a worker that died first is the pool's failure. */
+  /** Settles once every worker listens (it has met every job posted before); a worker that died first is the pool's failure. */
   private async listening(): Promise<void> {
     await Promise.race([Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)))), this.death]);
     if (this.failure !== null) {
@@ -428,9 +263,17 @@ export class HistogramPool {
     if (this.failure !== null) throw this.failure;
   }
 
+  /**
+   * Once the last job is done: waits until every worker has loaded, so a worker that died, even
+   * before it took any block, fails the fit with its WorkerError.
+   */
+  async finish(): Promise<void> {
+    await this.ready;
+    if (this.failure !== null) throw this.failure;
+  }
+
   /** Runs one job on every thread; settles when all its blocks are done. */
   private async run(kind: number, count: number, from: number, to: number): Promise<void> {
-    await this.ready;
     const { control } = this;
     Atomics.store(control, KIND, kind);
     Atomics.store(control, JOBS, count);
@@ -467,12 +310,13 @@ export class HistogramPool {
       if (Atomics.wait(this.control, DONE, done, BLOCKING_WAIT_MS) !== 'timed-out') continue;
       const waiting = Atomics.waitAsync(this.control, DONE, done);
       if (!waiting.async) continue;
-      // A pending waitAsync does not keep Node's event loop alive; the (unref'd) workers must.
-      for (const worker of this.workers) worker.ref();
+      // A pending waitAsync does not keep Node's event loop alive, nor do the workers once they
+      // have loaded (unref'd then, whenever that is): a timer does.
+      const alive = setInterval(() => {}, 60_000);
       try {
         await Promise.race([waiting.value, this.death]);
       } finally {
-        for (const worker of this.workers) worker.unref();
+        clearInterval(alive);
       }
     }
   }
@@ -489,4 +333,3 @@ export class HistogramPool {
   }
 }
 
-export { FEATURE_STRIDE };
