@@ -173,6 +173,8 @@ function replay(data: TrainingData, p: BoostingParams, seed: number, model: Boos
       }
     }
     const score = (node: number): number => (g[node] * g[node]) / (h[node] + p.l2);
+    const depth = new Int32Array(tree.feature.length);
+    tree.feature.forEach((f, node) => { if (f >= 0) depth[tree.left[node]] = depth[tree.right[node]] = depth[node] + 1; });
     // Each split the best of its node's candidates: every cut between two present values of the
     // node's features, missing values to either side, children of at least min_child_hessian.
     const bestGain = (node: number, features: number[], rowsAt: number[], q: (i: number) => number): number => {
@@ -199,6 +201,10 @@ function replay(data: TrainingData, p: BoostingParams, seed: number, model: Boos
       expect(tree.n[node]).toBe(count[node]);
       if (tree.feature[node] < 0) {
         expect(tree.value[node]).toBeCloseTo((-p.learning_rate * g[node]) / (h[node] + p.l2), 10);
+        // A leaf that could split (above max_depth, two rows, twice min_child_hessian) has no candidate that gains.
+        if (depth[node] < p.max_depth && count[node] >= 2 && h[node] >= 2 * p.min_child_hessian) {
+          expect(bestGain(node, usableAt[node], rowsAt[node], (i) => sigmoid(margin[i]))).toBeLessThan(1e-9);
+        }
       } else {
         expect(tree.value[node]).toBe(0);
         const gain = score(tree.left[node]) + score(tree.right[node]) - score(node);
@@ -328,6 +334,31 @@ describe('leaf-wise and depth-wise growth under a leaf budget', () => {
     // grandchild, so the nearly pure left side (one churner at x = 0) is cut at 0.5.
     const depthwise = await fitBoosting(data, budget(4, 'depthwise'), new Rng(1));
     expect(depthwise.state.trees[0].threshold.filter((t, k) => depthwise.state.trees[0].feature[k] >= 0)).toEqual([3.5, 0.5, 5.5]);
+  });
+});
+
+describe('small nodes and ties against XGBoost on 8 rows (x = 0..7, half churners: every gradient ±0.5, hessian 0.25)', () => {
+  const x = makeMatrix(['x'], [Float64Array.from({ length: 8 }, (_, i) => i)]);
+  const tree = (p: Partial<BoostingParams>): BoostingParams => params({ rounds: 1, learning_rate: 1, l2: 1, ...p });
+  const expectClose = (got: Float64Array, want: number[]): void => want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+
+  it('splits a node of two rows whose hessian is exactly twice min_child_hessian (XGBoost exact, depth 3, min_child_weight 0.25)', async () => {
+    const y = Uint8Array.of(1, 1, 1, 0, 1, 0, 0, 0);
+    const model = await fitBoosting({ x, y }, tree({ max_depth: 3, min_child_hessian: 0.25 }), new Rng(1));
+    // XGBoost: x < 4.5, then x < 2.5, then the two rows 3 and 4 (hessian 0.5) at x < 3.5.
+    expectClose(model.predictProba(x), [0.702063, 0.702063, 0.702063, 0.401312, 0.598688, 0.297937, 0.297937, 0.297937]);
+  });
+
+  it('splits the older of two leaves of equal gain first, leaf-wise (as lossguide does) and depth-wise, and stops when no leaf gains', async () => {
+    // The root's children {0..3} and {4..7} mirror each other: their best splits gain exactly as much (0.9857).
+    const y = Uint8Array.of(1, 0, 0, 0, 1, 1, 1, 0);
+    const older = [0.598688, 0.297937, 0.297937, 0.297937, 0.622459, 0.622459, 0.622459, 0.622459]; // XGBoost lossguide, 3 leaves
+    expectClose((await fitBoosting({ x, y }, tree({ growth: 'leafwise', max_depth: 0, max_leaves: 3, min_child_hessian: 0 }), new Rng(1))).predictProba(x), older);
+    expectClose((await fitBoosting({ x, y }, tree({ max_depth: 2, max_leaves: 3, min_child_hessian: 0 }), new Rng(1))).predictProba(x), older);
+    // No limit at all: four leaves, then every leaf is pure or one row (XGBoost lossguide, max_leaves 0, max_depth 0).
+    const unlimited = await fitBoosting({ x, y }, tree({ growth: 'leafwise', max_depth: 0, max_leaves: 0, min_child_hessian: 0 }), new Rng(1));
+    expectClose(unlimited.predictProba(x), [0.598688, 0.297937, 0.297937, 0.297937, 0.702063, 0.702063, 0.702063, 0.401312]);
+    expect(unlimited.state.trees[0].feature.filter((f) => f < 0)).toHaveLength(4);
   });
 });
 
