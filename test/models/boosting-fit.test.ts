@@ -242,11 +242,11 @@ describe('boosting rounds replayed from the seed', () => {
   });
 
   it('on a drawn share of the features per tree (colsample) and per node (colsample_bynode)', async () => {
-    for (const [colsample, bynode] of [[0.67, 1], [1, 0.34], [0.67, 0.5]]) {
+    for (const [colsample, bynode] of [[0.67, 1], [1, 0.34], [1, 0.67], [0.67, 0.5]]) {
       const p = params({ ...base, rounds: 6, colsample, colsample_bynode: bynode, subsample: 0.9 });
       const model = await fitBoosting(data, p, new Rng(8));
       replay(data, p, 8, model);
-      // Two features a tree (round(0.67 × 3)); with one a node, each split's own.
+      // Two features a tree (round(0.67 × 3)), or two of the three a node.
       const used = model.state.trees.map((t) => new Set(t.feature.filter((v) => v >= 0)).size);
       if (colsample < 1) expect(Math.max(...used)).toBeLessThanOrEqual(2);
     }
@@ -333,7 +333,10 @@ describe('leaf-wise and depth-wise growth under a leaf budget', () => {
     // Depth-wise with 4 leaves: both children of the root (x ≤ 3.5 and x > 3.5) split before any
     // grandchild, so the nearly pure left side (one churner at x = 0) is cut at 0.5.
     const depthwise = await fitBoosting(data, budget(4, 'depthwise'), new Rng(1));
-    expect(depthwise.state.trees[0].threshold.filter((t, k) => depthwise.state.trees[0].feature[k] >= 0)).toEqual([3.5, 0.5, 5.5]);
+    const [dw] = depthwise.state.trees;
+    expect(dw.threshold.filter((t, k) => dw.feature[k] >= 0)).toEqual([3.5, 0.5, 5.5]);
+    // Numbered level by level in node order (as XGBoost numbers its dump), though the right child gains more.
+    expect(dw.left).toEqual([1, 3, 5, -1, -1, -1, -1]);
   });
 });
 
@@ -378,6 +381,7 @@ describe('a boosting model as the rest of churnscope reads it', () => {
     expect(g.gain.map((r) => r.importance)).toEqual([model.state.gain_importance[2], model.state.gain_importance[1], 0]);
     expect(g.best_round).toBe(3);
     for (const t of model.state.trees) {
+      for (const a of [t.threshold, t.default_left, t.left, t.right, t.value, t.n]) expect(a).toHaveLength(t.feature.length);
       t.feature.forEach((f, k) => {
         if (f < 0) expect([t.left[k], t.right[k], t.default_left[k]]).toEqual([-1, -1, 0]);
         else expect(t.right[k]).toBe(t.left[k] + 1);
