@@ -20,7 +20,7 @@ export default {
     // for seconds in every test that reaches it: hours under Stryker; run it on its own when it
     // changes: npm run mutation -- --mutate 'src/models/sequence/**/*.ts' (add its tests).
     'src/models/{cox,cox-likelihood,cox-ph-test,kaplan-meier,logistic,linalg,linear-design,linear-terms,blend,duration-leak,sigmoid,gauss-legendre}.ts',
-    'src/models/boosting/{boosting,grow,split,histogram,linear-init,bin-rows}.ts',
+    'src/models/boosting/{boosting,grow,split,histogram,linear-init,bin-rows,newton-step,pool-jobs}.ts',
     'src/models/forest/{forest,tree,grow,binning}.ts',
     'src/models/trees/{tree-shap,shap-tables,shap-quadrature,tree-walk}.ts',
     'src/data/**/*.ts',

@@ -10,6 +10,7 @@ import { binTraining } from '../../src/models/boosting/bin-rows.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
 import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
+import { blockOf } from '../../src/models/boosting/pool-jobs.js';
 import { partitionRows } from '../../src/models/boosting/partition.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
 import { bestSplit, childBounds, leafWeight, type SplitSettings } from '../../src/models/boosting/split.js';
@@ -217,6 +218,19 @@ describe('gradient histograms', () => {
       } finally {
         pool.close();
       }
+    }
+  });
+});
+
+describe('blocks of a pool job', () => {
+  it('cuts n items into contiguous blocks of nearly equal size that cover them once', () => {
+    expect([0, 1, 2].map((b) => blockOf(10, 3, b))).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect([0, 1].map((b) => blockOf(5, 2, b))).toEqual([[0, 2], [2, 5]]);
+    for (const [n, blocks] of [[50, 2], [7, 7], [3, 4]]) {
+      const cuts = Array.from({ length: blocks }, (_, b) => blockOf(n, blocks, b));
+      expect(cuts[0][0]).toBe(0);
+      expect(cuts[blocks - 1][1]).toBe(n);
+      for (let b = 1; b < blocks; b++) expect(cuts[b][0]).toBe(cuts[b - 1][1]);
     }
   });
 });
