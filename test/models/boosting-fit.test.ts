@@ -430,3 +430,35 @@ describe('monotone constraints through the tree', () => {
     expect(free.predictProba(data30.x)[0]).toBeCloseTo(0.889915, 6);
   });
 });
+
+describe('a level wider than one pool job', () => {
+  it('splits a level of 3,358 nodes in groups, as XGBoost grows the same tree', async () => {
+    // 15 features, the bits of the row number (every combination once), random labels: each split
+    // halves its node, so level 12 holds up to 4,096 nodes of 8 rows, more than the 2,048 a job
+    // searches at once. XGBoost 1.7.4 on these rows (exact and hist alike; max_depth 13, eta 1,
+    // lambda 0, min_child_weight 0, base_score mean(y), one round): 7,395 splits, 7,396 leaves,
+    // training log-loss 0.48047359762676933 (float32).
+    const bits = 15;
+    const n = 1 << bits;
+    const columns = Array.from({ length: bits }, (_, b) => Float64Array.from({ length: n }, (_, i) => (i >> b) & 1));
+    const rng = new Rng(7);
+    const y = Uint8Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
+    const x = makeMatrix(columns.map((_, b) => `b${b}`), columns);
+    const model = await fitBoosting({ x, y }, params({ rounds: 1, max_depth: 13, learning_rate: 1, l2: 0, min_child_hessian: 0 }), new Rng(1));
+    const [tree] = model.state.trees;
+    const depth = new Int32Array(tree.feature.length);
+    const splitsAt = new Int32Array(13);
+    tree.feature.forEach((f, k) => {
+      if (f < 0) return;
+      depth[tree.left[k]] = depth[tree.right[k]] = depth[k] + 1;
+      splitsAt[depth[k]]++;
+    });
+    expect(tree.feature.filter((f) => f >= 0).length).toBe(7395);
+    expect(tree.feature.filter((f) => f < 0).length).toBe(7396);
+    expect(splitsAt[12]).toBe(3358);
+    const p = model.predictProba(x);
+    let loss = 0;
+    for (let i = 0; i < n; i++) loss -= Math.log(y[i] === 1 ? p[i] : 1 - p[i]);
+    expect(loss / n).toBeCloseTo(0.48047359762676933, 7);
+  });
+});
