@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makeMatrix } from '../../src/data/matrix.js';
 import { tableSurvival } from '../../src/labels/survival.js';
-import { proportionalHazardsAdvice, proportionalHazardsTest } from '../../src/models/cox-ph-test.js';
+import { proportionalHazardsAdvice, proportionalHazardsRows, proportionalHazardsTest } from '../../src/models/cox-ph-test.js';
 import { DEFAULT_COX_PARAMS, fitCox } from '../../src/models/cox.js';
 import { Rng } from '../../src/rng.js';
 import { readReference } from '../helpers/telco.js';
@@ -68,6 +68,13 @@ describe('proportional-hazards test', () => {
     expect(untestable.global.p).toBeNaN();
     // ...and the advice says so, rather than that every hazard ratio holds.
     expect(proportionalHazardsAdvice(untestable)).toBe('The proportional-hazards test could not be run: every churn falls at one time, so there is no trend over tenure to test.');
+  });
+
+  it('lays the test out as table rows, one per term and the global row last', () => {
+    const t = proportionalHazardsTest(['x', 'y'], [5, 1, 9], Float64Array.from([0, 2, 1, 0, -1, 1]), Float64Array.from([0.5, 0, 0, 1]));
+    // x as above (T = 3); y: residuals 2, 0, 1 at ranks 2, 1, 3, u = 1, T = 3 · 1² / (1 · 2) = 1.5.
+    const rows = proportionalHazardsRows(t, (v, digits) => v.toFixed(digits), (q) => `p=${q.toFixed(3)}`);
+    expect(rows).toEqual([['x', '3.00', '1', 'p=0.083'], ['y', '1.50', '1', 'p=0.221'], ['global', '4.50', '2', 'p=0.105']]);
   });
 
   it('says what to do: stratify a failing text column (keeping the strata already used), band a numeric one', () => {

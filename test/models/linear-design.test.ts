@@ -55,6 +55,21 @@ describe('aliased columns', () => {
     expect(aliasedColumns(centredGram(near, near.features), near.features, 0, 1e-12).kept).toEqual([0, 1, 2]);
   });
 
+  it('judges R² against the column\'s own scale, and ranks and keeps partners by their share at their own scales', () => {
+    // Gram matrices written out. n = a + ε: its residual 1e-6 against a diagonal of 100 is R² = 1 − 1e-8
+    // (aliased); 1e-4 is R² = 1 − 1e-6 (kept). A tolerance read at the wrong scale flips both.
+    expect(aliasedColumns(Float64Array.of(100, 100, 100, 100 + 1e-6), ['a', 'n'])).toEqual({ kept: [0], aliased: [{ feature: 'n', with: ['a'] }] });
+    expect(aliasedColumns(Float64Array.of(100, 100, 100, 100 + 1e-4), ['a', 'n'])).toEqual({ kept: [0, 1], aliased: [] });
+    // a = (10, −10, 10, −10), b = (1, 1, −1, −1): orthogonal, ‖a‖ = 20, ‖b‖ = 2. c = a + b: shares 1 × 20 and 1 × 2.
+    expect(aliasedColumns(Float64Array.of(400, 0, 400, 0, 4, 4, 400, 4, 404), ['a', 'b', 'c']).aliased).toEqual([{ feature: 'c', with: ['a', 'b'] }]);
+    // c = a + 5e-7 b: b's share 1e-6 is under 1e-6 of ‖c‖ = 20, so c is named a combination of a alone.
+    expect(aliasedColumns(Float64Array.of(400, 0, 400, 0, 4, 2e-6, 400, 2e-6, 400), ['a', 'b', 'c']).aliased).toEqual([{ feature: 'c', with: ['a'] }]);
+  });
+
+  it('names an aliased column just past the fixed ones', () => {
+    expect(aliasedColumns(Float64Array.of(4, 4, 4, 4), ['s', 'y'], 1)).toEqual({ kept: [0], aliased: [{ feature: 'y', with: ['s'] }] });
+  });
+
   it('keeps the fixed columns first, even one the others span, without naming it', () => {
     const s = makeMatrix(['s1', 's2', 'x', 'y'], [e, e.map((v) => 1 - v), a, a.map((v) => -v)]);
     // s2 = 1 − s1 is spanned (centred, it is −s1): fixed, so skipped silently; y = −x is named.
