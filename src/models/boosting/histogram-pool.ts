@@ -48,6 +48,7 @@ export class HistogramPool {
   readonly labels: Uint8Array;
   private readonly memory: WasmMemory;
   private readonly at: PoolLayout;
+  private readonly state: PoolShared;
   private readonly work: (b: number) => void;
   private readonly p: number;
   private readonly rows: number;
@@ -118,9 +119,14 @@ export class HistogramPool {
     this.monotone = new Int8Array(new SharedArrayBuffer(p));
     this.features = new Uint8Array(new SharedArrayBuffer(p));
     this.blocks = blockCount(p, threads);
-    this.work = blockWork(this.shared());
+    // What every thread's blocks read: made once, as every job reads it.
+    this.state = {
+      memory: this.memory, at: this.at, p, rows, control: this.control, jobs: this.jobs, values: this.values, pairs: this.pairs,
+      searches: this.searches, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
+    };
+    this.work = blockWork(this.state);
     for (let t = 1; t < threads; t++) {
-      const init: WorkerInit = { ...this.shared(), thread: t };
+      const init: WorkerInit = { ...this.state, thread: t };
       const worker = startWorker(siblingModule(import.meta.url, 'histogram-worker'), init);
       const name = `boosting's histogram worker ${t} of ${threads - 1}`;
       this.names.push(name);
@@ -290,17 +296,10 @@ export class HistogramPool {
     Atomics.store(control, CLAIMED, 0);
     Atomics.add(control, SEQ, 1);
     Atomics.notify(control, SEQ);
-    runBlocks(this.shared(), 0, this.work);
+    runBlocks(this.state, 0, this.work);
     await this.allDone();
     const failed = Atomics.load(control, FAILED);
     if (failed !== 0) throw new WorkerError('model', this.names[failed - 1], 'failed (its message is above)', null);
-  }
-
-  private shared(): PoolShared {
-    return {
-      memory: this.memory, at: this.at, p: this.p, rows: this.rows, control: this.control, jobs: this.jobs, values: this.values, pairs: this.pairs,
-      searches: this.searches, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
-    };
   }
 
   /** Waits until every block of the job is done: briefly on this thread (the usual case), then on the event loop. */
