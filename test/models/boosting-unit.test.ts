@@ -10,10 +10,10 @@ import { binTraining } from '../../src/models/boosting/bin-rows.js';
 import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
 import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
-import { blockOf } from '../../src/models/boosting/pool-jobs.js';
+import { blockOf, histogramBlockRows } from '../../src/models/boosting/pool-jobs.js';
 import { partitionRows } from '../../src/models/boosting/partition.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
-import { bestSplit, childBounds, leafWeight, type SplitSettings } from '../../src/models/boosting/split.js';
+import { bestSplit, childBounds, leafWeight, pickSplit, type SplitSettings } from '../../src/models/boosting/split.js';
 import { Rng } from '../../src/rng.js';
 
 /** One feature's histogram: (g, h) for value bins 0.., and for the missing bin. */
@@ -111,6 +111,11 @@ describe('a boosting split on a hand-made histogram', () => {
   });
 });
 
+/** An array's bytes, to compare sums bit for bit. */
+function bytesOf(a: Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
 /** A one-thread pool over row-major `bins`, its by-feature bins filled as binTraining fills them. */
 async function poolOver(bins: Uint8Array, p: number, rows: number, threads = 1): Promise<HistogramPool> {
   const pool = HistogramPool.open(p, rows, threads);
@@ -199,7 +204,6 @@ describe('gradient histograms', () => {
   it('are the JavaScript reference\'s bytes when the pool\'s WebAssembly kernel builds them', async () => {
     // Gradients of every magnitude, so any other order of additions would change the sums' bits.
     const rng = new Rng(7);
-    // Two threads cut a job into two blocks of features: the second starts past feature 0.
     for (const [p, threads] of [[3, 1], [13, 1], [13, 2]]) {
       const rows = 500;
       const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
@@ -209,12 +213,62 @@ describe('gradient histograms', () => {
         pool.gh.set(Float64Array.from({ length: 2 * rows }, () => (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));
         const slots = [pool.acquire(), pool.acquire()];
         pool.slot(slots[0]).fill(9); // stale sums from an earlier node: the kernel starts from zero
-        await pool.build([{ slot: slots[0], start: 0, end: rows }, { slot: slots[1], start: 17, end: 311 }]);
+        await pool.build([slots[0], slots[1]].map((slot, k) => ({ slot, start: k === 0 ? 0 : 17, end: k === 0 ? rows : 311, sibling: -1, search: null, siblingSearch: null })));
         for (const [slot, start, end] of [[slots[0], 0, rows], [slots[1], 17, 311]]) {
           const expected = new Float64Array(p * FEATURE_STRIDE);
           buildHistogram(bins, p, pool.order, pool.gh, start, end, 0, p, expected, 0);
           expect(Buffer.from(pool.slot(slot).buffer, pool.slot(slot).byteOffset, pool.slot(slot).byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
         }
+      } finally {
+        pool.close();
+      }
+    }
+  });
+
+  it('sum a node of more than 8,192 rows in row blocks added in block order, the same bytes on any number of threads; its sibling and searches follow', async () => {
+    const rng = new Rng(9);
+    const rows = 20_000; // 3 row blocks (histogramBlockRows: 8,192 rows at most) of 6,666, 6,667 and 6,667
+    const p = 4;
+    expect(histogramBlockRows(rows)).toBe(8192);
+    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(255)));
+    const order = Int32Array.from({ length: rows }, (_, i) => (i * 7919) % rows);
+    const gh = Float64Array.from({ length: 2 * rows }, (_, k) => (k % 2 === 1 ? 1 + rng.next() : (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));
+    const s = settings({ valueBins: new Int32Array(p).fill(255), monotone: new Int8Array(p) });
+    // By hand: each block summed in position order (the reference), the blocks added in order.
+    const blocks = [[0, 6666], [6666, 13333], [13333, 20000]].map(([from, to]) => {
+      const part = new Float64Array(p * FEATURE_STRIDE);
+      buildHistogram(bins, p, order, gh, from, to, 0, p, part, 0);
+      return part;
+    });
+    const whole = blocks[0].map((v, k) => v + blocks[1][k] + blocks[2][k]);
+    const sequential = new Float64Array(p * FEATURE_STRIDE);
+    buildHistogram(bins, p, order, gh, 0, rows, 0, p, sequential, 0);
+    expect(whole).not.toEqual(sequential); // so the test tells block sums from one pass
+    let g = 0;
+    let h = 0;
+    for (let k = 0; k < rows; k++) {
+      g += gh[2 * k];
+      h += gh[2 * k + 1];
+    }
+    const node = { g, h, lo: -Infinity, hi: Infinity };
+    const parent = whole.map((v) => 3 * v); // the sibling's histogram is parent - node: 2 × node's sums
+    const sibling = { g: 2 * g, h: 2 * h, lo: -Infinity, hi: Infinity };
+    for (const threads of [1, 2, 3]) {
+      const pool = await poolOver(bins, p, rows, threads);
+      try {
+        pool.order.set(order);
+        pool.gh.set(gh);
+        pool.configure(s);
+        pool.useFeatures(new Uint8Array(p).fill(1));
+        const [slot, siblingSlot] = [pool.acquire(), pool.acquire()];
+        pool.slot(siblingSlot).set(parent);
+        await pool.build([{ slot, start: 0, end: rows, sibling: siblingSlot, search: node, siblingSearch: sibling }]);
+        const derived = parent.map((v, k) => v - whole[k]);
+        expect(bytesOf(pool.slot(slot)).equals(bytesOf(whole))).toBe(true);
+        expect(bytesOf(pool.slot(siblingSlot)).equals(bytesOf(derived))).toBe(true);
+        const all = new Uint8Array(p).fill(1);
+        expect(pickSplit(pool.candidates(slot), 0, node, all)).toEqual(bestSplit(whole, node, all, s));
+        expect(pickSplit(pool.candidates(siblingSlot), 0, sibling, all)).toEqual(bestSplit(derived, sibling, all, s));
       } finally {
         pool.close();
       }

@@ -55,6 +55,18 @@ describe('gradient boosting', () => {
     expect(Array.from(loaded.predictProba(x))).toEqual(Array.from(one.predictProba(x)));
   });
 
+  it('is the same bytes on 1, 2 and 3 workers past a histogram row block (40,000 rows: the upper levels summed in row blocks)', async () => {
+    const big = synthetic(40_000, 2);
+    const p = params({ subsample: 0.9, colsample_bynode: 0.7, rounds: 15, early_stopping_rounds: 0, max_depth: 6 });
+    const one = await fitBoosting(big, { ...p, workers: 1 }, new Rng(5));
+    const two = await fitBoosting(big, { ...p, workers: 2 }, new Rng(5));
+    const three = await fitBoosting(big, { ...p, workers: 3 }, new Rng(5));
+    const a = JSON.stringify({ ...one.toJSON(), params: null });
+    expect(JSON.stringify({ ...two.toJSON(), params: null })).toBe(a);
+    expect(JSON.stringify({ ...three.toJSON(), params: null })).toBe(a);
+    expect(one.state.trees[0].n[0]).toBeGreaterThan(4 * 8192); // the root: 5 row blocks
+  });
+
   it('stops early on the validation part, records the best round and keeps that many trees', async () => {
     const model = await fitBoosting({ x, y }, params({ learning_rate: 0.3, max_depth: 6 }), new Rng(3));
     expect(model.state.best_round).toBeGreaterThan(5);

@@ -7,7 +7,7 @@
  * features); the node's split is the best of its own allowed features' (pickSplit).
  */
 import type { Rng } from '../../rng.js';
-import type { HistogramPool } from './histogram-pool.js';
+import type { HistogramNode, HistogramPool } from './histogram-pool.js';
 import { MAX_JOBS } from './pool-jobs.js';
 import { childBounds, leafWeight, pickSplit, type NodeStats, type Split, type SplitSettings } from './split.js';
 
@@ -75,7 +75,7 @@ export class TreeGrower {
     }
     this.pool.useFeatures(treeFeatures);
     const root = this.open(tree, { g, h, lo: -Infinity, hi: Infinity }, 0, rows, 0);
-    await this.pool.build([{ slot: root.slot, start: 0, end: rows }], [], this.splittable(root) ? [root] : []);
+    await this.pool.build([{ slot: root.slot, start: 0, end: rows, sibling: -1, search: this.splittable(root) ? root : null, siblingSearch: null }]);
     root.split = this.splitOf(root, allowedAt());
     let leaves = 1;
     const maxLeaves = this.s.maxLeaves > 0 ? this.s.maxLeaves : Infinity;
@@ -120,7 +120,8 @@ export class TreeGrower {
     tree.value.push(0);
     tree.cover.push(end - start);
     tree.gain.push(0);
-    return { ...stats, node, start, end, depth, slot: this.pool.acquire(), split: null };
+    // Fields named, not spread: spreading `stats` took 2.8 µs a node, a twentieth of the whole fit.
+    return { g: stats.g, h: stats.h, lo: stats.lo, hi: stats.hi, node, start, end, depth, slot: this.pool.acquire(), split: null };
   }
 
   /** A node that will not split: its leaf value, and its histogram slot back to the pool. */
@@ -153,8 +154,7 @@ export class TreeGrower {
 
   private async splitGroup(tree: GrownTree, nodes: readonly Open[]): Promise<Open[]> {
     const children: Open[] = [];
-    const builds: { slot: number; start: number; end: number }[] = [];
-    const derived: { parent: number; child: number }[] = [];
+    const builds: HistogramNode[] = [];
     const mids = await this.pool.partition(nodes.map((n) => {
       const sp = n.split as Split;
       return { start: n.start, end: n.end, feature: sp.feature, cut: sp.bin, missingLeft: sp.defaultLeft };
@@ -176,12 +176,14 @@ export class TreeGrower {
       this.pool.release(large.slot);
       large.slot = n.slot;
       const largeSplits = this.splittable(large);
-      if (largeSplits || this.splittable(small)) builds.push({ slot: small.slot, start: small.start, end: small.end });
-      if (largeSplits) derived.push({ parent: large.slot, child: small.slot });
+      const smallSplits = this.splittable(small);
+      if (largeSplits || smallSplits) {
+        builds.push({ slot: small.slot, start: small.start, end: small.end, sibling: largeSplits ? large.slot : -1, search: smallSplits ? small : null, siblingSearch: largeSplits ? large : null });
+      }
       children.push(left, right);
     });
-    // A child that can split has a histogram built or derived: no build, no search.
-    if (builds.length > 0) await this.pool.build(builds, derived, children.filter((c) => this.splittable(c)));
+    // A child that cannot split has no histogram built or derived, and no search.
+    if (builds.length > 0) await this.pool.build(builds);
     return children;
   }
 }

@@ -15,10 +15,30 @@ import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.
 import { Layout, PAGE, sharedMemory, type WasmMemory } from '../trees/wasm.js';
 import type { TrainingBins } from './bin-rows.js';
 import {
-  blockCount, blockWork, CLAIMED, CONTROL_WORDS, DONE, FAILED, FROM, HISTOGRAMS, JOB_WORDS, JOBS, KIND, LEAF_VALUES, MAX_JOBS, NEWTON, PAIRS,
-  PARTITIONS, runBlocks, SEARCHES, SEQ, slotBytes, slotViews, STOP, TO, type PoolLayout, type PoolShared, type WorkerInit,
+  blockCount, blockOf, blockWork, CLAIMED, CONTROL_WORDS, DONE, FAILED, FROM, histogramBlockRows, HISTOGRAMS, ITEMS, JOB_WORDS, JOBS, KIND, LEAF_VALUES,
+  MAX_EXTRA_BLOCKS, MAX_JOBS, NEWTON, NEXT_ITEM, NODE_WORDS, PARTITIONS, runBlocks, SEARCH_NODE, SEARCH_SIBLING, SEQ, slotBytes, slotViews, STOP,
+  TO, type PoolLayout, type PoolShared, type WorkerInit,
 } from './pool-jobs.js';
-import type { SplitSettings } from './split.js';
+import type { NodeStats, SplitSettings } from './split.js';
+
+/**
+ * A node whose histogram a job builds, in its slot, from its positions [start, end) of the order;
+ * its sibling's (in the parent's slot, -1: none) by subtraction; the features' best splits of
+ * either (`search`, `siblingSearch`: its statistics; null: none).
+ */
+export interface HistogramNode {
+  slot: number;
+  start: number;
+  end: number;
+  sibling: number;
+  search: NodeStats | null;
+  siblingSearch: NodeStats | null;
+}
+
+/** Items by rows, most first (ties in their order): the threads claim them so, and the last ones claimed are short. */
+function largestFirst<T extends { rows: number }>(items: T[]): T[] {
+  return items.sort((a, b) => b.rows - a.rows);
+}
 
 /** How long the caller waits for a worker on its own thread before waiting on the event loop, where deaths are reported. */
 const BLOCKING_WAIT_MS = 5;
@@ -59,15 +79,17 @@ export class HistogramPool {
   private readonly unwatch: (() => void)[] = [];
   private readonly control: Int32Array;
   private readonly jobs: Int32Array;
+  private readonly items: Int32Array;
+  private readonly remaining: Int32Array;
+  private readonly scratch: Int32Array;
   private readonly values: Float64Array;
-  private readonly pairs: Int32Array;
-  private readonly searches: Int32Array;
   private readonly stats: Float64Array;
   private readonly settings: Float64Array;
   private readonly valueBins: Int32Array;
   private readonly monotone: Int8Array;
   private readonly features: Uint8Array;
   private readonly blocks: number;
+  private readonly blockRows: number;
   private failure: WorkerError | null = null;
   private reportDeath: () => void = () => {};
   /** Settles when a worker dies. */
@@ -109,20 +131,22 @@ export class HistogramPool {
     this.margin = new Float64Array(buffer, this.at.margin, rows);
     this.labels = new Uint8Array(buffer, this.at.labels, rows);
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
-    this.jobs = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS * MAX_JOBS));
+    this.jobs = new Int32Array(new SharedArrayBuffer(4 * Math.max(JOB_WORDS, NODE_WORDS) * MAX_JOBS));
+    this.items = new Int32Array(new SharedArrayBuffer(4 * 2 * (MAX_JOBS + MAX_EXTRA_BLOCKS)));
+    this.remaining = new Int32Array(new SharedArrayBuffer(4 * MAX_JOBS));
+    this.scratch = new Int32Array(new SharedArrayBuffer(4 * MAX_EXTRA_BLOCKS));
     this.values = new Float64Array(new SharedArrayBuffer(8 * MAX_JOBS));
-    this.pairs = new Int32Array(new SharedArrayBuffer(4 * 2 * MAX_JOBS));
-    this.searches = new Int32Array(new SharedArrayBuffer(4 * MAX_JOBS));
-    this.stats = new Float64Array(new SharedArrayBuffer(8 * 4 * MAX_JOBS));
+    this.stats = new Float64Array(new SharedArrayBuffer(8 * 8 * MAX_JOBS));
     this.settings = new Float64Array(new SharedArrayBuffer(8 * 3));
     this.valueBins = new Int32Array(new SharedArrayBuffer(4 * p));
     this.monotone = new Int8Array(new SharedArrayBuffer(p));
     this.features = new Uint8Array(new SharedArrayBuffer(p));
     this.blocks = blockCount(p, threads);
+    this.blockRows = histogramBlockRows(rows);
     // What every thread's blocks read: made once, as every job reads it.
     this.state = {
-      memory: this.memory, at: this.at, p, rows, control: this.control, jobs: this.jobs, values: this.values, pairs: this.pairs,
-      searches: this.searches, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
+      memory: this.memory, at: this.at, p, rows, control: this.control, jobs: this.jobs, items: this.items, remaining: this.remaining, scratch: this.scratch,
+      values: this.values, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
     };
     this.work = blockWork(this.state);
     for (let t = 1; t < threads; t++) {
@@ -191,32 +215,46 @@ export class HistogramPool {
   }
 
   /**
-   * Fills each listed node's slot with the histogram of its positions [start, end), then each
-   * pair's parent slot with parent - child, then each searched node's candidates with its
-   * features' best splits (among the tree's features; see useFeatures). At most MAX_JOBS of each.
+   * Fills each node's slot with the histogram of its positions, then its sibling's slot (the
+   * parent's histogram) with parent - node, then the candidates of the nodes searched with their
+   * features' best splits (among the tree's features; see useFeatures). A node of more than one
+   * row block (histogramBlockRows) is summed block by block, each into a slot of its own, then the
+   * blocks added in order. At most MAX_JOBS nodes.
    */
-  async build(
-    nodes: readonly { slot: number; start: number; end: number }[],
-    pairs: readonly { parent: number; child: number }[] = [],
-    searches: readonly { slot: number; g: number; h: number; lo: number; hi: number }[] = [],
-  ): Promise<void> {
-    if (Math.max(nodes.length, pairs.length, searches.length) > MAX_JOBS) throw new RangeError(`a histogram job holds at most ${MAX_JOBS} nodes, pairs and searches`);
+  async build(nodes: readonly HistogramNode[]): Promise<void> {
+    if (nodes.length > MAX_JOBS) throw new RangeError(`a histogram job holds at most ${MAX_JOBS} nodes`);
+    const { jobs, stats } = this;
+    const scratch: number[] = [];
+    const items: { node: number; block: number; rows: number }[] = [];
     nodes.forEach((n, i) => {
-      this.jobs[JOB_WORDS * i] = n.slot;
-      this.jobs[JOB_WORDS * i + 1] = n.start;
-      this.jobs[JOB_WORDS * i + 2] = n.end;
+      const w = NODE_WORDS * i;
+      const parts = Math.max(1, Math.ceil((n.end - n.start) / this.blockRows));
+      jobs[w] = n.slot;
+      jobs[w + 1] = n.start;
+      jobs[w + 2] = n.end;
+      jobs[w + 3] = n.sibling;
+      jobs[w + 4] = parts;
+      jobs[w + 5] = scratch.length;
+      jobs[w + 6] = (n.search === null ? 0 : SEARCH_NODE) | (n.siblingSearch === null ? 0 : SEARCH_SIBLING);
+      this.remaining[i] = parts;
+      if (n.search !== null) stats.set([n.search.g, n.search.h, n.search.lo, n.search.hi], 8 * i);
+      if (n.siblingSearch !== null) stats.set([n.siblingSearch.g, n.siblingSearch.h, n.siblingSearch.lo, n.siblingSearch.hi], 8 * i + 4);
+      for (let block = 0; block < parts; block++) {
+        const [from, to] = blockOf(n.end - n.start, parts, block);
+        items.push({ node: i, block, rows: to - from });
+        if (block > 0) scratch.push(this.acquire());
+      }
     });
-    pairs.forEach((d, i) => {
-      this.pairs[2 * i] = d.parent;
-      this.pairs[2 * i + 1] = d.child;
+    this.scratch.set(scratch);
+    largestFirst(items).forEach((item, k) => {
+      this.items[2 * k] = item.node;
+      this.items[2 * k + 1] = item.block;
     });
-    searches.forEach((n, i) => {
-      this.searches[i] = n.slot;
-      this.stats.set([n.g, n.h, n.lo, n.hi], 4 * i);
-    });
-    Atomics.store(this.control, PAIRS, pairs.length);
-    Atomics.store(this.control, SEARCHES, searches.length);
-    await this.run(HISTOGRAMS, nodes.length, 0, 0);
+    try {
+      await this.run(HISTOGRAMS, nodes.length, 0, 0, items.length);
+    } finally {
+      for (const slot of scratch) this.release(slot);
+    }
   }
 
   /**
@@ -236,7 +274,8 @@ export class HistogramPool {
         this.jobs[w + 3] = n.cut;
         this.jobs[w + 4] = n.missingLeft ? 1 : 0;
       });
-      await this.run(PARTITIONS, part.length, Math.min(...part.map((n) => n.start)), Math.max(...part.map((n) => n.end)));
+      largestFirst(part.map((n, node) => ({ node, rows: n.end - n.start }))).forEach((item, k) => { this.items[k] = item.node; });
+      await this.run(PARTITIONS, part.length, 0, 0, part.length);
       part.forEach((_, i) => mids.push(this.jobs[JOB_WORDS * i + 5]));
     }
     return mids;
@@ -278,13 +317,15 @@ export class HistogramPool {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Runs one job on every thread; settles when all its blocks are done. */
-  private async run(kind: number, count: number, from: number, to: number): Promise<void> {
+  /** Runs one job on every thread (`items`: a histogram job's); settles when all its blocks are done. */
+  private async run(kind: number, count: number, from: number, to: number, items = 0): Promise<void> {
     const { control } = this;
     Atomics.store(control, KIND, kind);
     Atomics.store(control, JOBS, count);
     Atomics.store(control, FROM, from);
     Atomics.store(control, TO, to);
+    Atomics.store(control, ITEMS, items);
+    Atomics.store(control, NEXT_ITEM, 0);
     if (this.threads === 1) {
       this.work(0);
       return;

@@ -48,12 +48,22 @@ export function buildHistogram(
  * other child's histogram.
  */
 export function subtractHistogram(parent: Float64Array, child: Float64Array, valueBins: Int32Array, f0 = 0, f1 = valueBins.length): void {
+  combine(parent, child, -1, valueBins, f0, f1);
+}
+
+/** into += part on the bins a split reads of features [f0, f1): a node's row blocks summed into its histogram, block by block. */
+export function addHistogram(into: Float64Array, part: Float64Array, valueBins: Int32Array, f0: number, f1: number): void {
+  combine(into, part, 1, valueBins, f0, f1);
+}
+
+function combine(into: Float64Array, part: Float64Array, sign: 1 | -1, valueBins: Int32Array, f0: number, f1: number): void {
   for (let f = f0; f < f1; f++) {
     const at = f * FEATURE_STRIDE;
     const end = at + 2 * valueBins[f];
-    for (let i = at; i < end; i++) parent[i] -= child[i];
+    // sign × part is exact, so += −x is -= x bit for bit.
+    for (let i = at; i < end; i++) into[i] += sign * part[i];
     const missing = at + 2 * MISSING_BIN;
-    parent[missing] -= child[missing];
-    parent[missing + 1] -= child[missing + 1];
+    into[missing] += sign * part[missing];
+    into[missing + 1] += sign * part[missing + 1];
   }
 }

@@ -1,15 +1,17 @@
 /**
  * The jobs of boosting's pool: the words that describe one in memory shared by the threads, and
- * what a thread does with a block of one. A job is a level's histograms with its siblings' by
- * subtraction and each feature's best split (cut into blocks of features), a level's partitions
- * (a block is the nodes that start in its positions), or the per-row work between trees (leaf
- * values into the margins, then the next gradients; blocks of positions). A histogram's feature
- * is summed by one thread in position order, a feature's best split is found by one thread, a
- * node is partitioned by one thread, a row's figures come from its own values: the results are
- * the same bytes whichever thread does which block.
+ * what a thread does with a block of one. A job is a level's histograms (items: each node's row
+ * blocks; the thread that ends a node's last block adds them up, derives its sibling by
+ * subtraction and searches both for each feature's best split), a level's partitions (items: its
+ * nodes), or the per-row work between trees (leaf values into the margins, then the next
+ * gradients; blocks of positions). Threads claim items largest first, one at a time, so they
+ * end together. A node's row blocks depend on its row count alone, each is summed by one thread
+ * in position order and the blocks are added in block order; a node is partitioned by one thread;
+ * a row's figures come from its own values: the results are the same bytes whichever thread does
+ * which item or block, for any number of threads.
  */
 import { instantiateOver, type Kernel, type WasmMemory } from '../trees/wasm.js';
-import { FEATURE_STRIDE, subtractHistogram } from './histogram.js';
+import { addHistogram, FEATURE_STRIDE, subtractHistogram } from './histogram.js';
 import { WASM_BASE64 } from './histogram-wasm.js';
 import { addLeafValues, newtonStep } from './newton-step.js';
 import { CANDIDATE_WORDS, featureSplits, type SplitSettings } from './split.js';
@@ -17,7 +19,7 @@ import { CANDIDATE_WORDS, featureSplits, type SplitSettings } from './split.js';
 /**
  * Control words: the job's sequence number, its node count, stop flag, the thread of a worker's
  * error, the next unclaimed block, the blocks done, what the job does, the positions [from, to) it
- * spans, the histograms it derives by subtraction and the nodes whose splits it searches.
+ * spans, its items (a histogram job's row blocks) and the next unclaimed one.
  */
 export const SEQ = 0;
 export const JOBS = 1;
@@ -28,18 +30,36 @@ export const DONE = 5;
 export const KIND = 6;
 export const FROM = 7;
 export const TO = 8;
-export const PAIRS = 9;
-export const SEARCHES = 10;
+export const ITEMS = 9;
+export const NEXT_ITEM = 10;
 export const CONTROL_WORDS = 11;
 
 /** What a job does, and the words it gives each of its nodes or leaves. */
-export const HISTOGRAMS = 0; // (slot, start, end) per node built, (parent, child) slots per pair, a slot per search; a block is features
-export const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node; a block is the nodes starting in its positions
+export const HISTOGRAMS = 0; // NODE_WORDS per node built, (node, row block) per item
+export const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node, a node per item
 export const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
 export const NEWTON = 3; // no words; a block is positions
 export const JOB_WORDS = 6;
+/** A histogram job's words per node: its slot, positions [start, end), its sibling's slot (parent - it; -1: none), row blocks, first scratch slot in `scratch`, what to search (SEARCH_*). */
+export const NODE_WORDS = 7;
+export const SEARCH_NODE = 1;
+export const SEARCH_SIBLING = 2;
 /** Nodes a job holds at most (a call with more runs as several jobs). */
 export const MAX_JOBS = 4096;
+/** Row blocks of a histogram job at most beyond one a node (see histogramBlockRows). */
+export const MAX_EXTRA_BLOCKS = 64;
+
+/**
+ * Rows of a histogram's row block (the last of a node's blocks may be shorter): a node of more is
+ * summed block by block by the threads, each block into a slot of its own, then added in block
+ * order. Fixed by the training rows alone, so the sums are the same bytes for any thread count;
+ * at least 8,192 rows (a block's sums cost 4 KiB a feature to clear and add, which a few thousand
+ * rows repay), and enough that a job's blocks beyond one a node stay within MAX_EXTRA_BLOCKS
+ * (so do the scratch slots they fill).
+ */
+export function histogramBlockRows(rows: number): number {
+  return Math.max(8192, Math.ceil(rows / MAX_EXTRA_BLOCKS));
+}
 
 /**
  * Byte addresses in the shared memory: bins (row-major rows × p), columns (the same, feature-major),
@@ -64,11 +84,12 @@ export interface PoolShared {
   p: number;
   rows: number;
   control: Int32Array;
-  jobs: Int32Array; // JOB_WORDS per node or leaf
+  jobs: Int32Array; // JOB_WORDS per node or leaf (NODE_WORDS in a histogram job)
+  items: Int32Array; // an item job's items, in the order they are claimed: (node, row block) for histograms, a node for partitions
+  remaining: Int32Array; // per node of a histogram job: its row blocks not yet summed
+  scratch: Int32Array; // the slots of the nodes' row blocks past the first
   values: Float64Array; // a leaf's value per leaf
-  pairs: Int32Array; // (parent, child) slots: parent -= child
-  searches: Int32Array; // the slot of each node whose features' splits are searched
-  stats: Float64Array; // (g, h, lo, hi) per search
+  stats: Float64Array; // (g, h, lo, hi) per node searched, then per sibling searched, 8 a node
   settings: Float64Array; // l2, minimum child hessian, minimum split gain
   valueBins: Int32Array; // per feature
   monotone: Int8Array; // per feature
@@ -97,11 +118,11 @@ export function blockOf(n: number, blocks: number, b: number): [number, number] 
 }
 
 /**
- * Blocks a job is cut into: one per thread. Each histogram block reads every row of its nodes
- * again (a cache line per row, the kernel's dearest load), so fewer blocks cost less: 4 per
- * thread took 5-20% more CPU and wall on 2 threads than 1, even on a busy machine. A thread that
- * has not started leaves its block to the caller, which claims it. Every kind of job has the same
- * count, so a claim a late worker makes on the job before is never a block of this one.
+ * Blocks a job is cut into: one per thread (a histogram job's block claims items until none is
+ * left, so its count only bounds the threads that take part). A thread that has not started
+ * leaves its block to the caller, which claims it. Every kind of job has the same count, so a
+ * claim a late worker makes on the job before is never a block of this one; items are claimed
+ * only inside a block, and every block of a job is done before the next job resets the items.
  */
 export function blockCount(p: number, threads: number): number {
   return Math.min(p, threads);
@@ -109,7 +130,7 @@ export function blockCount(p: number, threads: number): number {
 
 /** This thread's work on block b of the current job, over the pool's memory with its own instance of the kernels. */
 export function blockWork(shared: PoolShared): (b: number) => void {
-  const { at, p, rows, control, jobs, values, pairs, searches, stats, settings, valueBins, monotone, features, blocks } = shared;
+  const { at, p, rows, control, jobs, items, remaining, scratch, values, stats, settings, valueBins, monotone, features, blocks } = shared;
   const kernels = instantiateOver(WASM_BASE64, shared.memory);
   const histogram = kernels.histogram as Kernel;
   const partition = kernels.partition as unknown as (...args: number[]) => number;
@@ -122,34 +143,56 @@ export function blockWork(shared: PoolShared): (b: number) => void {
   // Slots are made as the fit needs them; a view of one made once stays valid as the memory grows.
   const views: [Float64Array, Float64Array][] = [];
   const slot = (index: number): [Float64Array, Float64Array] => (views[index] ??= slotViews(shared.memory, at.slots, p, index));
+  /** Node i's sibling by subtraction and its searches, on features [f0, f1), once its histogram is whole. */
+  const finish = (i: number, f0: number, f1: number): void => {
+    const w = NODE_WORDS * i;
+    const [hist, candidates] = slot(jobs[w]);
+    const sibling = jobs[w + 3];
+    if (sibling >= 0) subtractHistogram(slot(sibling)[0], hist, valueBins, f0, f1);
+    const s: SplitSettings = { l2: settings[0], minChildHessian: settings[1], minSplitGain: settings[2], valueBins, monotone };
+    const search = jobs[w + 6];
+    if ((search & SEARCH_NODE) !== 0) featureSplits(hist, { g: stats[8 * i], h: stats[8 * i + 1], lo: stats[8 * i + 2], hi: stats[8 * i + 3] }, features, s, f0, f1, candidates, 0);
+    if ((search & SEARCH_SIBLING) !== 0) {
+      const [siblingHist, siblingCandidates] = slot(sibling);
+      featureSplits(siblingHist, { g: stats[8 * i + 4], h: stats[8 * i + 5], lo: stats[8 * i + 6], hi: stats[8 * i + 7] }, features, s, f0, f1, siblingCandidates, 0);
+    }
+  };
+  /** Node i's histogram once each of its row blocks is summed: the blocks past the first added to it in order, then finish. */
+  const sumBlocks = (i: number): void => {
+    const w = NODE_WORDS * i;
+    const hist = slot(jobs[w])[0];
+    for (let block = 1; block < jobs[w + 4]; block++) addHistogram(hist, slot(scratch[jobs[w + 5] + block - 1])[0], valueBins, 0, p);
+    finish(i, 0, p);
+  };
   return (b) => {
     const count = Atomics.load(control, JOBS);
     const kind = Atomics.load(control, KIND);
-    if (kind === HISTOGRAMS) {
-      const [f0, f1] = blockOf(p, blocks, b);
-      for (let i = 0; i < count; i++) {
-        const w = JOB_WORDS * i;
-        histogram(at.bins, p, at.order, at.gh, jobs[w + 1], jobs[w + 2], f0, f1, at.slots + jobs[w] * bytes);
-      }
-      for (let i = 0; i < Atomics.load(control, PAIRS); i++) subtractHistogram(slot(pairs[2 * i])[0], slot(pairs[2 * i + 1])[0], valueBins, f0, f1);
-      const s: SplitSettings = { l2: settings[0], minChildHessian: settings[1], minSplitGain: settings[2], valueBins, monotone };
-      for (let i = 0; i < Atomics.load(control, SEARCHES); i++) {
-        const [hist, candidates] = slot(searches[i]);
-        featureSplits(hist, { g: stats[4 * i], h: stats[4 * i + 1], lo: stats[4 * i + 2], hi: stats[4 * i + 3] }, features, s, f0, f1, candidates, 0);
+    if (kind === HISTOGRAMS || kind === PARTITIONS) {
+      // Items, not the block: a thread claims the next until none is left.
+      const itemCount = Atomics.load(control, ITEMS);
+      for (let k = Atomics.add(control, NEXT_ITEM, 1); k < itemCount; k = Atomics.add(control, NEXT_ITEM, 1)) {
+        if (kind === PARTITIONS) {
+          const w = JOB_WORDS * items[k];
+          const start = jobs[w];
+          jobs[w + 5] = partition(at.columns + jobs[w + 2] * rows, at.order, at.gh, at.scratchOrder + 4 * start, at.scratchGh + 16 * start, start, jobs[w + 1], jobs[w + 3], jobs[w + 4]);
+          continue;
+        }
+        const i = items[2 * k];
+        const block = items[2 * k + 1];
+        const w = NODE_WORDS * i;
+        const start = jobs[w + 1];
+        const parts = jobs[w + 4];
+        const [from, to] = blockOf(jobs[w + 2] - start, parts, block);
+        const into = block === 0 ? jobs[w] : scratch[jobs[w + 5] + block - 1];
+        histogram(at.bins, p, at.order, at.gh, start + from, start + to, 0, p, at.slots + into * bytes);
+        // The thread that sums a node's last block finds the others' sums there (the atomic orders them).
+        if (parts === 1 || Atomics.sub(remaining, i, 1) === 1) sumBlocks(i);
       }
       return;
     }
     const first = Atomics.load(control, FROM);
     const [from, to] = blockOf(Atomics.load(control, TO) - first, blocks, b).map((k) => k + first);
-    if (kind === PARTITIONS) {
-      for (let i = 0; i < count; i++) {
-        const w = JOB_WORDS * i;
-        const start = jobs[w];
-        // An empty node at the end starts at `to`: the last block takes it.
-        if (start < from || (start >= to && b < blocks - 1)) continue;
-        jobs[w + 5] = partition(at.columns + jobs[w + 2] * rows, at.order, at.gh, at.scratchOrder + 4 * start, at.scratchGh + 16 * start, start, jobs[w + 1], jobs[w + 3], jobs[w + 4]);
-      }
-    } else if (kind === LEAF_VALUES) {
+    if (kind === LEAF_VALUES) {
       addLeafValues(margin, order, jobs, values, count, from, to);
     } else {
       newtonStep(margin, labels, order, gh, from, to);
