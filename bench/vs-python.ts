@@ -4,7 +4,9 @@
  * panel (test AUC, top-decile lift, fit seconds), then boosting's fit time against XGBoost's at
  * the same rounds and depth on Telco's training rows replicated to 100k with 1% numeric jitter.
  * Optional: needs Debian's python3-sklearn and python3-xgboost (/usr/bin/python3).
- * Each boosting fit time is given on 2 threads and on 1, wall and CPU seconds (all threads).
+ * Each boosting fit time is given on 2 threads and on 1, wall and CPU seconds (all threads):
+ * churnscope's through the compiled library in a process of its own per setting, as the CLI fits
+ * (boosting-speed-fit.mjs), its first fit there and a second one.
  *   npm run bench:vs-python               everything
  *   npm run bench:vs-python -- --speed    the fit times alone
  */
@@ -14,8 +16,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectFeatures, takeTraining, type FeatureMatrix, type TrainingData } from '../src/data/matrix.js';
 import { auc, liftAt } from '../src/evaluate/metrics.js';
-import { fitBoosting } from '../src/models/boosting/boosting.js';
-import { DEFAULT_BOOSTING_PARAMS } from '../src/models/boosting/params.js';
 import { fitModel } from '../src/models/registry.js';
 import type { ModelKind } from '../src/models/model.js';
 import { modelSeed } from '../src/pipeline/train.js';
@@ -59,9 +59,11 @@ datasets.forEach((d, k) => {
   writeRows(`${k}-test`, d.test.x, d.test.y);
 });
 writeRows('speed', speedData.x, speedData.y);
+writeFileSync(join(dir, 'speed-columns.bin'), Buffer.concat(speedData.x.columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
+writeFileSync(join(dir, 'speed-y.bin'), speedData.y);
 writeFileSync(join(dir, 'job.json'), JSON.stringify({
   datasets: datasets.map((d) => ({ name: d.name, features: d.train.x.features.length })),
-  speed: { features: speedData.x.features.length, settings: speedSettings, threads: speedThreads },
+  speed: { features: speedData.x.features.length, names: speedData.x.features, settings: speedSettings, threads: speedThreads },
 }));
 
 // churnscope's fits, then the references' in the same run.
@@ -76,18 +78,13 @@ for (const d of datasets) {
     quality.push([d.name, `churnscope ${kind}`, auc(d.test.y, p), liftAt(d.test.y, p, 0.1), s]);
   }
 }
-/** Wall and CPU seconds (every thread of the process) per setting and thread count. */
-const speedOurs: { wall: number; cpu: number }[][] = [];
-for (const s of speedSettings) {
-  speedOurs.push([]);
-  for (const workers of speedThreads) {
-    const t = performance.now();
-    const cpu = process.cpuUsage();
-    await fitBoosting(speedData, { ...DEFAULT_BOOSTING_PARAMS, init: 'prior', early_stopping_rounds: 0, rounds: s.rounds, max_depth: s.depth, learning_rate: s.learning_rate, workers }, new Rng(1));
-    const used = process.cpuUsage(cpu);
-    speedOurs[speedOurs.length - 1].push({ wall: seconds(t), cpu: (used.user + used.system) / 1e6 });
-  }
-}
+/** Wall and CPU seconds (every thread of the process) of the first and second fit per setting and thread count. */
+interface Fit { wall: number; cpu: number }
+const speedOurs: { first: Fit; second: Fit }[][] = speedSettings.map((s) => speedThreads.map((workers) => {
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'boosting-speed-fit.mjs'), dir, String(s.rounds), String(s.depth), String(s.learning_rate), String(workers)], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`the speed fit failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout) as { first: Fit; second: Fit };
+}));
 
 const python = spawnSync(PYTHON, [join(import.meta.dirname, 'vs-python.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
 if (python.status !== 0) throw new Error(`the reference fits failed:\n${python.stderr}`);
@@ -125,13 +122,15 @@ if (!speedOnly) {
   );
 }
 const speed = lines.filter((l) => l.speed !== undefined);
+const pair = (a: number, b: number, digits: number): string => `${a.toFixed(digits)} / ${b.toFixed(digits)}`;
 printTable(
-  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to 100,000 (1% numeric jitter), ${speedData.x.features.length} features, no early stopping; wall and CPU seconds (all threads); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to 100,000 (1% numeric jitter), ${speedData.x.features.length} features, no early stopping; wall and CPU seconds (all threads); churnscope's first fit in a process of its own (the workers' start and the code's compilation included) / its second; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   ['rounds × depth (learning rate)', 'threads', 'churnscope wall', 'CPU', 'XGBoost wall', 'CPU', 'wall ratio', 'CPU ratio'],
   speedSettings.flatMap((s, i) => speedThreads.map((threads, k) => {
-    const ours = speedOurs[i][k];
+    const { first, second } = speedOurs[i][k];
     const theirs = speed[i * speedThreads.length + k] as { wall: number; cpu: number };
-    return [`${s.rounds} × ${s.depth} (${s.learning_rate})`, threads, ours.wall, ours.cpu, theirs.wall, theirs.cpu, ours.wall / theirs.wall, ours.cpu / theirs.cpu];
+    return [`${s.rounds} × ${s.depth} (${s.learning_rate})`, threads, pair(first.wall, second.wall, 3), pair(first.cpu, second.cpu, 3), theirs.wall, theirs.cpu,
+      pair(first.wall / theirs.wall, second.wall / theirs.wall, 2), pair(first.cpu / theirs.cpu, second.cpu / theirs.cpu, 2)];
   })),
 );
 rmSync(dir, { recursive: true, force: true });

@@ -276,6 +276,59 @@ describe('gradient histograms', () => {
   });
 });
 
+describe('the Newton step', () => {
+  it('gives each row its gradient and hessian at its margin, and the root\'s sums added row block by row block in order, the same bytes on any number of threads', async () => {
+    const rng = new Rng(12);
+    const rows = 20_000; // 3 row blocks: [0, 6666), [6666, 13333), [13333, 20000)
+    const margins = Float64Array.from({ length: rows }, () => 6 * rng.normal());
+    const labels = Uint8Array.from({ length: rows }, () => (rng.next() < 0.3 ? 1 : 0));
+    const order = Int32Array.from({ length: rows }, (_, i) => (i * 7919) % rows);
+    // By hand: q = sigmoid(margin), g = q − y, h = max(q(1 − q), 1e-16).
+    const gh = new Float64Array(2 * rows);
+    for (let k = 0; k < rows; k++) {
+      const q = 1 / (1 + Math.exp(-margins[order[k]]));
+      gh[2 * k] = q - labels[order[k]];
+      gh[2 * k + 1] = Math.max(q * (1 - q), 1e-16);
+    }
+    /** The pool's gradients and hessians summed in each block's position order, the blocks added in order. */
+    const blockSums = (of: Float64Array): { g: number; h: number } => {
+      const total = { g: 0, h: 0 };
+      for (const [from, to] of [[0, 6666], [6666, 13333], [13333, 20000]]) {
+        let g = 0;
+        let h = 0;
+        for (let k = from; k < to; k++) {
+          g += of[2 * k];
+          h += of[2 * k + 1];
+        }
+        total.g += g;
+        total.h += h;
+      }
+      return total;
+    };
+    let sequential = 0;
+    for (let k = 0; k < rows; k++) sequential += gh[2 * k];
+    expect(blockSums(gh).g).not.toBe(sequential); // so the test tells block sums from one pass
+    for (const threads of [1, 2, 3]) {
+      const pool = HistogramPool.open(2, rows, threads);
+      try {
+        pool.margin.set(margins);
+        pool.labels.set(labels);
+        pool.order.set(order);
+        const sums = await pool.newtonStep(rows);
+        expect(sums).toEqual(blockSums(pool.gh));
+        expect(pool.gh.reduce((worst, v, k) => Math.max(worst, Math.abs(v - gh[k])), 0)).toBeLessThan(1e-15);
+        // A part of the rows (a subsample's): one block, summed in position order.
+        const few = await pool.newtonStep(5000);
+        let g = 0;
+        for (let k = 0; k < 5000; k++) g += pool.gh[2 * k];
+        expect(few.g).toBe(g);
+      } finally {
+        pool.close();
+      }
+    }
+  });
+});
+
 describe('blocks of a pool job', () => {
   it('cuts n items into contiguous blocks of nearly equal size that cover them once', () => {
     expect([0, 1, 2].map((b) => blockOf(10, 3, b))).toEqual([[0, 3], [3, 6], [6, 10]]);

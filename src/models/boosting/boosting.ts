@@ -205,8 +205,8 @@ async function boost(
     } else {
       order.set(fitRows);
     }
-    await pool.newtonStep(count);
-    const tree = await grower.grow(count, allowed, rng);
+    const sums = await pool.newtonStep(count);
+    const tree = await grower.grow(count, sums, allowed, rng);
     trees.push(tree);
     if (count === n) {
       // Every row grew the tree: each leaf's rows sit together in the pool's order, no walk needed.

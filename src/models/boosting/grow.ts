@@ -47,8 +47,11 @@ export class TreeGrower {
     pool.configure(s);
   }
 
-  /** Grows a tree on positions [0, rows) of the pool's order and gradients, using the allowed features. */
-  async grow(rows: number, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
+  /**
+   * Grows a tree on positions [0, rows) of the pool's order and gradients (`sums`: their sums, as
+   * the pool's newtonStep gives them), using the allowed features.
+   */
+  async grow(rows: number, sums: { g: number; h: number }, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
     const pool = Int32Array.from(Array.from(treeFeatures).flatMap((a, j) => (a === 1 ? [j] : [])));
     const nodeFeatures = new Uint8Array(treeFeatures.length);
     /** The features a node's split may use: the tree's, or a fresh draw of them (partial Fisher–Yates). */
@@ -66,15 +69,8 @@ export class TreeGrower {
     };
     const tree: GrownTree = { feature: [], bin: [], defaultLeft: [], left: [], value: [], cover: [], gain: [] };
     this.leaves.length = 0;
-    const { gh } = this.pool;
-    let g = 0;
-    let h = 0;
-    for (let k = 0; k < rows; k++) {
-      g += gh[2 * k];
-      h += gh[2 * k + 1];
-    }
     this.pool.useFeatures(treeFeatures);
-    const root = this.open(tree, { g, h, lo: -Infinity, hi: Infinity }, 0, rows, 0);
+    const root = this.open(tree, { g: sums.g, h: sums.h, lo: -Infinity, hi: Infinity }, 0, rows, 0);
     await this.pool.build([{ slot: root.slot, start: 0, end: rows, sibling: -1, search: this.splittable(root) ? root : null, siblingSearch: null }]);
     root.split = this.splitOf(root, allowedAt());
     let leaves = 1;

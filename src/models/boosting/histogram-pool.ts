@@ -83,6 +83,7 @@ export class HistogramPool {
   private readonly remaining: Int32Array;
   private readonly scratch: Int32Array;
   private readonly values: Float64Array;
+  private readonly sums: Float64Array;
   private readonly stats: Float64Array;
   private readonly settings: Float64Array;
   private readonly valueBins: Int32Array;
@@ -136,6 +137,7 @@ export class HistogramPool {
     this.remaining = new Int32Array(new SharedArrayBuffer(4 * MAX_JOBS));
     this.scratch = new Int32Array(new SharedArrayBuffer(4 * MAX_EXTRA_BLOCKS));
     this.values = new Float64Array(new SharedArrayBuffer(8 * MAX_JOBS));
+    this.sums = new Float64Array(new SharedArrayBuffer(8 * 2 * (MAX_EXTRA_BLOCKS + 1)));
     this.stats = new Float64Array(new SharedArrayBuffer(8 * 8 * MAX_JOBS));
     this.settings = new Float64Array(new SharedArrayBuffer(8 * 3));
     this.valueBins = new Int32Array(new SharedArrayBuffer(4 * p));
@@ -146,7 +148,7 @@ export class HistogramPool {
     // What every thread's blocks read: made once, as every job reads it.
     this.state = {
       memory: this.memory, at: this.at, p, rows, control: this.control, jobs: this.jobs, items: this.items, remaining: this.remaining, scratch: this.scratch,
-      values: this.values, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
+      values: this.values, sums: this.sums, stats: this.stats, settings: this.settings, valueBins: this.valueBins, monotone: this.monotone, features: this.features, blocks: this.blocks,
     };
     this.work = blockWork(this.state);
     for (let t = 1; t < threads; t++) {
@@ -296,16 +298,26 @@ export class HistogramPool {
   }
 
   /**
-   * Each row's (gradient, hessian) at its margin, at positions [0, count) of the order. Once a
+   * Each row's (gradient, hessian) at its margin, at positions [0, count) of the order; returns
+   * their sums (the root's), each row block's (histogramBlockRows) added in block order. Once a
    * round, the caller yields to the event loop here: a worker's death is an event on it, and
    * without a turn of it a worker that died before claiming a block would go unnoticed while this
    * thread does its blocks.
    */
-  async newtonStep(count: number): Promise<void> {
-    await this.run(NEWTON, 0, 0, count);
-    if (this.threads === 1) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    if (this.failure !== null) throw this.failure;
+  async newtonStep(count: number): Promise<{ g: number; h: number }> {
+    const parts = Math.max(1, Math.ceil(count / this.blockRows));
+    await this.run(NEWTON, 0, 0, count, parts);
+    let g = 0;
+    let h = 0;
+    for (let k = 0; k < parts; k++) {
+      g += this.sums[2 * k];
+      h += this.sums[2 * k + 1];
+    }
+    if (this.threads > 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.failure !== null) throw this.failure;
+    }
+    return { g, h };
   }
 
   /**

@@ -38,7 +38,7 @@ export const CONTROL_WORDS = 11;
 export const HISTOGRAMS = 0; // NODE_WORDS per node built, (node, row block) per item
 export const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node, a node per item
 export const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
-export const NEWTON = 3; // no words; a block is positions
+export const NEWTON = 3; // no words; the positions [0, TO) cut into ITEMS row blocks (histogramBlockRows), an item each, its sums in `sums`
 export const JOB_WORDS = 6;
 /** A histogram job's words per node: its slot, positions [start, end), its sibling's slot (parent - it; -1: none), row blocks, first scratch slot in `scratch`, what to search (SEARCH_*). */
 export const NODE_WORDS = 7;
@@ -89,6 +89,7 @@ export interface PoolShared {
   remaining: Int32Array; // per node of a histogram job: its row blocks not yet summed
   scratch: Int32Array; // the slots of the nodes' row blocks past the first
   values: Float64Array; // a leaf's value per leaf
+  sums: Float64Array; // (gradient, hessian) sums per row block of a NEWTON job
   stats: Float64Array; // (g, h, lo, hi) per node searched, then per sibling searched, 8 a node
   settings: Float64Array; // l2, minimum child hessian, minimum split gain
   valueBins: Int32Array; // per feature
@@ -130,7 +131,7 @@ export function blockCount(p: number, threads: number): number {
 
 /** This thread's work on block b of the current job, over the pool's memory with its own instance of the kernels. */
 export function blockWork(shared: PoolShared): (b: number) => void {
-  const { at, p, rows, control, jobs, items, remaining, scratch, values, stats, settings, valueBins, monotone, features, blocks } = shared;
+  const { at, p, rows, control, jobs, items, remaining, scratch, values, sums, stats, settings, valueBins, monotone, features, blocks } = shared;
   const kernels = instantiateOver(WASM_BASE64, shared.memory);
   const histogram = kernels.histogram as Kernel;
   const partition = kernels.partition as unknown as (...args: number[]) => number;
@@ -167,10 +168,15 @@ export function blockWork(shared: PoolShared): (b: number) => void {
   return (b) => {
     const count = Atomics.load(control, JOBS);
     const kind = Atomics.load(control, KIND);
-    if (kind === HISTOGRAMS || kind === PARTITIONS) {
+    if (kind !== LEAF_VALUES) {
       // Items, not the block: a thread claims the next until none is left.
       const itemCount = Atomics.load(control, ITEMS);
       for (let k = Atomics.add(control, NEXT_ITEM, 1); k < itemCount; k = Atomics.add(control, NEXT_ITEM, 1)) {
+        if (kind === NEWTON) {
+          const [from, to] = blockOf(Atomics.load(control, TO), itemCount, k);
+          newtonStep(margin, labels, order, gh, from, to, sums, 2 * k);
+          continue;
+        }
         if (kind === PARTITIONS) {
           const w = JOB_WORDS * items[k];
           const start = jobs[w];
@@ -192,11 +198,7 @@ export function blockWork(shared: PoolShared): (b: number) => void {
     }
     const first = Atomics.load(control, FROM);
     const [from, to] = blockOf(Atomics.load(control, TO) - first, blocks, b).map((k) => k + first);
-    if (kind === LEAF_VALUES) {
-      addLeafValues(margin, order, jobs, values, count, from, to);
-    } else {
-      newtonStep(margin, labels, order, gh, from, to);
-    }
+    addLeafValues(margin, order, jobs, values, count, from, to);
   };
 }
 
