@@ -11,7 +11,7 @@ import { fitBoosting } from '../../src/models/boosting/boosting.js';
 import { buildHistogram, FEATURE_STRIDE, MISSING_BIN, subtractHistogram } from '../../src/models/boosting/histogram.js';
 import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
 import { blockOf, histogramBlockRows } from '../../src/models/boosting/pool-jobs.js';
-import { partitionRows } from '../../src/models/boosting/partition.js';
+import { partitionRows, splitToLeaves } from '../../src/models/boosting/partition.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
 import { bestSplit, childBounds, leafWeight, pickSplit, type SplitSettings } from '../../src/models/boosting/split.js';
 import { Rng } from '../../src/rng.js';
@@ -177,7 +177,7 @@ describe('gradient histograms', () => {
         const mid = partitionRows(column, order, gh, new Int32Array(rows), new Float64Array(2 * rows), start, end, cut, missingLeft);
         expect(Array.from(order.subarray(start, end))).toEqual(byHand);
         expect(mid - start).toBe(node.filter(goesLeft).length);
-        expect(await pool.partition([{ start, end, feature, cut, missingLeft }])).toEqual([mid]);
+        expect(await pool.partition([{ start, end, feature, cut, missingLeft, toLeaves: null }])).toEqual([mid]);
         expect(pool.order).toEqual(order);
         expect(Buffer.from(pool.gh.buffer, pool.gh.byteOffset, pool.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
       }
@@ -191,13 +191,59 @@ describe('gradient histograms', () => {
       two.gh.set(Float64Array.from({ length: 2 * rows }, () => rng.normal()));
       const order = two.order.slice();
       const gh = two.gh.slice();
-      const nodes = [{ start: 0, end: 150, feature: 1, cut: 2, missingLeft: true }, { start: 150, end: 400, feature: 0, cut: 3, missingLeft: false }];
+      const nodes = [{ start: 0, end: 150, feature: 1, cut: 2, missingLeft: true, toLeaves: null }, { start: 150, end: 400, feature: 0, cut: 3, missingLeft: false, toLeaves: null }];
       const mids = nodes.map((n) => partitionRows(Uint8Array.from({ length: rows }, (_, i) => bins[i * p + n.feature]), order, gh, new Int32Array(rows), new Float64Array(2 * rows), n.start, n.end, n.cut, n.missingLeft));
       expect(await two.partition(nodes)).toEqual(mids);
       expect(two.order).toEqual(order);
       expect(Buffer.from(two.gh.buffer, two.gh.byteOffset, two.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
     } finally {
       two.close();
+    }
+  });
+
+  it('split a node to its leaves without a partition: each row\'s leaf value into its margin, the left rows counted, in the kernel as in the reference', async () => {
+    const rng = new Rng(13);
+    const rows = 400;
+    const p = 3;
+    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.2 ? MISSING_BIN : rng.int(6)));
+    for (const threads of [1, 2]) {
+      const pool = await poolOver(bins, p, rows, threads);
+      try {
+        pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 13) % rows));
+        const margins = Float64Array.from({ length: rows }, () => rng.normal());
+        pool.margin.set(margins);
+        const order = pool.order.slice();
+        const gh = pool.gh.slice();
+        // Two nodes to leaves (one sends missing left) beside one partitioned, in one job.
+        const nodes = [
+          { start: 0, end: 150, feature: 1, cut: 2, missingLeft: true, toLeaves: [0.25, -0.5] as [number, number] },
+          { start: 150, end: 300, feature: 0, cut: 3, missingLeft: false, toLeaves: null },
+          { start: 300, end: 400, feature: 2, cut: 0, missingLeft: false, toLeaves: [-1e-3, 3] as [number, number] },
+        ];
+        const column = (f: number): Uint8Array => Uint8Array.from({ length: rows }, (_, i) => bins[i * p + f]);
+        const byHand = Float64Array.from(margins);
+        const mids = nodes.map((n) => {
+          if (n.toLeaves === null) return partitionRows(column(n.feature), order, gh, new Int32Array(rows), new Float64Array(2 * rows), n.start, n.end, n.cut, n.missingLeft);
+          let lefts = 0;
+          for (let k = n.start; k < n.end; k++) {
+            const b = column(n.feature)[order[k]];
+            const left = b === MISSING_BIN ? n.missingLeft : b <= n.cut;
+            byHand[order[k]] += left ? n.toLeaves[0] : n.toLeaves[1];
+            lefts += left ? 1 : 0;
+          }
+          return n.start + lefts;
+        });
+        const reference = Float64Array.from(margins);
+        for (const n of nodes) if (n.toLeaves !== null) expect(n.start + splitToLeaves(column(n.feature), order, reference, n.start, n.end, n.cut, n.missingLeft, ...n.toLeaves)).toBe(mids[nodes.indexOf(n)]);
+        expect(bytesOf(reference).equals(bytesOf(byHand))).toBe(true);
+        expect(await pool.partition(nodes)).toEqual(mids);
+        expect(bytesOf(pool.margin).equals(bytesOf(byHand))).toBe(true);
+        expect(pool.order).toEqual(order); // the nodes split to leaves kept their order; the other was partitioned
+        expect(mids[0]).toBeGreaterThan(0);
+        expect(mids[0]).toBeLessThan(150);
+      } finally {
+        pool.close();
+      }
     }
   });
 

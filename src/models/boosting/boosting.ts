@@ -206,10 +206,11 @@ async function boost(
       order.set(fitRows);
     }
     const sums = await pool.newtonStep(count);
-    const tree = await grower.grow(count, sums, allowed, rng);
+    // Every row grows the tree: its leaves' values go into the margins as it grows (the last
+    // splits), or after, each leaf's rows together in the pool's order; no walk is needed.
+    const tree = await grower.grow(count, sums, allowed, rng, count === n);
     trees.push(tree);
     if (count === n) {
-      // Every row grew the tree: each leaf's rows sit together in the pool's order, no walk needed.
       await pool.addLeafValues(grower.leaves, tree.value, count);
     } else {
       for (let i = 0; i < n; i++) margin[i] += tree.value[leafOfBins(tree, bins, i)];

@@ -37,11 +37,18 @@ interface Open extends NodeStats {
   depth: number;
   slot: number;
   split: Split | null;
+  /** A leaf whose value is in its rows' margins already (its parent was split to leaves). */
+  applied: boolean;
 }
 
 export class TreeGrower {
-  /** The last tree's leaves: (node, start, end) each, its rows at positions [start, end) of the pool's order. */
+  /**
+   * The last tree's leaves whose values are not in the margins yet: (node, start, end) each, its
+   * rows at positions [start, end) of the pool's order.
+   */
   readonly leaves: number[] = [];
+  /** Whether the tree grown now adds its leaves' values to the margins where it can (see grow). */
+  private applying = false;
 
   constructor(private readonly pool: HistogramPool, private readonly s: GrowSettings) {
     pool.configure(s);
@@ -49,9 +56,13 @@ export class TreeGrower {
 
   /**
    * Grows a tree on positions [0, rows) of the pool's order and gradients (`sums`: their sums, as
-   * the pool's newtonStep gives them), using the allowed features.
+   * the pool's newtonStep gives them), using the allowed features. With `applyLeaves` (the rows
+   * are every row the margins hold), a node whose children can only be leaves is not
+   * partitioned: its rows take their leaf's value into their margins at once, and those leaves
+   * are left out of `leaves`.
    */
-  async grow(rows: number, sums: { g: number; h: number }, treeFeatures: Uint8Array, rng: Rng): Promise<GrownTree> {
+  async grow(rows: number, sums: { g: number; h: number }, treeFeatures: Uint8Array, rng: Rng, applyLeaves: boolean): Promise<GrownTree> {
+    this.applying = applyLeaves;
     const pool = Int32Array.from(Array.from(treeFeatures).flatMap((a, j) => (a === 1 ? [j] : [])));
     const nodeFeatures = new Uint8Array(treeFeatures.length);
     /** The features a node's split may use: the tree's, or a fresh draw of them (partial Fisher–Yates). */
@@ -117,14 +128,25 @@ export class TreeGrower {
     tree.cover.push(end - start);
     tree.gain.push(0);
     // Fields named, not spread: spreading `stats` took 2.8 µs a node, a twentieth of the whole fit.
-    return { g: stats.g, h: stats.h, lo: stats.lo, hi: stats.hi, node, start, end, depth, slot: this.pool.acquire(), split: null };
+    return { g: stats.g, h: stats.h, lo: stats.lo, hi: stats.hi, node, start, end, depth, slot: this.pool.acquire(), split: null, applied: false };
+  }
+
+  /** A leaf's value (shrunk). */
+  private leafValue(n: NodeStats): number {
+    return this.s.learningRate * leafWeight(n.g, n.h, this.s.l2, n.lo, n.hi);
   }
 
   /** A node that will not split: its leaf value, and its histogram slot back to the pool. */
   private close(tree: GrownTree, n: Open): void {
-    tree.value[n.node] = this.s.learningRate * leafWeight(n.g, n.h, this.s.l2, n.lo, n.hi);
-    this.leaves.push(n.node, n.start, n.end);
+    tree.value[n.node] = this.leafValue(n);
+    if (!n.applied) this.leaves.push(n.node, n.start, n.end);
     this.pool.release(n.slot);
+  }
+
+  /** Whether a split's children can only be leaves: at the depth limit, or each with too little hessian to split. */
+  private toLeaves(n: Open, sp: Split): boolean {
+    if (this.s.maxDepth > 0 && n.depth + 1 >= this.s.maxDepth) return true;
+    return sp.hl < 2 * this.s.minChildHessian && sp.hr < 2 * this.s.minChildHessian;
   }
 
   /** Whether a node may split at all (depth, hessian, rows): one that may not needs no histogram. */
@@ -151,9 +173,18 @@ export class TreeGrower {
   private async splitGroup(tree: GrownTree, nodes: readonly Open[]): Promise<Open[]> {
     const children: Open[] = [];
     const builds: HistogramNode[] = [];
-    const mids = await this.pool.partition(nodes.map((n) => {
+    // Each child's statistics; a split whose children can only be leaves goes straight to their values.
+    const stats = nodes.map((n) => {
       const sp = n.split as Split;
-      return { start: n.start, end: n.end, feature: sp.feature, cut: sp.bin, missingLeft: sp.defaultLeft };
+      const bounds = childBounds(sp, n, this.s);
+      const left = { g: sp.gl, h: sp.hl, lo: bounds.left[0], hi: bounds.left[1] };
+      const right = { g: sp.gr, h: sp.hr, lo: bounds.right[0], hi: bounds.right[1] };
+      return { left, right, applied: this.applying && this.toLeaves(n, sp) };
+    });
+    const mids = await this.pool.partition(nodes.map((n, i) => {
+      const sp = n.split as Split;
+      const { left, right, applied } = stats[i];
+      return { start: n.start, end: n.end, feature: sp.feature, cut: sp.bin, missingLeft: sp.defaultLeft, toLeaves: applied ? [this.leafValue(left), this.leafValue(right)] : null };
     }));
     nodes.forEach((n, i) => {
       const sp = n.split as Split;
@@ -163,9 +194,10 @@ export class TreeGrower {
       tree.defaultLeft[n.node] = sp.defaultLeft;
       tree.gain[n.node] = sp.gain;
       tree.left[n.node] = tree.feature.length;
-      const bounds = childBounds(sp, n, this.s);
-      const left = this.open(tree, { g: sp.gl, h: sp.hl, lo: bounds.left[0], hi: bounds.left[1] }, n.start, mid, n.depth + 1);
-      const right = this.open(tree, { g: sp.gr, h: sp.hr, lo: bounds.right[0], hi: bounds.right[1] }, mid, n.end, n.depth + 1);
+      const left = this.open(tree, stats[i].left, n.start, mid, n.depth + 1);
+      const right = this.open(tree, stats[i].right, mid, n.end, n.depth + 1);
+      left.applied = stats[i].applied;
+      right.applied = stats[i].applied;
       // The parent's slot goes to the larger child (by subtraction); the smaller is built. A
       // child that cannot split needs no histogram: none is built or derived for it.
       const [small, large] = mid - n.start <= n.end - mid ? [left, right] : [right, left];

@@ -262,9 +262,10 @@ export class HistogramPool {
   /**
    * Stable partition of each node's positions [start, end) of the order and gradients by its
    * split on `feature` (left: bin <= cut, missing when `missingLeft`); returns each node's first
-   * right position.
+   * right position. A node split `toLeaves` (its children's values, both leaves) is not
+   * partitioned: each of its rows takes its child's value into its margin.
    */
-  async partition(nodes: readonly { start: number; end: number; feature: number; cut: number; missingLeft: boolean }[]): Promise<number[]> {
+  async partition(nodes: readonly { start: number; end: number; feature: number; cut: number; missingLeft: boolean; toLeaves: [number, number] | null }[]): Promise<number[]> {
     const mids: number[] = [];
     for (let from = 0; from < nodes.length; from += MAX_JOBS) {
       const part = nodes.slice(from, from + MAX_JOBS);
@@ -275,6 +276,8 @@ export class HistogramPool {
         this.jobs[w + 2] = n.feature;
         this.jobs[w + 3] = n.cut;
         this.jobs[w + 4] = n.missingLeft ? 1 : 0;
+        this.jobs[w + 6] = n.toLeaves === null ? 0 : 1;
+        if (n.toLeaves !== null) this.stats.set(n.toLeaves, 8 * i);
       });
       largestFirst(part.map((n, node) => ({ node, rows: n.end - n.start }))).forEach((item, k) => { this.items[k] = item.node; });
       await this.run(PARTITIONS, part.length, 0, 0, part.length);

@@ -87,4 +87,26 @@
     (memory.copy (i32.add (local.get $order) (i32.shl (local.get $l) (i32.const 2))) (local.get $scratchOrder) (i32.shl (local.get $r) (i32.const 2)))
     (memory.copy (i32.add (local.get $gh) (i32.shl (local.get $l) (i32.const 4))) (local.get $scratchGh) (i32.shl (local.get $r) (i32.const 4)))
     (local.get $l))
+;; The last split of a tree's rows when both children are leaves: instead of a partition, each
+  ;; row of positions [start, end) takes its child's value into its margin (`valueLeft` when its
+  ;; bin is at most `cut`; missing, 255: when missingLeft); returns the rows that went left. Same
+  ;; result as splitToLeaves in partition.ts.
+  (func (export "splitToLeaves")
+    (param $column i32) (param $order i32) (param $margin i32)
+    (param $start i32) (param $end i32) (param $cut i32) (param $missingLeft i32)
+    (param $valueLeft f64) (param $valueRight f64) (result i32)
+    (local $k i32) (local $row i32) (local $b i32) (local $left i32) (local $lefts i32) (local $at i32)
+    (local.set $k (local.get $start))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $row (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $b (i32.load8_u (i32.add (local.get $column) (local.get $row))))
+        (local.set $left (select (local.get $missingLeft) (i32.le_u (local.get $b) (local.get $cut)) (i32.eq (local.get $b) (i32.const 255))))
+        (local.set $at (i32.add (local.get $margin) (i32.shl (local.get $row) (i32.const 3))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (select (local.get $valueLeft) (local.get $valueRight) (local.get $left))))
+        (local.set $lefts (i32.add (local.get $lefts) (local.get $left)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows)))
+    (local.get $lefts))
 )

@@ -1,6 +1,6 @@
 /**
- * The stable partition of a node's rows by its split, the reference for the WebAssembly kernel
- * the fit runs (histogram.wat, partition), bit for bit: positions [start, end) of `order` and
+ * What a node's split does to its rows, the references for the WebAssembly kernels the fit runs
+ * (histogram.wat), bit for bit. The stable partition (partition): positions [start, end) of `order` and
  * their (gradient, hessian) pairs in `gh`, rows whose bin in `column` (the split feature's bins,
  * by row) is at most `cut` first in their order (missing ones when `missingLeft`), then the
  * others in theirs. Returns the first right position.
@@ -32,4 +32,23 @@ export function partitionRows(
   order.set(scratchOrder.subarray(0, r), l);
   gh.set(scratchGh.subarray(0, 2 * r), 2 * l);
   return l;
+}
+
+/**
+ * The last split of a tree's rows when both children are leaves, the reference for the
+ * WebAssembly kernel (histogram.wat, splitToLeaves): no partition, each row of positions [start,
+ * end) of `order` takes its child's value into its margin; returns how many went left.
+ */
+export function splitToLeaves(
+  column: Uint8Array, order: Int32Array, margin: Float64Array, start: number, end: number, cut: number, missingLeft: boolean, valueLeft: number, valueRight: number,
+): number {
+  let lefts = 0;
+  for (let k = start; k < end; k++) {
+    const row = order[k];
+    const b = column[row];
+    const goesLeft = b === MISSING_BIN ? missingLeft : b <= cut;
+    margin[row] += goesLeft ? valueLeft : valueRight;
+    if (goesLeft) lefts++;
+  }
+  return lefts;
 }

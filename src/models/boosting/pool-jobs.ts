@@ -36,10 +36,10 @@ export const CONTROL_WORDS = 11;
 
 /** What a job does, and the words it gives each of its nodes or leaves. */
 export const HISTOGRAMS = 0; // NODE_WORDS per node built, (node, row block) per item
-export const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right) per node, a node per item
+export const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right, to leaves) per node, a node per item; a split to leaves' values in `stats`
 export const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
 export const NEWTON = 3; // no words; the positions [0, TO) cut into ITEMS row blocks (histogramBlockRows), an item each, its sums in `sums`
-export const JOB_WORDS = 6;
+export const JOB_WORDS = 7;
 /** A histogram job's words per node: its slot, positions [start, end), its sibling's slot (parent - it; -1: none), row blocks, first scratch slot in `scratch`, what to search (SEARCH_*). */
 export const NODE_WORDS = 7;
 export const SEARCH_NODE = 1;
@@ -135,6 +135,7 @@ export function blockWork(shared: PoolShared): (b: number) => void {
   const kernels = instantiateOver(WASM_BASE64, shared.memory);
   const histogram = kernels.histogram as Kernel;
   const partition = kernels.partition as unknown as (...args: number[]) => number;
+  const splitToLeaves = kernels.splitToLeaves as unknown as (...args: number[]) => number;
   const { buffer } = shared.memory;
   const order = new Int32Array(buffer, at.order, rows);
   const gh = new Float64Array(buffer, at.gh, 2 * rows);
@@ -178,9 +179,13 @@ export function blockWork(shared: PoolShared): (b: number) => void {
           continue;
         }
         if (kind === PARTITIONS) {
-          const w = JOB_WORDS * items[k];
+          const i = items[k];
+          const w = JOB_WORDS * i;
           const start = jobs[w];
-          jobs[w + 5] = partition(at.columns + jobs[w + 2] * rows, at.order, at.gh, at.scratchOrder + 4 * start, at.scratchGh + 16 * start, start, jobs[w + 1], jobs[w + 3], jobs[w + 4]);
+          const column = at.columns + jobs[w + 2] * rows;
+          jobs[w + 5] = jobs[w + 6] === 1
+            ? start + splitToLeaves(column, at.order, at.margin, start, jobs[w + 1], jobs[w + 3], jobs[w + 4], stats[8 * i], stats[8 * i + 1])
+            : partition(column, at.order, at.gh, at.scratchOrder + 4 * start, at.scratchGh + 16 * start, start, jobs[w + 1], jobs[w + 3], jobs[w + 4]);
           continue;
         }
         const i = items[2 * k];
