@@ -201,9 +201,9 @@ function replay(data: TrainingData, p: BoostingParams, seed: number, model: Boos
       expect(tree.n[node]).toBe(count[node]);
       if (tree.feature[node] < 0) {
         expect(tree.value[node]).toBeCloseTo((-p.learning_rate * g[node]) / (h[node] + p.l2), 10);
-        // A leaf that could split (above max_depth, two rows, twice min_child_hessian) has no candidate that gains.
+        // A leaf that could split (above max_depth, two rows, twice min_child_hessian) has no candidate that gains more than min_split_gain.
         if (depth[node] < p.max_depth && count[node] >= 2 && h[node] >= 2 * p.min_child_hessian) {
-          expect(bestGain(node, usableAt[node], rowsAt[node], (i) => sigmoid(margin[i]))).toBeLessThan(1e-9);
+          expect(bestGain(node, usableAt[node], rowsAt[node], (i) => sigmoid(margin[i]))).toBeLessThan(p.min_split_gain + 1e-9);
         }
       } else {
         expect(tree.value[node]).toBe(0);
@@ -229,6 +229,25 @@ describe('boosting rounds replayed from the seed', () => {
     expect(model.state.trees).toHaveLength(4);
     expect(model.state.best_round).toBe(4);
     replay(data, p, 3, model);
+  });
+
+  it('on every row with a hessian floor that stops one child and not its sibling: only a split whose children must both be leaves skips its partition', async () => {
+    // min_child_hessian 1.5: a child of fewer than about 12 rows (hessian under 3) cannot split.
+    const p = params({ ...base, max_depth: 4, min_child_hessian: 1.5 });
+    const model = await fitBoosting(data, p, new Rng(3));
+    replay(data, p, 3, model);
+    // A split with one child a leaf above the depth limit and the other split again: the mixed case.
+    const mixed = model.state.trees.some((t) => t.feature.some((f, k) => f >= 0 && (t.feature[t.left[k]] < 0) !== (t.feature[t.right[k]] < 0)));
+    expect(mixed).toBe(true);
+  });
+
+  it('on every row when later trees are their root alone (no split gains min_split_gain 5): each still moves every margin', async () => {
+    const p = params({ ...base, max_depth: 1, rounds: 6, min_split_gain: 5 });
+    const model = await fitBoosting(data, p, new Rng(3));
+    replay(data, p, 3, model);
+    const roots = model.state.trees.filter((t) => t.feature.length === 1).map((t) => t.value[0]);
+    expect(roots.length).toBeGreaterThanOrEqual(2);
+    expect(roots[1]).not.toBeCloseTo(roots[0], 6); // the second root leaf starts where the first left the margins
   });
 
   it('on a drawn share of the rows (subsample): the drawn rows grow the tree, every row\'s margin moves', async () => {

@@ -13,7 +13,7 @@ import { HistogramPool } from '../../src/models/boosting/histogram-pool.js';
 import { blockOf, histogramBlockRows } from '../../src/models/boosting/pool-jobs.js';
 import { partitionRows, splitToLeaves } from '../../src/models/boosting/partition.js';
 import { DEFAULT_BOOSTING_PARAMS, type BoostingParams } from '../../src/models/boosting/params.js';
-import { bestSplit, childBounds, leafWeight, pickSplit, type SplitSettings } from '../../src/models/boosting/split.js';
+import { bestSplit, CANDIDATE_WORDS, childBounds, featureSplits, leafWeight, pickSplit, type SplitSettings } from '../../src/models/boosting/split.js';
 import { Rng } from '../../src/rng.js';
 
 /** One feature's histogram: (g, h) for value bins 0.., and for the missing bin. */
@@ -131,25 +131,24 @@ describe('gradient histograms', () => {
     const order = Int32Array.of(3, 0, 2, 1); // positions → rows
     const gh = Float64Array.of(0.5, 1, -1, 2, 0.25, 3, 4, 5);
     const hist = new Float64Array(3 * FEATURE_STRIDE).fill(9);
-    buildHistogram(bins, 2, order, gh, 1, 4, 0, 2, hist, FEATURE_STRIDE); // positions 1..3: rows 0, 2, 1
+    const valueBins = Int32Array.of(3, 2); // feature 0 has bins 0..2, feature 1 bins 0..1
+    buildHistogram(bins, 2, order, gh, 1, 4, hist, FEATURE_STRIDE, valueBins); // positions 1..3: rows 0, 2, 1
     const at = (f: number, b: number) => [hist[FEATURE_STRIDE + f * FEATURE_STRIDE + 2 * b], hist[FEATURE_STRIDE + f * FEATURE_STRIDE + 2 * b + 1]];
     expect(at(0, 0)).toEqual([-1 + 0.25, 2 + 3]); // rows 0 and 2
     expect(at(0, 2)).toEqual([4, 5]); // row 1
     expect(at(1, 1)).toEqual([-1 + 0.25, 2 + 3]); // rows 0 and 2
     expect(at(1, MISSING_BIN)).toEqual([4, 5]); // row 1
-    expect(at(1, 0)).toEqual([0, 0]);
-    expect(hist[0]).toBe(9); // outside the features asked for: untouched
+    expect(at(1, 0)).toEqual([0, 0]); // a value bin no row fell in: cleared
+    expect(at(0, MISSING_BIN)).toEqual([0, 0]);
+    // Past a feature's value bins no row can fall and no split reads: left as they were.
+    expect(at(0, 3)).toEqual([9, 9]);
+    expect(at(1, 2)).toEqual([9, 9]);
+    expect(hist[0]).toBe(9); // before the histogram: untouched
     expect(hist[FEATURE_STRIDE - 1]).toBe(9);
-    // Feature 1 alone (a thread's block of features), at its place in a slot of its own.
-    const block = new Float64Array(3 * FEATURE_STRIDE).fill(9);
-    buildHistogram(bins, 2, order, gh, 1, 4, 1, 2, block, 0);
-    expect(block.subarray(FEATURE_STRIDE, 2 * FEATURE_STRIDE)).toEqual(hist.subarray(2 * FEATURE_STRIDE));
-    expect(block.subarray(0, FEATURE_STRIDE).every((v) => v === 9)).toBe(true);
-    expect(block.subarray(2 * FEATURE_STRIDE).every((v) => v === 9)).toBe(true);
     const all = new Float64Array(2 * FEATURE_STRIDE);
-    buildHistogram(bins, 2, order, gh, 0, 4, 0, 2, all, 0);
+    buildHistogram(bins, 2, order, gh, 0, 4, all, 0, valueBins);
     const part = new Float64Array(2 * FEATURE_STRIDE);
-    buildHistogram(bins, 2, order, gh, 0, 1, 0, 2, part, 0); // position 0: row 3
+    buildHistogram(bins, 2, order, gh, 0, 1, part, 0, valueBins); // position 0: row 3
     subtractHistogram(all, part, Int32Array.of(1, 2)); // feature 0 has one value bin, feature 1 two
     expect(all[FEATURE_STRIDE + 2]).toBe(-0.75); // feature 1, bin 1: rows 3, 0 and 2 minus row 3
     expect(all[FEATURE_STRIDE + 3]).toBe(5);
@@ -255,19 +254,64 @@ describe('gradient histograms', () => {
       const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
       const pool = await poolOver(bins, p, rows, threads);
       try {
+        const valueBins = new Int32Array(p).fill(p === 3 ? 2 : 255);
+        pool.configure(settings({ valueBins, monotone: new Int8Array(p) }));
         pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows));
         pool.gh.set(Float64Array.from({ length: 2 * rows }, () => (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));
         const slots = [pool.acquire(), pool.acquire()];
-        pool.slot(slots[0]).fill(9); // stale sums from an earlier node: the kernel starts from zero
+        pool.slot(slots[0]).fill(9); // stale sums from an earlier node: the kernel clears the bins a row can fall in
         await pool.build([slots[0], slots[1]].map((slot, k) => ({ slot, start: k === 0 ? 0 : 17, end: k === 0 ? rows : 311, sibling: -1, search: null, siblingSearch: null })));
         for (const [slot, start, end] of [[slots[0], 0, rows], [slots[1], 17, 311]]) {
-          const expected = new Float64Array(p * FEATURE_STRIDE);
-          buildHistogram(bins, p, pool.order, pool.gh, start, end, 0, p, expected, 0);
+          const expected = new Float64Array(p * FEATURE_STRIDE).fill(slot === slots[0] ? 9 : 0);
+          buildHistogram(bins, p, pool.order, pool.gh, start, end, expected, 0, valueBins);
           expect(Buffer.from(pool.slot(slot).buffer, pool.slot(slot).byteOffset, pool.slot(slot).byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
         }
       } finally {
         pool.close();
       }
+    }
+  });
+
+  it('search each node of a job and its sibling with their own statistics and bounds', async () => {
+    const rng = new Rng(21);
+    const rows = 300;
+    const p = 3;
+    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(6)));
+    const s = settings({ valueBins: new Int32Array(p).fill(6), monotone: Int8Array.of(1, 0, -1) });
+    const all = new Uint8Array(p).fill(1);
+    const pool = await poolOver(bins, p, rows, 2);
+    try {
+      pool.configure(s);
+      pool.useFeatures(all);
+      pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows));
+      pool.gh.set(Float64Array.from({ length: 2 * rows }, (_, k) => (k % 2 === 1 ? 0.1 + rng.next() : rng.normal())));
+      // Three nodes in one job, each with a sibling (its parent's sums: three times its own) and
+      // statistics of its own: bounds that bind differently, so a node searched with another's
+      // statistics would find other gains.
+      const ranges = [[0, 90], [90, 200], [200, 300]];
+      const stats = [
+        [{ g: 1, h: 20, lo: -0.05, hi: 0.02 }, { g: -2, h: 45, lo: -Infinity, hi: 0.01 }],
+        [{ g: -3, h: 30, lo: -0.2, hi: Infinity }, { g: 4, h: 60, lo: -0.03, hi: 0.03 }],
+        [{ g: 0.5, h: 25, lo: -Infinity, hi: Infinity }, { g: -1, h: 50, lo: -0.01, hi: 0.5 }],
+      ];
+      const slots = ranges.map(() => [pool.acquire(), pool.acquire()]);
+      const own = ranges.map(([start, end]) => {
+        const hist = new Float64Array(p * FEATURE_STRIDE);
+        buildHistogram(bins, p, pool.order, pool.gh, start, end, hist, 0, s.valueBins);
+        return hist;
+      });
+      slots.forEach(([, sibling], i) => pool.slot(sibling).set(own[i].map((v) => 3 * v)));
+      await pool.build(ranges.map(([start, end], i) => ({ slot: slots[i][0], start, end, sibling: slots[i][1], search: stats[i][0], siblingSearch: stats[i][1] })));
+      ranges.forEach((_, i) => {
+        const expected = new Float64Array(CANDIDATE_WORDS * p);
+        featureSplits(own[i], stats[i][0], all, s, expected);
+        expect(Array.from(pool.candidates(slots[i][0]))).toEqual(Array.from(expected));
+        const sibling = own[i].map((v) => 3 * v - v); // as the pool derives it
+        featureSplits(sibling, stats[i][1], all, s, expected);
+        expect(Array.from(pool.candidates(slots[i][1]))).toEqual(Array.from(expected));
+      });
+    } finally {
+      pool.close();
     }
   });
 
@@ -283,12 +327,12 @@ describe('gradient histograms', () => {
     // By hand: each block summed in position order (the reference), the blocks added in order.
     const blocks = [[0, 6666], [6666, 13333], [13333, 20000]].map(([from, to]) => {
       const part = new Float64Array(p * FEATURE_STRIDE);
-      buildHistogram(bins, p, order, gh, from, to, 0, p, part, 0);
+      buildHistogram(bins, p, order, gh, from, to, part, 0, s.valueBins);
       return part;
     });
     const whole = blocks[0].map((v, k) => v + blocks[1][k] + blocks[2][k]);
     const sequential = new Float64Array(p * FEATURE_STRIDE);
-    buildHistogram(bins, p, order, gh, 0, rows, 0, p, sequential, 0);
+    buildHistogram(bins, p, order, gh, 0, rows, sequential, 0, s.valueBins);
     expect(whole).not.toEqual(sequential); // so the test tells block sums from one pass
     let g = 0;
     let h = 0;
@@ -313,8 +357,8 @@ describe('gradient histograms', () => {
         expect(bytesOf(pool.slot(slot)).equals(bytesOf(whole))).toBe(true);
         expect(bytesOf(pool.slot(siblingSlot)).equals(bytesOf(derived))).toBe(true);
         const all = new Uint8Array(p).fill(1);
-        expect(pickSplit(pool.candidates(slot), 0, node, all)).toEqual(bestSplit(whole, node, all, s));
-        expect(pickSplit(pool.candidates(siblingSlot), 0, sibling, all)).toEqual(bestSplit(derived, sibling, all, s));
+        expect(pickSplit(pool.candidates(slot), node, all)).toEqual(bestSplit(whole, node, all, s));
+        expect(pickSplit(pool.candidates(siblingSlot), sibling, all)).toEqual(bestSplit(derived, sibling, all, s));
       } finally {
         pool.close();
       }

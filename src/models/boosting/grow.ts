@@ -156,7 +156,7 @@ export class TreeGrower {
   }
 
   private splitOf(n: Open, allowed: Uint8Array): Split | null {
-    return this.splittable(n) ? pickSplit(this.pool.candidates(n.slot), 0, n, allowed) : null;
+    return this.splittable(n) ? pickSplit(this.pool.candidates(n.slot), n, allowed) : null;
   }
 
   /**

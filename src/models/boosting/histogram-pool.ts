@@ -15,9 +15,9 @@ import { siblingModule, startWorker, watchWorker } from '../../io/worker-thread.
 import { Layout, PAGE, sharedMemory, type WasmMemory } from '../trees/wasm.js';
 import type { TrainingBins } from './bin-rows.js';
 import {
-  blockCount, blockOf, blockWork, CLAIMED, CONTROL_WORDS, DONE, FAILED, FROM, histogramBlockRows, HISTOGRAMS, ITEMS, JOB_WORDS, JOBS, KIND, LEAF_VALUES,
+  blockCount, blockOf, blockWork, CLAIMED, CONTROL_WORDS, DONE, FAILED, histogramBlockRows, HISTOGRAMS, ITEMS, JOB_WORDS, JOBS, KIND, LEAF_VALUES,
   MAX_EXTRA_BLOCKS, MAX_JOBS, NEWTON, NEXT_ITEM, NODE_WORDS, PARTITIONS, runBlocks, SEARCH_NODE, SEARCH_SIBLING, SEQ, slotBytes, slotViews, STOP,
-  TO, type PoolLayout, type PoolShared, type WorkerInit,
+  POSITIONS, type PoolLayout, type PoolShared, type WorkerInit,
 } from './pool-jobs.js';
 import type { NodeStats, SplitSettings } from './split.js';
 
@@ -119,6 +119,7 @@ export class HistogramPool {
       scratchGh: layout.place(16 * rows),
       margin: layout.place(8 * rows),
       labels: layout.place(rows),
+      valueBins: layout.place(4 * p),
       slots: layout.size,
     };
     this.memory = grown(null, this.at.slots);
@@ -140,7 +141,7 @@ export class HistogramPool {
     this.sums = new Float64Array(new SharedArrayBuffer(8 * 2 * (MAX_EXTRA_BLOCKS + 1)));
     this.stats = new Float64Array(new SharedArrayBuffer(8 * 8 * MAX_JOBS));
     this.settings = new Float64Array(new SharedArrayBuffer(8 * 3));
-    this.valueBins = new Int32Array(new SharedArrayBuffer(4 * p));
+    this.valueBins = new Int32Array(buffer, this.at.valueBins, p);
     this.monotone = new Int8Array(new SharedArrayBuffer(p));
     this.features = new Uint8Array(new SharedArrayBuffer(p));
     this.blocks = blockCount(p, threads);
@@ -253,7 +254,7 @@ export class HistogramPool {
       this.items[2 * k + 1] = item.block;
     });
     try {
-      await this.run(HISTOGRAMS, nodes.length, 0, 0, items.length);
+      await this.run(HISTOGRAMS, nodes.length, 0, items.length);
     } finally {
       for (const slot of scratch) this.release(slot);
     }
@@ -280,7 +281,7 @@ export class HistogramPool {
         if (n.toLeaves !== null) this.stats.set(n.toLeaves, 8 * i);
       });
       largestFirst(part.map((n, node) => ({ node, rows: n.end - n.start }))).forEach((item, k) => { this.items[k] = item.node; });
-      await this.run(PARTITIONS, part.length, 0, 0, part.length);
+      await this.run(PARTITIONS, part.length, 0, part.length);
       part.forEach((_, i) => mids.push(this.jobs[JOB_WORDS * i + 5]));
     }
     return mids;
@@ -296,7 +297,7 @@ export class HistogramPool {
         this.jobs[2 * l + 1] = leaves[at + 2];
         this.values[l] = value[leaves[at]];
       }
-      await this.run(LEAF_VALUES, count, 0, positions);
+      await this.run(LEAF_VALUES, count, positions);
     }
   }
 
@@ -309,7 +310,7 @@ export class HistogramPool {
    */
   async newtonStep(count: number): Promise<{ g: number; h: number }> {
     const parts = Math.max(1, Math.ceil(count / this.blockRows));
-    await this.run(NEWTON, 0, 0, count, parts);
+    await this.run(NEWTON, 0, count, parts);
     let g = 0;
     let h = 0;
     for (let k = 0; k < parts; k++) {
@@ -332,13 +333,12 @@ export class HistogramPool {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Runs one job on every thread (`items`: a histogram job's); settles when all its blocks are done. */
-  private async run(kind: number, count: number, from: number, to: number, items = 0): Promise<void> {
+  /** Runs one job on every thread (`count` nodes or leaves, over positions [0, `positions`), in `items` items); settles when all its blocks are done. */
+  private async run(kind: number, count: number, positions: number, items = 0): Promise<void> {
     const { control } = this;
     Atomics.store(control, KIND, kind);
     Atomics.store(control, JOBS, count);
-    Atomics.store(control, FROM, from);
-    Atomics.store(control, TO, to);
+    Atomics.store(control, POSITIONS, positions);
     Atomics.store(control, ITEMS, items);
     Atomics.store(control, NEXT_ITEM, 0);
     if (this.threads === 1) {

@@ -17,23 +17,26 @@ export const MISSING_BIN = HIST_BINS - 1;
 export const FEATURE_STRIDE = 2 * HIST_BINS + 8;
 
 /**
- * Fills features [f0, f1) of `hist` (FEATURE_STRIDE doubles a feature, from `at`) with the sums
- * over positions [start, end) of `order`. Each feature's sums are added in position order, so
- * the result does not depend on which thread builds which features.
+ * Fills `hist` (FEATURE_STRIDE doubles a feature, from `at`) with the sums over positions
+ * [start, end) of `order`: each feature's value bins (`valueBins`) and missing bin cleared first,
+ * the only bins a row's bin can be and a split reads (the others keep what they hold: zero,
+ * never written). Each feature's sums are added in position order.
  */
 export function buildHistogram(
-  bins: Uint8Array, p: number, order: Int32Array, gh: Float64Array,
-  start: number, end: number, f0: number, f1: number, hist: Float64Array, at: number,
+  bins: Uint8Array, p: number, order: Int32Array, gh: Float64Array, start: number, end: number, hist: Float64Array, at: number, valueBins: Int32Array,
 ): void {
-  hist.fill(0, at + f0 * FEATURE_STRIDE, at + f1 * FEATURE_STRIDE);
-  const base = at + f0 * FEATURE_STRIDE;
-  const width = f1 - f0;
+  for (let f = 0; f < p; f++) {
+    const base = at + f * FEATURE_STRIDE;
+    hist.fill(0, base, base + 2 * valueBins[f]);
+    hist[base + 2 * MISSING_BIN] = 0;
+    hist[base + 2 * MISSING_BIN + 1] = 0;
+  }
   for (let k = start; k < end; k++) {
-    const row = order[k] * p + f0;
+    const row = order[k] * p;
     const g = gh[2 * k];
     const h = gh[2 * k + 1];
-    let o = base;
-    for (let f = 0; f < width; f++, o += FEATURE_STRIDE) {
+    let o = at;
+    for (let f = 0; f < p; f++, o += FEATURE_STRIDE) {
       const slot = o + 2 * bins[row + f];
       hist[slot] += g;
       hist[slot + 1] += h;
@@ -42,22 +45,21 @@ export function buildHistogram(
 }
 
 /**
- * parent -= child on features [f0, f1) (all by default), on the bins a split reads: each
- * feature's value bins (`valueBins`, one entry a feature) and its missing bin; the rest are never
- * read (an indicator uses 3 of 256), so the subtraction skips them. The parent's slot becomes the
- * other child's histogram.
+ * parent -= child on the bins a split reads: each feature's value bins (`valueBins`, one entry a
+ * feature) and its missing bin; the rest are never read (an indicator uses 3 of 256), so the
+ * subtraction skips them. The parent's slot becomes the other child's histogram.
  */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, valueBins: Int32Array, f0 = 0, f1 = valueBins.length): void {
-  combine(parent, child, -1, valueBins, f0, f1);
+export function subtractHistogram(parent: Float64Array, child: Float64Array, valueBins: Int32Array): void {
+  combine(parent, child, -1, valueBins);
 }
 
-/** into += part on the bins a split reads of features [f0, f1): a node's row blocks summed into its histogram, block by block. */
-export function addHistogram(into: Float64Array, part: Float64Array, valueBins: Int32Array, f0: number, f1: number): void {
-  combine(into, part, 1, valueBins, f0, f1);
+/** into += part on the bins a split reads: a node's row blocks summed into its histogram, block by block. */
+export function addHistogram(into: Float64Array, part: Float64Array, valueBins: Int32Array): void {
+  combine(into, part, 1, valueBins);
 }
 
-function combine(into: Float64Array, part: Float64Array, sign: 1 | -1, valueBins: Int32Array, f0: number, f1: number): void {
-  for (let f = f0; f < f1; f++) {
+function combine(into: Float64Array, part: Float64Array, sign: 1 | -1, valueBins: Int32Array): void {
+  for (let f = 0; f < valueBins.length; f++) {
     const at = f * FEATURE_STRIDE;
     const end = at + 2 * valueBins[f];
     // sign × part is exact, so += −x is -= x bit for bit.

@@ -1,7 +1,8 @@
 ;; Boosting's kernels in WebAssembly: gradient histograms, the same sums as buildHistogram in
 ;; histogram.ts in the same order (each feature's bins summed in position order), so the same
 ;; bytes (a bin's (gradient, hessian) pair is one f64x2 add: the two lanes are the JavaScript's two
-;; additions); and the stable partition of a node's rows by its split.
+;; additions); the stable partition of a node's rows by its split, and the split of a node whose
+;; children are both leaves (each row's leaf value into its margin).
 ;; Assembled into histogram-wasm.ts by `npm run build:wasm` (a test checks the two agree).
 ;;
 ;; Memory (shared between the pool's threads), laid out by histogram-pool.ts (byte addresses):
@@ -10,28 +11,37 @@
 ;;   order: i32 per position, the row;
 ;;   gh:    f64 pair per position, (gradient, hessian);
 ;;   scratch order and gh: the right rows of a partition, before they move behind the left;
-;;   hist:  per feature 256 bins of f64 pairs and a cache line unused (4160 bytes a feature, FEATURE_STRIDE).
+;;   hist:  per feature 256 bins of f64 pairs and a cache line unused (4160 bytes a feature, FEATURE_STRIDE);
+;;   valueBins: i32 per feature, its value bins (cut points + 1).
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Fills features [f0, f1) of the histogram at `hist` with the sums over positions [start, end).
-  ;; Features four at a time (their loads and adds are independent), then one at a time.
+;; Fills the histogram at `hist` with the sums over positions [start, end): each feature's value
+  ;; bins (`valueBins`: an i32 a feature) and missing bin cleared first, the only bins a row can
+  ;; fall in and a split reads (the rest stay as they are: zero in a fresh memory). Features four at
+  ;; a time (their loads and adds are independent), then one at a time.
   (func (export "histogram")
     (param $bins i32) (param $p i32) (param $order i32) (param $gh i32)
-    (param $start i32) (param $end i32) (param $f0 i32) (param $f1 i32) (param $hist i32)
-    (local $k i32) (local $row i32) (local $rowEnd i32) (local $o i32)
-    (local $base i32) (local $a i32) (local $pair v128)
-    (local.set $base (i32.add (local.get $hist) (i32.mul (local.get $f0) (i32.const 4160))))
-    (memory.fill (local.get $base) (i32.const 0) (i32.mul (i32.sub (local.get $f1) (local.get $f0)) (i32.const 4160)))
+    (param $start i32) (param $end i32) (param $hist i32) (param $valueBins i32)
+    (local $k i32) (local $row i32) (local $rowEnd i32) (local $o i32) (local $f i32)
+    (local $a i32) (local $pair v128)
+    (block $clearDone
+      (loop $clear
+        (br_if $clearDone (i32.ge_u (local.get $f) (local.get $p)))
+        (local.set $o (i32.add (local.get $hist) (i32.mul (local.get $f) (i32.const 4160))))
+        (memory.fill (local.get $o) (i32.const 0) (i32.shl (i32.load (i32.add (local.get $valueBins) (i32.shl (local.get $f) (i32.const 2)))) (i32.const 4)))
+        (v128.store offset=4080 (local.get $o) (v128.const i64x2 0 0))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $clear)))
     (local.set $k (local.get $start))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $end)))
-        (local.set $row (i32.add (i32.add (local.get $bins) (local.get $f0))
+        (local.set $row (i32.add (local.get $bins)
           (i32.mul (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))) (local.get $p))))
-        (local.set $rowEnd (i32.add (local.get $row) (i32.sub (local.get $f1) (local.get $f0))))
+        (local.set $rowEnd (i32.add (local.get $row) (local.get $p)))
         (local.set $pair (v128.load (i32.add (local.get $gh) (i32.shl (local.get $k) (i32.const 4)))))
-        (local.set $o (local.get $base))
+        (local.set $o (local.get $hist))
         (block $quadsDone
           (loop $quads
             (br_if $quadsDone (i32.gt_u (i32.add (local.get $row) (i32.const 4)) (local.get $rowEnd)))

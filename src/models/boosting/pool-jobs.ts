@@ -18,8 +18,8 @@ import { CANDIDATE_WORDS, featureSplits, type SplitSettings } from './split.js';
 
 /**
  * Control words: the job's sequence number, its node count, stop flag, the thread of a worker's
- * error, the next unclaimed block, the blocks done, what the job does, the positions [from, to) it
- * spans, its items (a histogram job's row blocks) and the next unclaimed one.
+ * error, the next unclaimed block, the blocks done, what the job does, the positions [0, POSITIONS)
+ * it spans (the per-row jobs), its items and the next unclaimed one.
  */
 export const SEQ = 0;
 export const JOBS = 1;
@@ -28,17 +28,16 @@ export const FAILED = 3;
 export const CLAIMED = 4;
 export const DONE = 5;
 export const KIND = 6;
-export const FROM = 7;
-export const TO = 8;
-export const ITEMS = 9;
-export const NEXT_ITEM = 10;
-export const CONTROL_WORDS = 11;
+export const POSITIONS = 7;
+export const ITEMS = 8;
+export const NEXT_ITEM = 9;
+export const CONTROL_WORDS = 10;
 
 /** What a job does, and the words it gives each of its nodes or leaves. */
 export const HISTOGRAMS = 0; // NODE_WORDS per node built, (node, row block) per item
 export const PARTITIONS = 1; // (start, end, feature, cut, missing left, first right, to leaves) per node, a node per item; a split to leaves' values in `stats`
 export const LEAF_VALUES = 2; // (start, end) per leaf, its value in `values`; a block is positions
-export const NEWTON = 3; // no words; the positions [0, TO) cut into ITEMS row blocks (histogramBlockRows), an item each, its sums in `sums`
+export const NEWTON = 3; // no words; the positions cut into ITEMS row blocks (histogramBlockRows), an item each, its sums in `sums`
 export const JOB_WORDS = 7;
 /** A histogram job's words per node: its slot, positions [start, end), its sibling's slot (parent - it; -1: none), row blocks, first scratch slot in `scratch`, what to search (SEARCH_*). */
 export const NODE_WORDS = 7;
@@ -64,7 +63,8 @@ export function histogramBlockRows(rows: number): number {
 /**
  * Byte addresses in the shared memory: bins (row-major rows × p), columns (the same, feature-major),
  * order (i32 row per position), gh ((gradient, hessian) per position), the partition's scratch for
- * both (a node's at its own positions), the margins and labels (by row), then the histogram slots.
+ * both (a node's at its own positions), the margins and labels (by row), each feature's value
+ * bins (i32), then the histogram slots.
  */
 export interface PoolLayout {
   bins: number;
@@ -75,6 +75,7 @@ export interface PoolLayout {
   scratchGh: number;
   margin: number;
   labels: number;
+  valueBins: number;
   slots: number;
 }
 
@@ -145,26 +146,26 @@ export function blockWork(shared: PoolShared): (b: number) => void {
   // Slots are made as the fit needs them; a view of one made once stays valid as the memory grows.
   const views: [Float64Array, Float64Array][] = [];
   const slot = (index: number): [Float64Array, Float64Array] => (views[index] ??= slotViews(shared.memory, at.slots, p, index));
-  /** Node i's sibling by subtraction and its searches, on features [f0, f1), once its histogram is whole. */
-  const finish = (i: number, f0: number, f1: number): void => {
+  /** Node i's sibling by subtraction and its searches, once its histogram is whole. */
+  const finish = (i: number): void => {
     const w = NODE_WORDS * i;
     const [hist, candidates] = slot(jobs[w]);
     const sibling = jobs[w + 3];
-    if (sibling >= 0) subtractHistogram(slot(sibling)[0], hist, valueBins, f0, f1);
+    if (sibling >= 0) subtractHistogram(slot(sibling)[0], hist, valueBins);
     const s: SplitSettings = { l2: settings[0], minChildHessian: settings[1], minSplitGain: settings[2], valueBins, monotone };
     const search = jobs[w + 6];
-    if ((search & SEARCH_NODE) !== 0) featureSplits(hist, { g: stats[8 * i], h: stats[8 * i + 1], lo: stats[8 * i + 2], hi: stats[8 * i + 3] }, features, s, f0, f1, candidates, 0);
+    if ((search & SEARCH_NODE) !== 0) featureSplits(hist, { g: stats[8 * i], h: stats[8 * i + 1], lo: stats[8 * i + 2], hi: stats[8 * i + 3] }, features, s, candidates);
     if ((search & SEARCH_SIBLING) !== 0) {
       const [siblingHist, siblingCandidates] = slot(sibling);
-      featureSplits(siblingHist, { g: stats[8 * i + 4], h: stats[8 * i + 5], lo: stats[8 * i + 6], hi: stats[8 * i + 7] }, features, s, f0, f1, siblingCandidates, 0);
+      featureSplits(siblingHist, { g: stats[8 * i + 4], h: stats[8 * i + 5], lo: stats[8 * i + 6], hi: stats[8 * i + 7] }, features, s, siblingCandidates);
     }
   };
   /** Node i's histogram once each of its row blocks is summed: the blocks past the first added to it in order, then finish. */
   const sumBlocks = (i: number): void => {
     const w = NODE_WORDS * i;
     const hist = slot(jobs[w])[0];
-    for (let block = 1; block < jobs[w + 4]; block++) addHistogram(hist, slot(scratch[jobs[w + 5] + block - 1])[0], valueBins, 0, p);
-    finish(i, 0, p);
+    for (let block = 1; block < jobs[w + 4]; block++) addHistogram(hist, slot(scratch[jobs[w + 5] + block - 1])[0], valueBins);
+    finish(i);
   };
   return (b) => {
     const count = Atomics.load(control, JOBS);
@@ -174,7 +175,7 @@ export function blockWork(shared: PoolShared): (b: number) => void {
       const itemCount = Atomics.load(control, ITEMS);
       for (let k = Atomics.add(control, NEXT_ITEM, 1); k < itemCount; k = Atomics.add(control, NEXT_ITEM, 1)) {
         if (kind === NEWTON) {
-          const [from, to] = blockOf(Atomics.load(control, TO), itemCount, k);
+          const [from, to] = blockOf(Atomics.load(control, POSITIONS), itemCount, k);
           newtonStep(margin, labels, order, gh, from, to, sums, 2 * k);
           continue;
         }
@@ -195,14 +196,13 @@ export function blockWork(shared: PoolShared): (b: number) => void {
         const parts = jobs[w + 4];
         const [from, to] = blockOf(jobs[w + 2] - start, parts, block);
         const into = block === 0 ? jobs[w] : scratch[jobs[w + 5] + block - 1];
-        histogram(at.bins, p, at.order, at.gh, start + from, start + to, 0, p, at.slots + into * bytes);
+        histogram(at.bins, p, at.order, at.gh, start + from, start + to, at.slots + into * bytes, at.valueBins);
         // The thread that sums a node's last block finds the others' sums there (the atomic orders them).
-        if (parts === 1 || Atomics.sub(remaining, i, 1) === 1) sumBlocks(i);
+        if (Atomics.sub(remaining, i, 1) === 1) sumBlocks(i);
       }
       return;
     }
-    const first = Atomics.load(control, FROM);
-    const [from, to] = blockOf(Atomics.load(control, TO) - first, blocks, b).map((k) => k + first);
+    const [from, to] = blockOf(Atomics.load(control, POSITIONS), blocks, b);
     addLeafValues(margin, order, jobs, values, count, from, to);
   };
 }

@@ -50,16 +50,16 @@ function gainOf(g: number, h: number, w: number, l2: number): number {
 export const CANDIDATE_WORDS = 5;
 
 /**
- * Each feature f in [f0, f1) allowed: its best split, into `out` at `at` + f × CANDIDATE_WORDS.
- * A feature's splits are tried in bin order, missing right then left, and the first of the
- * highest gain above the minimum is kept, so pickSplit over every feature's candidate gives the
- * split one scan over all features would, whichever thread found each feature's.
+ * Each allowed feature's best split, into `out` at f × CANDIDATE_WORDS (NaN gain: none). A
+ * feature's splits are tried in bin order, missing right then left, and the first of the highest
+ * gain above the minimum is kept, so pickSplit over every feature's candidate gives the split one
+ * scan over all features would.
  */
-export function featureSplits(hist: Float64Array, node: NodeStats, allowed: Uint8Array, s: SplitSettings, f0: number, f1: number, out: Float64Array, at: number): void {
+export function featureSplits(hist: Float64Array, node: NodeStats, allowed: Uint8Array, s: SplitSettings, out: Float64Array): void {
   const { l2, minChildHessian } = s;
   const parentGain = gainOf(node.g, node.h, leafWeight(node.g, node.h, l2, node.lo, node.hi), l2);
-  for (let f = f0; f < f1; f++) {
-    const o = at + CANDIDATE_WORDS * f;
+  for (let f = 0; f < allowed.length; f++) {
+    const o = CANDIDATE_WORDS * f;
     out[o] = Number.NaN;
     const nb = s.valueBins[f];
     if (allowed[f] === 0 || nb < 2) continue;
@@ -99,11 +99,11 @@ export function featureSplits(hist: Float64Array, node: NodeStats, allowed: Uint
   }
 }
 
-/** The split among the allowed features' candidates (featureSplits' `out` from `at`): the first of the highest gain, in feature order. */
-export function pickSplit(candidates: Float64Array, at: number, node: NodeStats, allowed: Uint8Array): Split | null {
+/** The split among the allowed features' candidates (featureSplits' `out`): the first of the highest gain, in feature order. */
+export function pickSplit(candidates: Float64Array, node: NodeStats, allowed: Uint8Array): Split | null {
   let best: Split | null = null;
   for (let f = 0; f < allowed.length; f++) {
-    const o = at + CANDIDATE_WORDS * f;
+    const o = CANDIDATE_WORDS * f;
     const gain = candidates[o];
     if (allowed[f] === 0 || !(gain > (best?.gain ?? -Infinity))) continue;
     const gl = candidates[o + 3];
@@ -116,8 +116,8 @@ export function pickSplit(candidates: Float64Array, at: number, node: NodeStats,
 /** The best split of a node from its histogram over the allowed features (featureSplits, then pickSplit). */
 export function bestSplit(hist: Float64Array, node: NodeStats, allowed: Uint8Array, s: SplitSettings): Split | null {
   const candidates = new Float64Array(CANDIDATE_WORDS * allowed.length);
-  featureSplits(hist, node, allowed, s, 0, allowed.length, candidates, 0);
-  return pickSplit(candidates, 0, node, allowed);
+  featureSplits(hist, node, allowed, s, candidates);
+  return pickSplit(candidates, node, allowed);
 }
 
 /** Children's bounds: a monotone split puts the midpoint of its two values between them. */
