@@ -52,9 +52,10 @@ export const MAX_EXTRA_BLOCKS = 64;
  * Rows of a histogram's row block (the last of a node's blocks may be shorter): a node of more is
  * summed block by block by the threads, each block into a slot of its own, then added in block
  * order. Fixed by the training rows alone, so the sums are the same bytes for any thread count;
- * at least 8,192 rows (a block's sums cost 4 KiB a feature to clear and add, which a few thousand
- * rows repay), and enough that a job's blocks beyond one a node stay within MAX_EXTRA_BLOCKS
- * (so do the scratch slots they fill).
+ * at least 8,192 rows (a block's own slot costs its bins to clear and add, which a few thousand
+ * rows repay; a node of up to 8,192 rows is summed in one pass, as before the blocks), and enough
+ * that a job's blocks beyond one a node stay within MAX_EXTRA_BLOCKS (so do the scratch slots
+ * they fill).
  */
 export function histogramBlockRows(rows: number): number {
   return Math.max(8192, Math.ceil(rows / MAX_EXTRA_BLOCKS));
