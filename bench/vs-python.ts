@@ -9,6 +9,7 @@
  * (boosting-speed-fit.mjs), its first fit there and a second one.
  *   npm run bench:vs-python               everything
  *   npm run bench:vs-python -- --speed    the fit times alone
+ *   npm run bench:vs-python -- --speed --rows 1000000    the fit times on more replicated rows
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,10 @@ function replicated(data: TrainingData, rows: number, rng: Rng): TrainingData {
 const speedOnly = process.argv.includes('--speed');
 const allDatasets = await benchDatasets();
 const datasets = speedOnly ? [] : allDatasets;
-const speedData = replicated(allDatasets[0].train, 100_000, new Rng(1));
+const rowsAt = process.argv.indexOf('--rows');
+const speedRows = rowsAt > 0 ? Number(process.argv[rowsAt + 1]) : 100_000;
+if (!(Number.isInteger(speedRows) && speedRows > 0)) throw new Error(`--rows takes a positive whole number of rows, not ${process.argv[rowsAt + 1]}`);
+const speedData = replicated(allDatasets[0].train, speedRows, new Rng(1));
 const speedThreads = [2, 1];
 const speedSettings = [{ rounds: 100, depth: 6, learning_rate: 0.3 }, { rounds: 300, depth: 3, learning_rate: 0.1 }];
 datasets.forEach((d, k) => {
@@ -124,7 +128,7 @@ if (!speedOnly) {
 const speed = lines.filter((l) => l.speed !== undefined);
 const pair = (a: number, b: number, digits: number): string => `${a.toFixed(digits)} / ${b.toFixed(digits)}`;
 printTable(
-  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to 100,000 (1% numeric jitter), ${speedData.x.features.length} features, no early stopping; wall and CPU seconds (all threads); churnscope's first fit in a process of its own (the workers' start and the code's compilation included) / its second; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  `Boosting fit time against XGBoost ${versions.xgboost} hist on Telco's training rows replicated to ${speedRows.toLocaleString('en')} (1% numeric jitter), ${speedData.x.features.length} features, no early stopping; wall and CPU seconds (all threads); churnscope's first fit in a process of its own (the workers' start and the code's compilation included) / its second; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   ['rounds × depth (learning rate)', 'threads', 'churnscope wall', 'CPU', 'XGBoost wall', 'CPU', 'wall ratio', 'CPU ratio'],
   speedSettings.flatMap((s, i) => speedThreads.map((threads, k) => {
     const { first, second } = speedOurs[i][k];
