@@ -116,6 +116,11 @@ function bytesOf(a: Float64Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** `rows` × `p` row-major bins: a `missing` share in the missing bin, the rest in 0..values-1. */
+function randomBins(rng: Rng, rows: number, p: number, missing: number, values: number): Uint8Array {
+  return Uint8Array.from({ length: rows * p }, () => (rng.next() < missing ? MISSING_BIN : rng.int(values)));
+}
+
 /** A one-thread pool over row-major `bins`, its by-feature bins filled as binTraining fills them. */
 async function poolOver(bins: Uint8Array, p: number, rows: number, threads = 1): Promise<HistogramPool> {
   const pool = HistogramPool.open(p, rows, threads);
@@ -160,7 +165,7 @@ describe('gradient histograms', () => {
     const rng = new Rng(11);
     const rows = 400;
     const p = 3;
-    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.2 ? MISSING_BIN : rng.int(6)));
+    const bins = randomBins(rng, rows, p, 0.2, 6);
     const pool = await poolOver(bins, p, rows);
     try {
       pool.order.set(Int32Array.from({ length: rows }, (_, i) => (i * 13) % rows));
@@ -178,7 +183,7 @@ describe('gradient histograms', () => {
         expect(mid - start).toBe(node.filter(goesLeft).length);
         expect(await pool.partition([{ start, end, feature, cut, missingLeft, toLeaves: null }])).toEqual([mid]);
         expect(pool.order).toEqual(order);
-        expect(Buffer.from(pool.gh.buffer, pool.gh.byteOffset, pool.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
+        expect(bytesOf(pool.gh).equals(bytesOf(gh))).toBe(true);
       }
     } finally {
       pool.close();
@@ -194,7 +199,7 @@ describe('gradient histograms', () => {
       const mids = nodes.map((n) => partitionRows(Uint8Array.from({ length: rows }, (_, i) => bins[i * p + n.feature]), order, gh, new Int32Array(rows), new Float64Array(2 * rows), n.start, n.end, n.cut, n.missingLeft));
       expect(await two.partition(nodes)).toEqual(mids);
       expect(two.order).toEqual(order);
-      expect(Buffer.from(two.gh.buffer, two.gh.byteOffset, two.gh.byteLength).equals(Buffer.from(gh.buffer))).toBe(true);
+      expect(bytesOf(two.gh).equals(bytesOf(gh))).toBe(true);
     } finally {
       two.close();
     }
@@ -204,7 +209,7 @@ describe('gradient histograms', () => {
     const rng = new Rng(13);
     const rows = 400;
     const p = 3;
-    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.2 ? MISSING_BIN : rng.int(6)));
+    const bins = randomBins(rng, rows, p, 0.2, 6);
     for (const threads of [1, 2]) {
       const pool = await poolOver(bins, p, rows, threads);
       try {
@@ -251,7 +256,7 @@ describe('gradient histograms', () => {
     const rng = new Rng(7);
     for (const [p, threads] of [[3, 1], [13, 1], [13, 2]]) {
       const rows = 500;
-      const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(p === 3 ? 2 : 255)));
+      const bins = randomBins(rng, rows, p, 0.1, p === 3 ? 2 : 255);
       const pool = await poolOver(bins, p, rows, threads);
       try {
         const valueBins = new Int32Array(p).fill(p === 3 ? 2 : 255);
@@ -264,7 +269,7 @@ describe('gradient histograms', () => {
         for (const [slot, start, end] of [[slots[0], 0, rows], [slots[1], 17, 311]]) {
           const expected = new Float64Array(p * FEATURE_STRIDE).fill(slot === slots[0] ? 9 : 0);
           buildHistogram(bins, p, pool.order, pool.gh, start, end, expected, 0, valueBins);
-          expect(Buffer.from(pool.slot(slot).buffer, pool.slot(slot).byteOffset, pool.slot(slot).byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+          expect(bytesOf(pool.slot(slot)).equals(bytesOf(expected))).toBe(true);
         }
       } finally {
         pool.close();
@@ -276,7 +281,7 @@ describe('gradient histograms', () => {
     const rng = new Rng(21);
     const rows = 300;
     const p = 3;
-    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(6)));
+    const bins = randomBins(rng, rows, p, 0.1, 6);
     const s = settings({ valueBins: new Int32Array(p).fill(6), monotone: Int8Array.of(1, 0, -1) });
     const all = new Uint8Array(p).fill(1);
     const pool = await poolOver(bins, p, rows, 2);
@@ -320,7 +325,7 @@ describe('gradient histograms', () => {
     const rows = 20_000; // 3 row blocks (histogramBlockRows: 8,192 rows at most) of 6,666, 6,667 and 6,667
     const p = 4;
     expect(histogramBlockRows(rows)).toBe(8192);
-    const bins = Uint8Array.from({ length: rows * p }, () => (rng.next() < 0.1 ? MISSING_BIN : rng.int(255)));
+    const bins = randomBins(rng, rows, p, 0.1, 255);
     const order = Int32Array.from({ length: rows }, (_, i) => (i * 7919) % rows);
     const gh = Float64Array.from({ length: 2 * rows }, (_, k) => (k % 2 === 1 ? 1 + rng.next() : (rng.next() - 0.3) * 10 ** (16 * rng.next() - 8)));
     const s = settings({ valueBins: new Int32Array(p).fill(255), monotone: new Int8Array(p) });

@@ -1,8 +1,9 @@
 /**
  * Boosting's work on every core: the pool of threads that do its jobs (pool-jobs.ts). Each thread
- * (the caller's and W - 1 workers) claims the next unclaimed block of a job with an atomic
- * counter, so a worker that is asleep or descheduled never holds the caller up: the caller takes
- * the blocks it has not claimed, and waits only for blocks in progress. The bins, the row order,
+ * (the caller's and W - 1 workers) claims the next unclaimed block of a job, and within it the
+ * next unclaimed item (a row block, a node), with atomic counters, so a worker that is asleep or
+ * descheduled never holds the caller up: the caller takes what it has not claimed, and waits
+ * only for work in progress. The bins, the row order,
  * the gradients, the margins and the histogram slots live in one WebAssembly memory shared by the
  * threads; a job is a few integers and a sequence number (Atomics), not a message. A worker that
  * dies (exits, runs out of memory) is reported on the event loop: the caller yields to it once a
